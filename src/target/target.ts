@@ -1,0 +1,35 @@
+// A Target is everything about *where* an MCP endpoint is and *how to reach it*.
+// Local and remote targets differ only here: the session, runner and reporters never care which.
+
+/** The fetch signature the MCP transport takes (a subset of the WHATWG fetch). */
+export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+export type AuthMethod = 'None' | 'SigV4' | 'Bearer';
+export type TargetKind = 'local' | 'remote';
+
+export interface Target {
+  kind: TargetKind;
+  /** Short name for reports: "Local", "Remote (AgentCore)". */
+  label: string;
+  /** The MCP endpoint URL (for AgentCore: the encoded-ARN invocations URL with its qualifier). */
+  url: URL;
+  /** The fetch every HTTP request of the session goes through (signing, bearer token, plain). */
+  fetch: FetchLike;
+  authMethod: AuthMethod;
+  /** Values that must never appear in any output (tokens, keys); the redactor masks them. */
+  secrets: string[];
+  /** Extra facts for reports (region, ARN, qualifier); never secrets. */
+  details?: Record<string, string>;
+}
+
+/** A plain local target: no auth, Node's global fetch. */
+export function localTarget(url: string | URL, label = 'Local'): Target {
+  return {
+    kind: 'local',
+    label,
+    url: new URL(url),
+    fetch: (u, init) => fetch(u, init),
+    authMethod: 'None',
+    secrets: [],
+  };
+}
