@@ -115,15 +115,17 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
     await transport.handleRequest(req, res, body.value);
   };
 
-  // What a client observes in stateless mode (verified by test/travel-server.test.ts):
+  // What a client observes in stateless mode (checked by test/travel-server.test.ts):
   // - initialize succeeds but no Mcp-Session-Id comes back; every POST meets a brand-new server.
-  // - Listing and reading work, and search_flights works, progress and logs included: those
-  //   notifications ride the call's own POST response stream.
-  // - plan_trip and quick_recommend fail at once with a tool error (isError: true, "Client does not
-  //   support form elicitation." / "... sampling ..."): the fresh server never saw this client's
-  //   initialize, so it knows no client capabilities. Even a server that skipped that check could not
-  //   finish: the client's answer is a new POST that reaches another fresh server with no pending
-  //   request, so the call would wait until its timeout. That is the "silently fail" of the seed.
+  // - Listing, reading and prompts work, and so does search_flights with its progress and logs:
+  //   those notifications ride the call's own POST response stream.
+  // - plan_trip fails at once with a tool error (isError, "Client does not support form
+  //   elicitation."): the fresh server never saw this client's initialize, so it knows no client
+  //   capabilities and the SDK refuses to elicit.
+  // - quick_recommend hangs: createMessage does not check capabilities, so the sampling request does
+  //   reach the client on the POST stream, but the client's answer is a new POST that lands on
+  //   another fresh server (202, dropped), so the call waits until the client's request timeout
+  //   (60 s by default) and the client then cancels. That is the seed's "silently fail".
   // - GET and DELETE answer 405: there is no session to stream to or to end.
   const handleStateless = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') {
