@@ -1,0 +1,437 @@
+// SigV4 for AgentCore: a signing FetchLike for the client side and a verifier for the emulator.
+// Both sides use @smithy/signature-v4 (the maintained AWS signer) so they cannot drift apart, and
+// neither hand-writes any crypto. Facts this relies on (see shared/reference/agentcore.md):
+//  - every request (POST, GET, DELETE) is signed with a fresh x-amz-date; the body hash is signed;
+//  - the canonical URI is the already-encoded wire path encoded once more (uriEscapePath: true);
+//  - the query goes into `query` (decoded), never into `path`;
+//  - botocore adds no x-amz-content-sha256 for this service: the payload hash lives only in the
+//    canonical request (applyChecksum: false);
+//  - only headers we control are signed: fetch adds or rewrites connection, user-agent, ... later.
+
+import { timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4, getCanonicalHeaders, getPayloadHash } from '@smithy/signature-v4';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { FetchLike } from './target.js';
+
+/** AWS credentials (structurally the SDK's AwsCredentialIdentity). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+/** Returns current credentials; called before every signature so temporary credentials refresh. */
+export type AwsCredentialsProvider = () => Promise<AwsCredentials>;
+
+export const AGENTCORE_SIGNING_NAME = 'bedrock-agentcore';
+
+/**
+ * Headers never signed: the HTTP stack adds or rewrites them after we sign (Node's fetch sets
+ * connection, user-agent, accept-language, sec-fetch-mode, accept-encoding, content-length), and
+ * tracing headers may be rewritten by proxies and tracers (smithy already skips x-amzn-trace-id).
+ */
+export const UNSIGNED_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'user-agent',
+  'accept-encoding',
+  'accept-language',
+  'content-length',
+  'transfer-encoding',
+  'sec-fetch-mode',
+  'expect',
+  'te',
+  'upgrade',
+  'x-amzn-trace-id',
+  'traceparent',
+  'tracestate',
+  'baggage',
+]);
+
+/** A request in the signer's terms: `path` is signed as given (encoded once more), `query` decoded. */
+export interface SignableRequest {
+  method: string;
+  /** Host header value (host[:port]); always signed. */
+  host: string;
+  path: string;
+  query?: Record<string, string | string[]>;
+  /** Lower- or mixed-case names; a value that came in several header lines is joined with ",". */
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+export interface SigningParams {
+  credentials: AwsCredentials | AwsCredentialsProvider;
+  region: string;
+  service?: string;
+  signingDate?: Date;
+  /** Headers to leave out of the signature in addition to UNSIGNED_HEADERS. */
+  unsignableHeaders?: Iterable<string>;
+  /** Headers to sign even if they are in UNSIGNED_HEADERS (the verifier signs exactly what the client listed). */
+  signableHeaders?: Iterable<string>;
+}
+
+export interface SignedParts {
+  /** All headers to send (lower-case names), including authorization, x-amz-date, host and any token. */
+  headers: Record<string, string>;
+  authorization: string;
+  signature: string;
+  signedHeaders: string[];
+  canonicalRequest: string;
+  stringToSign: string;
+}
+
+/** Exposes smithy's canonical-request and string-to-sign steps (protected there) for tests and diagnostics. */
+class InspectableSignatureV4 extends SignatureV4 {
+  canonicalRequestOf(request: SmithyRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
+    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
+  }
+  stringToSignOf(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
+    return this.createStringToSign(longDate, scope, canonicalRequest, 'AWS4-HMAC-SHA256');
+  }
+}
+
+type SmithyRequest = {
+  method: string;
+  protocol: string;
+  hostname: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+};
+
+function toSmithyRequest(req: SignableRequest): SmithyRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers ?? {})) {
+    const lower = name.toLowerCase();
+    headers[lower] = lower in headers ? `${headers[lower]},${value}` : value;
+  }
+  headers.host = req.host;
+  return {
+    method: req.method.toUpperCase(),
+    protocol: 'https:',
+    hostname: req.host,
+    path: req.path,
+    query: req.query ?? {},
+    headers,
+    body: req.body,
+  };
+}
+
+function signer(params: SigningParams): InspectableSignatureV4 {
+  return new InspectableSignatureV4({
+    service: params.service ?? AGENTCORE_SIGNING_NAME,
+    region: params.region,
+    credentials: params.credentials,
+    sha256: Sha256,
+    uriEscapePath: true,
+    applyChecksum: false,
+  });
+}
+
+/** Sign one request; returns the headers to send plus the canonical request and string to sign. */
+export async function signRequest(request: SignableRequest, params: SigningParams): Promise<SignedParts> {
+  const unsignable = new Set(UNSIGNED_HEADERS);
+  for (const h of params.unsignableHeaders ?? []) unsignable.add(h.toLowerCase());
+  const signable = params.signableHeaders ? new Set([...params.signableHeaders].map((h) => h.toLowerCase())) : undefined;
+  const sigv4 = signer(params);
+  const input = toSmithyRequest(request);
+  const signed = (await sigv4.sign(input, {
+    signingDate: params.signingDate ?? new Date(),
+    unsignableHeaders: unsignable,
+    signableHeaders: signable,
+  })) as SmithyRequest;
+  const authorization = signed.headers.authorization!;
+  const parsed = parseAuthorization(authorization)!;
+  // Recompute the intermediate strings from the same request smithy signed (minus authorization).
+  const { authorization: _omit, ...withoutAuth } = signed.headers;
+  const unsignedView = { ...signed, headers: withoutAuth };
+  const canonicalHeaders = getCanonicalHeaders(unsignedView, unsignable, signable) as Record<string, string>;
+  const payloadHash = await getPayloadHash(unsignedView, Sha256);
+  const canonicalRequest = sigv4.canonicalRequestOf(unsignedView, canonicalHeaders, payloadHash);
+  const stringToSign = await sigv4.stringToSignOf(withoutAuth['x-amz-date']!, parsed.scope, canonicalRequest);
+  return {
+    headers: signed.headers,
+    authorization,
+    signature: parsed.signature,
+    signedHeaders: parsed.signedHeaders,
+    canonicalRequest,
+    stringToSign,
+  };
+}
+
+/**
+ * Parse a raw query string (without "?") into the signer's decoded form. "+" stays "+" (SigV4 is
+ * not form encoding); repeated keys become arrays.
+ */
+export function parseQueryString(raw: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  if (!raw) return query;
+  for (const pair of raw.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
+    const prev = query[key];
+    if (prev === undefined) query[key] = value;
+    else query[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return query;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+async function bodyBytes(body: RequestInit['body']): Promise<string | Uint8Array | undefined> {
+  if (body == null) return undefined;
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  // Streams, Blobs, FormData, URLSearchParams: buffer them, because a stream would be signed as
+  // UNSIGNED-PAYLOAD, which AgentCore may refuse. MCP messages are small JSON, so this is cheap.
+  return new Uint8Array(await new Response(body as BodyInit).arrayBuffer());
+}
+
+export interface SigV4FetchOptions {
+  region: string;
+  credentials: AwsCredentials | AwsCredentialsProvider;
+  service?: string;
+  /** Shared keep-alive connection pool; defaults to one Agent per process. */
+  dispatcher?: Dispatcher;
+  /** For tests: the clock used for x-amz-date. */
+  now?: () => Date;
+}
+
+let sharedAgent: Agent | undefined;
+/** One keep-alive pool for all signed and bearer requests of the process. */
+export function sharedDispatcher(): Agent {
+  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
+  return sharedAgent;
+}
+
+/** A FetchLike that SigV4-signs every request it sends (fresh date, body hash, host). */
+export function createSigV4Fetch(options: SigV4FetchOptions): FetchLike {
+  const dispatcher = options.dispatcher ?? sharedDispatcher();
+  const service = options.service ?? AGENTCORE_SIGNING_NAME;
+  return async (input, init = {}) => {
+    const url = new URL(typeof input === 'string' ? input : input.href);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const body = await bodyBytes(init.body);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    delete headers.host; // the signer sets host from the URL, which is what fetch sends
+    const signed = await signRequest(
+      {
+        method,
+        host: url.host,
+        path: url.pathname, // already the encoded wire path; signed encoded once more
+        query: parseQueryString(url.search.slice(1)),
+        headers,
+        body,
+      },
+      { credentials: options.credentials, region: options.region, service, signingDate: options.now?.() },
+    );
+    const { host: _host, ...toSend } = signed.headers;
+    const response = await undiciFetch(url, {
+      method,
+      headers: toSend,
+      body: body as string | Uint8Array | undefined,
+      signal: init.signal ?? undefined,
+      redirect: init.redirect,
+      dispatcher,
+    });
+    // undici's Response is the same class Node's global fetch returns, typed separately.
+    return response as unknown as Response;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification (the emulator's side)
+
+export interface ParsedAuthorization {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  scope: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** Parse `AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/SERVICE/aws4_request, SignedHeaders=a;b, Signature=hex`. */
+export function parseAuthorization(value: string): ParsedAuthorization | undefined {
+  const m = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/.exec(
+    value.trim(),
+  );
+  if (!m) return undefined;
+  const credential = m[1]!.split('/');
+  if (credential.length !== 5 || credential[4] !== 'aws4_request') return undefined;
+  const [accessKeyId, date, region, service] = credential as [string, string, string, string];
+  return {
+    accessKeyId,
+    date,
+    region,
+    service,
+    scope: credential.slice(1).join('/'),
+    signedHeaders: m[2]!.split(';'),
+    signature: m[3]!,
+  };
+}
+
+export interface IncomingSignedRequest {
+  method: string;
+  /** The path exactly as the client handed it to its signer (for AgentCore: the raw wire path). */
+  path: string;
+  /** The raw query string, without "?". */
+  query?: string;
+  /** Header lines as received (node's req.rawHeaders pairs) or a name → value(s) record. */
+  headers: Array<[string, string]> | Record<string, string | string[] | undefined>;
+  body?: string | Uint8Array;
+}
+
+export interface SigV4VerifyOptions {
+  /** The credentials the server expects requests to be signed with. */
+  credentials: AwsCredentials | AwsCredentialsProvider;
+  region: string;
+  service?: string;
+  now?: Date;
+  /** Allowed difference between x-amz-date and now; AWS allows 5 minutes. */
+  maxClockSkewMs?: number;
+}
+
+export type SigV4Verdict =
+  | { ok: true; accessKeyId: string }
+  | { ok: false; reason: string; canonicalRequest?: string; stringToSign?: string };
+
+function headerLines(headers: IncomingSignedRequest['headers']): Array<[string, string]> {
+  if (Array.isArray(headers)) return headers;
+  const out: Array<[string, string]> = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.push([name, v]);
+  }
+  return out;
+}
+
+function parseAmzDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  // Lengths are not secret (hex signatures are always 64 characters).
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/**
+ * Recompute the signature of an incoming request with the same library and compare in constant time.
+ * Checks service, region, access key, clock skew, the signed host and date, the session token
+ * and the body hash. `reason` never contains a secret.
+ */
+export async function verifySigV4(request: IncomingSignedRequest, options: SigV4VerifyOptions): Promise<SigV4Verdict> {
+  const service = options.service ?? AGENTCORE_SIGNING_NAME;
+  const lines = headerLines(request.headers);
+  const all = new Map<string, string[]>();
+  for (const [name, value] of lines) {
+    const lower = name.toLowerCase();
+    all.set(lower, [...(all.get(lower) ?? []), value]);
+  }
+  const authz = all.get('authorization')?.[0];
+  if (!authz) return { ok: false, reason: 'missing Authorization header (the request is not signed)' };
+  const auth = parseAuthorization(authz);
+  if (!auth) return { ok: false, reason: 'Authorization header is not an AWS4-HMAC-SHA256 signature' };
+  const expected = typeof options.credentials === 'function' ? await options.credentials() : options.credentials;
+  if (!constantTimeEqual(auth.accessKeyId, expected.accessKeyId)) {
+    return { ok: false, reason: 'the access key id in the signature is not the one this endpoint accepts' };
+  }
+  if (auth.service !== service) {
+    return { ok: false, reason: `signed for service "${auth.service}"; expected "${service}"` };
+  }
+  if (auth.region !== options.region) {
+    return { ok: false, reason: `signed for region "${auth.region}"; this runtime is in "${options.region}"` };
+  }
+  const signed = new Set(auth.signedHeaders);
+  if (!signed.has('host')) return { ok: false, reason: 'the host header is not signed' };
+  const amzDate = all.get('x-amz-date')?.[0];
+  if (!amzDate || !signed.has('x-amz-date')) return { ok: false, reason: 'x-amz-date is missing or not signed' };
+  const signingDate = parseAmzDate(amzDate);
+  if (!signingDate) return { ok: false, reason: `x-amz-date "${amzDate}" is not YYYYMMDDTHHMMSSZ` };
+  if (auth.date !== amzDate.slice(0, 8)) {
+    return { ok: false, reason: `credential scope date ${auth.date} does not match x-amz-date ${amzDate}` };
+  }
+  const now = options.now ?? new Date();
+  const skew = options.maxClockSkewMs ?? 5 * 60_000;
+  if (Math.abs(now.getTime() - signingDate.getTime()) > skew) {
+    return {
+      ok: false,
+      reason: `signature expired or not yet current: x-amz-date ${amzDate} is more than ${skew / 1000}s from the server time ${now.toISOString()}`,
+    };
+  }
+  if (expected.sessionToken) {
+    const token = all.get('x-amz-security-token')?.[0];
+    if (!token || !constantTimeEqual(token, expected.sessionToken)) {
+      return { ok: false, reason: 'x-amz-security-token is missing or is not the session token of these credentials' };
+    }
+  }
+  const headers: Record<string, string> = {};
+  for (const name of signed) {
+    const values = all.get(name);
+    if (!values) return { ok: false, reason: `signed header "${name}" is not in the request` };
+    headers[name] = values.join(',');
+  }
+  const body = request.body ?? '';
+  const declaredHash = all.get('x-amz-content-sha256')?.[0];
+  if (declaredHash !== undefined) {
+    const sha = new Sha256();
+    sha.update(typeof body === 'string' ? Buffer.from(body) : body);
+    const actual = Buffer.from(await sha.digest()).toString('hex');
+    if (declaredHash !== actual) {
+      return { ok: false, reason: `x-amz-content-sha256 does not match the body (UNSIGNED-PAYLOAD is not accepted)` };
+    }
+  }
+  const host = headers.host!;
+  const recomputed = await signRequest(
+    { method: request.method, host, path: request.path, query: parseQueryString(request.query ?? ''), headers, body },
+    {
+      // The token, if any, is already among the signed headers; don't let smithy add it again.
+      credentials: { accessKeyId: expected.accessKeyId, secretAccessKey: expected.secretAccessKey },
+      region: options.region,
+      service,
+      signingDate,
+      // Sign exactly what the client listed, even headers we'd never sign ourselves.
+      signableHeaders: signed,
+    },
+  ).catch(() => undefined);
+  if (!recomputed) return { ok: false, reason: 'could not recompute the signature' };
+  const sameHeaders = recomputed.signedHeaders.join(';') === auth.signedHeaders.join(';');
+  if (!sameHeaders || !constantTimeEqual(recomputed.signature, auth.signature)) {
+    return {
+      ok: false,
+      reason:
+        'signature does not match. Check that the canonical path is the wire path encoded once more ' +
+        '(%3A → %253A), the qualifier is in the query, the body sent is the body signed, and the ' +
+        'signing name is bedrock-agentcore',
+      canonicalRequest: redactToken(recomputed.canonicalRequest, expected.sessionToken),
+      stringToSign: recomputed.stringToSign,
+    };
+  }
+  return { ok: true, accessKeyId: auth.accessKeyId };
+}
+
+function redactToken(text: string, token: string | undefined): string {
+  return token ? text.split(token).join('***') : text;
+}
