@@ -33,7 +33,8 @@ interface Harness {
 
 /** A client answering elicitation from `answers` (in order) and sampling with fixed text. */
 async function connect(url: string, answers: Array<{ action: 'accept' | 'decline' | 'cancel'; value?: unknown }> = []) {
-  const h: Omit<Harness, 'client' | 'transport'> = { elicitations: [], samplingPrompts: [], logs: [], getRequestsSent: 0 };
+  const h = { elicitations: [], samplingPrompts: [], logs: [], getRequestsSent: 0 } as Omit<Harness, 'client' | 'transport'> &
+    Partial<Harness>;
   // Never open the standalone GET stream: answer it 405 locally, which the client accepts as
   // "server has no GET stream". Anything server-initiated must then come on the POST streams.
   const noGetFetch: typeof fetch = async (input, init) => {
@@ -63,7 +64,9 @@ async function connect(url: string, answers: Array<{ action: 'accept' | 'decline
     h.logs.push(n.params);
   });
   await client.connect(transport);
-  return { ...h, client, transport, get getRequestsSent() { return h.getRequestsSent; } } as Harness;
+  h.client = client;
+  h.transport = transport;
+  return h as Harness;
 }
 
 function textOf(result: { content?: unknown }): string {
