@@ -1,0 +1,139 @@
+// AWS credentials for SigV4, from the SDK's default Node chain (environment, shared config and
+// credentials files, SSO, process, web identity, container/instance metadata), turned into
+// ConnectErrors (exit 3) a user can act on. The SDK says "Could not load credentials from any
+// providers" both when nothing is configured and when AWS_PROFILE names a missing profile, so we read
+// the profile names from the shared files ourselves to tell the two apart. No message ever
+// contains a secret value.
+
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectError } from '../errors.js';
+import type { AwsCredentials, AwsCredentialsProvider } from './sigv4.js';
+
+export interface CredentialOptions {
+  /** A profile name (--profile); otherwise AWS_PROFILE, otherwise the default chain. */
+  profile?: string;
+}
+
+/** The shared config/credentials files the SDK reads, honouring AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE. */
+export function sharedFilePaths(env: NodeJS.ProcessEnv = process.env): { config: string; credentials: string } {
+  const home = env.HOME || env.USERPROFILE || homedir();
+  return {
+    config: env.AWS_CONFIG_FILE || join(home, '.aws', 'config'),
+    credentials: env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'),
+  };
+}
+
+function sectionNames(path: string): string[] | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const names: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$/.exec(line);
+    if (m) names.push(m[1]!);
+  }
+  return names;
+}
+
+/** Profile names found in the shared files: `[profile x]`/`[default]` in config, `[x]` in credentials. */
+export function listProfiles(env: NodeJS.ProcessEnv = process.env): { profiles: Set<string>; filesRead: string[] } {
+  const paths = sharedFilePaths(env);
+  const profiles = new Set<string>();
+  const filesRead: string[] = [];
+  const config = sectionNames(paths.config);
+  if (config) {
+    filesRead.push(paths.config);
+    for (const name of config) {
+      if (name === 'default') profiles.add('default');
+      else if (name.startsWith('profile ')) profiles.add(name.slice('profile '.length).trim());
+    }
+  }
+  const credentials = sectionNames(paths.credentials);
+  if (credentials) {
+    filesRead.push(paths.credentials);
+    for (const name of credentials) profiles.add(name);
+  }
+  return { profiles, filesRead };
+}
+
+const SOURCES_TRIED =
+  'environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), shared config and credentials files ' +
+  '(profiles, SSO, credential_process, assume-role), web identity token file, and container/EC2 instance metadata';
+
+function describeProfileProblem(profile: string, fromFlag: boolean, env: NodeJS.ProcessEnv): string | undefined {
+  const { profiles, filesRead } = listProfiles(env);
+  if (profiles.has(profile)) return undefined;
+  const source = fromFlag ? `--profile ${profile}` : `AWS_PROFILE=${profile}`;
+  const where = filesRead.length ? `in ${filesRead.join(' or ')}` : `(no ${sharedFilePaths(env).config} or ${sharedFilePaths(env).credentials} file found)`;
+  const known = profiles.size ? ` Known profiles: ${[...profiles].sort().join(', ')}.` : '';
+  return `${source} names a profile that does not exist ${where}.${known}`;
+}
+
+/** Turn an SDK credentials failure into a ConnectError with plain words and no secrets. */
+export function explainCredentialsError(err: unknown, options: CredentialOptions = {}, env: NodeJS.ProcessEnv = process.env): ConnectError {
+  const profile = options.profile ?? env.AWS_PROFILE;
+  if (profile) {
+    const problem = describeProfileProblem(profile, options.profile !== undefined, env);
+    if (problem) return new ConnectError(`No AWS credentials: ${problem}`);
+  }
+  const raw = err instanceof Error ? err.message : String(err);
+  // SDK messages name files, profiles and providers, never secret values; keep the first line only.
+  const detail = raw.split('\n')[0]!.trim();
+  if (/expired|ExpiredToken|token.*(refresh|invalid)/i.test(raw)) {
+    return new ConnectError(
+      `AWS credentials${profile ? ` for profile "${profile}"` : ''} have expired or could not be refreshed (${detail}). ` +
+        `Refresh them (e.g. \`aws sso login${profile ? ` --profile ${profile}` : ''}\`) and try again.`,
+    );
+  }
+  if (/Could not load credentials from any providers/i.test(raw)) {
+    return new ConnectError(
+      `No AWS credentials found${profile ? ` for profile "${profile}"` : ''}. Tried: ${SOURCES_TRIED}. ` +
+        `Set AWS_PROFILE or --profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
+    );
+  }
+  return new ConnectError(`Could not load AWS credentials${profile ? ` for profile "${profile}"` : ''}: ${detail}`);
+}
+
+function checkNotExpired(creds: AwsCredentials, profile: string | undefined): AwsCredentials {
+  if (creds.expiration && creds.expiration.getTime() <= Date.now()) {
+    throw new ConnectError(
+      `AWS credentials${profile ? ` for profile "${profile}"` : ''} expired at ${creds.expiration.toISOString()}. ` +
+        `Refresh them (e.g. \`aws sso login\`) and try again.`,
+    );
+  }
+  return creds;
+}
+
+/**
+ * A credentials provider over the SDK's default chain. The SDK memoizes and refreshes temporary
+ * credentials 5 minutes before they expire; we only translate its errors.
+ */
+export async function createCredentialsProvider(options: CredentialOptions = {}): Promise<AwsCredentialsProvider> {
+  // Loaded lazily: the SDK's provider chain is the slowest import we have.
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  const sdkProvider = defaultProvider(options.profile ? { profile: options.profile } : {});
+  const profile = options.profile ?? process.env.AWS_PROFILE;
+  return async () => {
+    let creds: AwsCredentials;
+    try {
+      creds = await sdkProvider();
+    } catch (err) {
+      throw explainCredentialsError(err, options);
+    }
+    return checkNotExpired(creds, profile);
+  };
+}
+
+/** Resolve credentials once, now, so a failure is exit 3 before any session opens; keeps refreshing later. */
+export async function resolveCredentials(
+  options: CredentialOptions = {},
+): Promise<{ provider: AwsCredentialsProvider; credentials: AwsCredentials }> {
+  const provider = await createCredentialsProvider(options);
+  const credentials = await provider();
+  return { provider, credentials };
+}

@@ -1,0 +1,135 @@
+// The remote Target: an AgentCore runtime reached by its invocation URL, with SigV4 (default) or a
+// bearer token. Validates the flag combination, builds the URL, and resolves credentials eagerly so
+// a credentials problem is exit 3 before any session opens (they still refresh later).
+
+import { UsageError } from '../errors.js';
+import {
+  DEFAULT_QUALIFIER,
+  invocationUrlForArn,
+  invocationUrlForRuntimeId,
+  parseRuntimeArn,
+  validateRegion,
+} from './arn.js';
+import { createBearerFetch, readBearerToken } from './bearer.js';
+import { resolveCredentials } from './credentials.js';
+import { createSigV4Fetch } from './sigv4.js';
+import type { Target } from './target.js';
+
+export interface RemoteTargetOptions {
+  /** Full runtime ARN; alternative to runtimeId + accountId + region. */
+  arn?: string;
+  runtimeId?: string;
+  accountId?: string;
+  /** Required with runtimeId; with an ARN it must match the ARN's region (the ARN's region is used). */
+  region?: string;
+  /** Endpoint name; default DEFAULT. */
+  qualifier?: string;
+  /** Replaces scheme+host+port only (e.g. the emulator); signing name and region stay AWS's. */
+  endpointUrl?: string;
+  /** AWS profile for SigV4 credentials. */
+  profile?: string;
+  /** NAME of the environment variable holding a bearer token; switches auth to Bearer. */
+  bearerTokenEnv?: string;
+}
+
+/** Where the runtime is, without any I/O: checks the flag combination and builds the URL. */
+export function resolveRemoteEndpoint(options: RemoteTargetOptions): {
+  url: URL;
+  region: string;
+  qualifier: string;
+  arn?: string;
+  runtimeId: string;
+} {
+  const qualifier = options.qualifier ?? DEFAULT_QUALIFIER;
+  if (options.arn && options.runtimeId) {
+    throw new UsageError('Give either --arn or --runtime-id (with --account-id and --region), not both.');
+  }
+  if (options.arn) {
+    if (options.accountId) {
+      throw new UsageError('--account-id goes with --runtime-id; with --arn the account id comes from the ARN.');
+    }
+    const parsed = parseRuntimeArn(options.arn);
+    if (options.region && options.region !== parsed.region) {
+      throw new UsageError(
+        `--region ${options.region} does not match the ARN's region ${parsed.region}; AgentCore is called and signed ` +
+          `in the ARN's region. Drop --region or fix the ARN.`,
+      );
+    }
+    const url = invocationUrlForArn(parsed, { qualifier, endpointUrl: options.endpointUrl });
+    return { url, region: parsed.region, qualifier, arn: parsed.arn, runtimeId: parsed.runtimeId };
+  }
+  if (options.runtimeId) {
+    if (options.runtimeId.startsWith('arn:')) {
+      throw new UsageError(`--runtime-id got an ARN; pass it with --arn instead.`);
+    }
+    const missing = [!options.accountId && '--account-id', !options.region && '--region'].filter(Boolean);
+    if (missing.length) {
+      throw new UsageError(
+        `--runtime-id ${options.runtimeId} needs ${missing.join(' and ')} (the URL names the account, and the region ` +
+          `is where to call and sign), or pass the full runtime ARN with --arn.`,
+      );
+    }
+    const region = validateRegion(options.region!);
+    const url = invocationUrlForRuntimeId(options.runtimeId, {
+      accountId: options.accountId!,
+      region,
+      qualifier,
+      endpointUrl: options.endpointUrl,
+    });
+    return { url, region, qualifier, runtimeId: options.runtimeId };
+  }
+  throw new UsageError(
+    'Say which runtime to test: --arn arn:aws:bedrock-agentcore:REGION:ACCOUNT_ID:runtime/NAME-XXXXXXXXXX ' +
+      '(or --runtime-id with --account-id and --region).',
+  );
+}
+
+/** Build the remote Target. Async because SigV4 credentials are resolved once up front. */
+export async function remoteTarget(options: RemoteTargetOptions): Promise<Target> {
+  if (options.bearerTokenEnv && options.profile) {
+    throw new UsageError('--profile selects AWS credentials for SigV4; it cannot be combined with --bearer-token-env.');
+  }
+  const endpoint = resolveRemoteEndpoint(options);
+  const details: Record<string, string> = {
+    region: endpoint.region,
+    qualifier: endpoint.qualifier,
+    endpoint: endpoint.url.origin,
+    ...(endpoint.arn ? { arn: endpoint.arn } : { runtimeId: endpoint.runtimeId }),
+  };
+  if (options.endpointUrl) details.endpointUrl = options.endpointUrl;
+
+  if (options.bearerTokenEnv) {
+    const token = readBearerToken(options.bearerTokenEnv);
+    return {
+      kind: 'remote',
+      label: 'Remote (AgentCore)',
+      url: endpoint.url,
+      fetch: createBearerFetch(token),
+      authMethod: 'Bearer',
+      secrets: [token],
+      details,
+    };
+  }
+
+  const { provider, credentials } = await resolveCredentials({ profile: options.profile });
+  // The redactor masks these; the provider may hand out refreshed ones later, so add those too.
+  const secrets: string[] = [];
+  const remember = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
+    for (const v of [c.accessKeyId, c.secretAccessKey, c.sessionToken]) if (v && !secrets.includes(v)) secrets.push(v);
+  };
+  remember(credentials);
+  const tracked = async () => {
+    const c = await provider();
+    remember(c);
+    return c;
+  };
+  return {
+    kind: 'remote',
+    label: 'Remote (AgentCore)',
+    url: endpoint.url,
+    fetch: createSigV4Fetch({ region: endpoint.region, credentials: tracked }),
+    authMethod: 'SigV4',
+    secrets,
+    details,
+  };
+}
