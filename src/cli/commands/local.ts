@@ -1,0 +1,43 @@
+// `mcp-verify local`: run scenario files against an MCP endpoint reachable over plain HTTP.
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { addRunFlags, exitCodeOf, loadSuite, runSuiteOn, type RunFlags } from '../run-suite.js';
+
+export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8000/mcp';
+
+export function registerLocal(program: Command): void {
+  const cmd = program
+    .command('local')
+    .description('Run scenarios against a local (or any plain-HTTP) MCP endpoint.')
+    .argument('[paths...]', 'scenario files or directories (default: the bundled travel suite)')
+    .option('--url <url>', 'the MCP endpoint', DEFAULT_LOCAL_URL);
+  addRunFlags(cmd).addHelpText(
+    'after',
+    `
+Examples:
+  mcp-verify example-server &                      # the reference server on :8000
+  mcp-verify local                                 # the bundled suite against it
+  mcp-verify local --url http://localhost:9000/mcp my-scenarios/
+  mcp-verify local --timeout 5s --reporter plain scenarios/travel/elicitation.yaml
+
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error, 3 could not connect.`,
+  );
+  cmd.action(async (paths: string[], flags: RunFlags & { url: string }) => {
+    const url = parseHttpUrl(flags.url);
+    const scenarios = await loadSuite(paths);
+    const { localTarget } = await import('../../target/target.js');
+    const run = await runSuiteOn(localTarget(url), scenarios, flags);
+    process.exitCode = exitCodeOf(run);
+  });
+}
+
+export function parseHttpUrl(value: string, flag = '--url'): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag} "${value}" is not a URL; expected e.g. http://127.0.0.1:8000/mcp`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be http:// or https:// (got ${url.protocol})`);
+  return url;
+}

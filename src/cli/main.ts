@@ -1,0 +1,68 @@
+// Commander wiring only: each command lives in src/cli/commands/ and imports its heavy parts lazily,
+// so `--version` and `--help` start fast. User errors print one or two lines and exit with their code.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UserError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerLocal } from './commands/local.js';
+import { registerDemo } from './commands/demo.js';
+import { registerSchema, registerValidate } from './commands/validate.js';
+import { registerExampleServer } from './commands/example-server.js';
+// import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    every scenario passed
+  1    a scenario failed
+  2    usage or scenario-file error (nothing ran)
+  3    could not connect or authenticate
+  130  interrupted (SIGINT); 143 terminated (SIGTERM)`;
+
+export function buildProgram(): Command {
+  const program = new Command('mcp-verify')
+    .description('Test harness for stateful MCP endpoints: elicitation, sampling, progress, resources, prompts and sessions,\nlocally and on Amazon Bedrock AgentCore Runtime.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  mcp-verify demo                          # the bundled servers + suite, no setup
+  mcp-verify example-server                # reference server at http://127.0.0.1:8000/mcp
+  mcp-verify local                         # the bundled suite against it
+  mcp-verify local --url http://localhost:9000/mcp my-scenarios/
+${EXIT_CODES_HELP}`,
+  );
+  registerDemo(program);
+  registerLocal(program);
+  registerExampleServer(program);
+  // registerEmulateAgentCore(program);
+  registerValidate(program);
+  registerSchema(program);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    process.exitCode = exitCodeFor(e);
+  }
+}
+
+function exitCodeFor(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // Commander has already printed its message (or the help / version).
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : ExitCode.Usage;
+  }
+  if (e instanceof UserError) {
+    process.stderr.write(`mcp-verify: ${e.message}\n`);
+    return e.exitCode;
+  }
+  // A bug: say so, with the stack, so it can be reported.
+  process.stderr.write(`mcp-verify: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  return 1;
+}

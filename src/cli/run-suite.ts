@@ -1,0 +1,69 @@
+// What `local`, `remote`, `compare` and `demo` share: finding the scenarios, parsing the run flags,
+// running on a Target with the chosen reporters, and the exit code.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { ExitCode, UsageError } from '../errors.js';
+import { isPassing, type RunResult } from '../results.js';
+import { findScenarioFiles, loadScenarios, type LoadedScenario } from '../scenario/loader.js';
+import { durationMs } from '../scenario/schema.js';
+import type { Target } from '../target/target.js';
+import { createReporters, parseReporterSpecs } from '../report/reporters.js';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The bundled suite: the seed article's whole verification against the reference server. */
+export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
+
+export interface RunFlags {
+  timeout?: string;
+  workers?: string;
+  reporter?: string;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+/** The flags every suite-running command takes. */
+export function addRunFlags(cmd: Command): Command {
+  return cmd
+    .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
+    .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
+    .option('--reporter <list>', 'comma-separated reporters: table, plain', 'table')
+    .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too');
+}
+
+export function parseTimeout(value: string | undefined, flag = '--timeout'): number {
+  const v = value ?? '30s';
+  const n = /^\d+$/.test(v) ? Number(v) * 1000 : /^\d+(\.\d+)?(ms|s|m)$/.test(v) ? durationMs(v, 30_000) : NaN;
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a duration like 500ms, 10s or 2m (got "${v}")`);
+  return n;
+}
+
+export function parsePositiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} takes a whole number of at least 1 (got "${value}")`);
+  return Number(value);
+}
+
+export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
+  const files = await findScenarioFiles(paths.length ? paths : [BUNDLED_SUITE]);
+  // Bundled files are shown relative to the package so reports read "scenarios/travel/…" anywhere.
+  return loadScenarios(files, paths.length ? process.cwd() : PACKAGE_ROOT);
+}
+
+export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], flags: RunFlags): Promise<RunResult> {
+  const specs = parseReporterSpecs(flags.reporter);
+  const { runScenarios } = await import('../scenario/runner.js');
+  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
+  return runScenarios(target, scenarios, {
+    stepTimeoutMs: parseTimeout(flags.timeout),
+    workers: parsePositiveInt(flags.workers, '--workers', 1),
+    listeners,
+  });
+}
+
+export function exitCodeOf(run: RunResult): number {
+  if (run.connectError) return ExitCode.Connect;
+  if (run.interrupted) return ExitCode.Interrupted;
+  return run.scenarios.every((s) => isPassing(s.status)) ? ExitCode.Passed : ExitCode.Failed;
+}

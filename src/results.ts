@@ -1,0 +1,103 @@
+// Results: plain, serializable data (no class instances, no open handles). Every reporter is a function
+// of these; comparing local and remote is two RunResults side by side. The JSON reporter writes this
+// shape as it is, so it is versioned: bump RESULTS_SCHEMA_VERSION on any incompatible change.
+import type { SessionIdFormat } from './session/session-id.js';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export type Verdict = 'passed' | 'failed' | 'skipped';
+export type ScenarioStatus = Verdict | 'flaky' | 'interrupted' | 'expected-failure';
+
+export interface CheckResult {
+  /** e.g. "progress.increasing", "session.persistent", "text.contains". */
+  name: string;
+  verdict: Verdict;
+  expected?: unknown;
+  actual?: unknown;
+  /** Why it failed (or was skipped), in words. */
+  message?: string;
+}
+
+export interface StepResult {
+  index: number;
+  id: string;
+  /** "call plan_trip", "list tools", "read travel://destinations". */
+  label: string;
+  file: string;
+  line: number;
+  verdict: Verdict;
+  durationMs: number;
+  checks: CheckResult[];
+  /** Transcript lines behind a failure (redacted), for the report. */
+  evidence?: string[];
+}
+
+export interface SessionSummary {
+  id: string | null;
+  format: SessionIdFormat;
+  protocolVersion: string | null;
+  era: 'legacy' | 'modern';
+  serverName: string | null;
+  /** DELETE at the end: status, or null when not sent. */
+  deleteStatus: number | null;
+  exchanges: number;
+}
+
+export interface ScenarioResult {
+  id: string;
+  name: string;
+  file: string;
+  line: number;
+  feature: string | null;
+  tags: string[];
+  status: ScenarioStatus;
+  /** How many attempts ran (1 without retries). */
+  attempts: number;
+  durationMs: number;
+  session: SessionSummary | null;
+  /** Scenario-level checks (session id issued and persistent). */
+  checks: CheckResult[];
+  steps: StepResult[];
+  /** A failure that stopped the scenario before or between steps (connect, timeout). */
+  error?: string;
+  /** The stateless-server diagnosis, when the evidence points at it. */
+  diagnosis?: string;
+}
+
+export interface TargetSummary {
+  label: string;
+  kind: 'local' | 'remote';
+  url: string;
+  authMethod: 'None' | 'SigV4' | 'Bearer';
+  details?: Record<string, string>;
+}
+
+export interface FeatureSummary {
+  feature: string;
+  verdict: Verdict;
+  scenarios: number;
+  failed: number;
+}
+
+export interface RunResult {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  tool: { name: 'mcp-verify'; version: string };
+  target: TargetSummary;
+  startedAt: string;
+  durationMs: number;
+  /** The era and protocol version negotiated (from the first session that opened). */
+  era: 'legacy' | 'modern' | null;
+  protocolVersion: string | null;
+  sessionIdFormat: SessionIdFormat;
+  scenarios: ScenarioResult[];
+  features: FeatureSummary[];
+  summary: { total: number; passed: number; failed: number; skipped: number; flaky: number; interrupted: number; expectedFailures: number };
+  interrupted: boolean;
+  /** Set when the run could not reach the target at all (exit 3). */
+  connectError?: string;
+}
+
+/** A scenario counts as passing for the exit code when it passed, was flaky, or failed as expected. */
+export function isPassing(s: ScenarioStatus): boolean {
+  return s === 'passed' || s === 'flaky' || s === 'skipped' || s === 'expected-failure';
+}

@@ -1,0 +1,311 @@
+// The scenario runner: each scenario in its own Session on the Target, steps in order, verdicts from
+// checks, and plain Results out. Reporters listen to run events; nothing here prints.
+import { ConnectError, UserError } from '../errors.js';
+import { Redactor } from '../redact.js';
+import type { Responder } from '../responders/responder.js';
+import { ResponderChain } from '../responders/responder.js';
+import { ScriptedResponder } from '../responders/scripted.js';
+import {
+  RESULTS_SCHEMA_VERSION,
+  type CheckResult,
+  type FeatureSummary,
+  type RunResult,
+  type ScenarioResult,
+  type StepResult,
+  type TargetSummary,
+} from '../results.js';
+import { Session } from '../session/session.js';
+import { sessionIdFormat } from '../session/session-id.js';
+import { describeEntry, type TranscriptEntry } from '../session/transcript.js';
+import type { Target } from '../target/target.js';
+import { evaluateStep } from './checks.js';
+import type { LoadedScenario } from './loader.js';
+import { durationMs, FEATURES, type Step } from './schema.js';
+import { runStep, stepLabel } from './steps.js';
+import { VERSION } from '../version.js';
+
+export interface RunListener {
+  onBegin?(info: { target: TargetSummary; total: number }): void;
+  onScenarioBegin?(s: LoadedScenario): void;
+  onScenarioEnd?(result: ScenarioResult): void;
+  onEnd?(run: RunResult): void | Promise<void>;
+}
+
+export interface RunOptions {
+  /** Default per-step timeout. */
+  stepTimeoutMs?: number;
+  workers?: number;
+  /** Responders asked after the scripted ones (a person at the terminal). */
+  fallbackResponders?: Responder[];
+  listeners?: RunListener[];
+  /** Live transcript entries (progress bar, verbose). */
+  onEntry?: (scenario: LoadedScenario, entry: TranscriptEntry) => void;
+  /** Extra values to redact (secret variables). */
+  secrets?: string[];
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
+
+export function targetSummary(target: Target): TargetSummary {
+  return { label: target.label, kind: target.kind, url: target.url.toString(), authMethod: target.authMethod, ...(target.details ? { details: target.details } : {}) };
+}
+
+export async function runScenarios(target: Target, scenarios: LoadedScenario[], opts: RunOptions = {}): Promise<RunResult> {
+  const redactor = new Redactor([...target.secrets, ...(opts.secrets ?? [])]);
+  const started = Date.now();
+  const summaryTarget = redactor.value(targetSummary(target));
+  for (const l of opts.listeners ?? []) l.onBegin?.({ target: summaryTarget, total: scenarios.length });
+
+  const results: (ScenarioResult | undefined)[] = new Array(scenarios.length);
+  let connectError: string | undefined;
+  let next = 0;
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, scenarios.length || 1));
+  const worker = async () => {
+    while (next < scenarios.length && !connectError && !opts.signal?.aborted) {
+      const i = next++;
+      const s = scenarios[i]!;
+      for (const l of opts.listeners ?? []) l.onScenarioBegin?.(s);
+      let r: ScenarioResult;
+      try {
+        r = await runScenario(target, s, opts);
+      } catch (e) {
+        if (e instanceof ConnectError) {
+          connectError ??= e.message;
+          r = emptyResult(s, 'failed', e.message);
+        } else throw e;
+      }
+      r = redactor.value(r);
+      results[i] = r;
+      for (const l of opts.listeners ?? []) l.onScenarioEnd?.(r);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+
+  const interrupted = opts.signal?.aborted ?? false;
+  const final = scenarios.map(
+    (s, i) => results[i] ?? emptyResult(s, interrupted ? 'interrupted' : 'skipped', interrupted ? 'interrupted before it ran' : connectError ? 'not run: the target could not be reached' : 'not run'),
+  );
+  const run = buildRunResult(summaryTarget, final, started, interrupted, connectError && redactor.text(connectError));
+  for (const l of opts.listeners ?? []) await l.onEnd?.(run);
+  return run;
+}
+
+export function buildRunResult(target: TargetSummary, scenarios: ScenarioResult[], started: number, interrupted: boolean, connectError?: string): RunResult {
+  const firstSession = scenarios.find((s) => s.session)?.session ?? null;
+  const count = (st: ScenarioResult['status']) => scenarios.filter((s) => s.status === st).length;
+  return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    tool: { name: 'mcp-verify', version: VERSION },
+    target,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    era: firstSession?.era ?? null,
+    protocolVersion: firstSession?.protocolVersion ?? null,
+    sessionIdFormat: firstSession?.format ?? 'none',
+    scenarios,
+    features: summarizeFeatures(scenarios),
+    summary: {
+      total: scenarios.length,
+      passed: count('passed'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      flaky: count('flaky'),
+      interrupted: count('interrupted'),
+      expectedFailures: count('expected-failure'),
+    },
+    interrupted,
+    ...(connectError ? { connectError } : {}),
+  };
+}
+
+/** One verdict per feature; Session ID Persistence also takes every scenario's session checks. */
+export function summarizeFeatures(scenarios: ScenarioResult[]): FeatureSummary[] {
+  const names = [...FEATURES, ...new Set(scenarios.map((s) => s.feature).filter((f): f is string => !!f && !(FEATURES as readonly string[]).includes(f)))];
+  const out: FeatureSummary[] = [];
+  for (const feature of names) {
+    const mine = scenarios.filter((s) => s.feature === feature && s.status !== 'skipped');
+    let failed = mine.filter((s) => s.status === 'failed' || s.status === 'interrupted').length;
+    let total = mine.length;
+    if (feature === 'Session ID Persistence') {
+      const others = scenarios.filter((s) => s.feature !== feature && s.checks.some((c) => c.name.startsWith('session.')));
+      total += others.length;
+      failed += others.filter((s) => s.checks.some((c) => c.name.startsWith('session.') && c.verdict === 'failed')).length;
+    }
+    if (total === 0) continue;
+    out.push({ feature, verdict: failed ? 'failed' : 'passed', scenarios: total, failed });
+  }
+  return out;
+}
+
+function emptyResult(s: LoadedScenario, status: ScenarioResult['status'], error?: string): ScenarioResult {
+  return {
+    id: s.id,
+    name: s.scenario.name,
+    file: s.file,
+    line: s.line,
+    feature: s.scenario.feature ?? null,
+    tags: s.scenario.tags ?? [],
+    status,
+    attempts: status === 'skipped' || status === 'interrupted' ? 0 : 1,
+    durationMs: 0,
+    session: null,
+    checks: [],
+    steps: [],
+    ...(error ? { error } : {}),
+  };
+}
+
+/** Runs one scenario in its own session. Throws ConnectError only when the session cannot open. */
+export async function runScenario(target: Target, loaded: LoadedScenario, opts: RunOptions = {}): Promise<ScenarioResult> {
+  const { scenario } = loaded;
+  const started = performance.now();
+  const stepTimeout = durationMs(scenario.timeout, opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS);
+  const scenarioResponder = new ScriptedResponder(scenario.elicitation, scenario.sampling);
+  const session = await Session.open(target, {
+    responder: scenarioResponder,
+    timeoutMs: stepTimeout,
+    onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
+  });
+  const steps: StepResult[] = [];
+  let error: string | undefined;
+  try {
+    for (let i = 0; i < scenario.steps.length; i++) {
+      if (opts.signal?.aborted) break;
+      const step = scenario.steps[i]!;
+      session.transcript.currentStep = i;
+      session.responder = new ResponderChain([
+        new ScriptedResponder(step.elicitation, step.sampling),
+        scenarioResponder,
+        ...(opts.fallbackResponders ?? []),
+      ]);
+      steps.push(await runOneStep(session, loaded, step, i, durationMs(step.timeout, stepTimeout), opts.signal));
+    }
+  } catch (e) {
+    if (e instanceof UserError) error = e.message;
+    else error = `internal error: ${(e as Error).message}`;
+  }
+  session.transcript.currentStep = -1;
+  const { deleteStatus } = await session.close();
+  const checks = sessionChecks(loaded, session);
+  const diagnosis = diagnose(session, steps, loaded);
+  const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
+  const interrupted = opts.signal?.aborted && steps.length < scenario.steps.length;
+  return {
+    id: loaded.id,
+    name: scenario.name,
+    file: loaded.file,
+    line: loaded.line,
+    feature: scenario.feature ?? null,
+    tags: scenario.tags ?? [],
+    status: interrupted ? 'interrupted' : failed ? 'failed' : 'passed',
+    attempts: 1,
+    durationMs: Math.round(performance.now() - started),
+    session: {
+      id: session.facts.idAtInitialize,
+      format: session.facts.idFormat,
+      protocolVersion: session.facts.protocolVersion,
+      era: session.facts.era,
+      serverName: session.facts.serverName,
+      deleteStatus,
+      exchanges: session.transcript.exchanges + 1,
+    },
+    checks,
+    steps,
+    ...(error ? { error } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
+  };
+}
+
+async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal?: AbortSignal): Promise<StepResult> {
+  const started = performance.now();
+  const skip = missingCapability(session, step);
+  const base = { index: i, id: step.id ?? `step-${i + 1}`, label: stepLabel(step), file: loaded.file, line: loaded.stepLines[i] ?? loaded.line };
+  if (skip) {
+    return { ...base, verdict: 'skipped', durationMs: 0, checks: [{ name: 'capability', verdict: 'skipped', message: skip }] };
+  }
+  const outcome = await runStep(session, step, timeoutMs, signal);
+  const entries = session.transcript.forStep(i);
+  const unanswered = session.unanswered.filter((u) => u.step === i).map((u) => u.reason);
+  const checks = evaluateStep(step, outcome, entries, unanswered);
+  const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
+  return {
+    ...base,
+    verdict,
+    durationMs: Math.round(performance.now() - started),
+    checks,
+    ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+  };
+}
+
+/** A step that needs a capability the server did not declare is SKIP with the reason, unless required. */
+function missingCapability(session: Session, step: Step): string | undefined {
+  const caps = session.facts.serverCapabilities;
+  const needs = step.list === 'tools' || step.call !== undefined ? 'tools' : step.list === 'prompts' || step.prompt !== undefined ? 'prompts' : step.list?.startsWith('resource') || step.read !== undefined ? 'resources' : undefined;
+  if (!needs || caps[needs]) return undefined;
+  if (step.requires?.includes(needs)) return undefined; // required: run it and let it fail
+  return `the server did not declare the ${needs} capability`;
+}
+
+function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
+  const exp = { idIssued: true, persistent: true, format: 'any' as const, ...loaded.scenario.session };
+  const t = session.transcript;
+  const id = session.facts.idAtInitialize;
+  const out: CheckResult[] = [];
+  if (exp.idIssued) {
+    out.push(
+      id
+        ? { name: 'session.idIssued', verdict: 'passed', actual: id }
+        : {
+            name: 'session.idIssued',
+            verdict: 'failed',
+            message: 'the server issued no Mcp-Session-Id at initialize',
+          },
+    );
+  }
+  if (exp.persistent && id) {
+    const sent = [...t.sessionIdsSent];
+    const received = [...t.sessionIdsReceived];
+    const problems: string[] = [];
+    if (t.exchangesWithoutId) problems.push(`${t.exchangesWithoutId} later request(s) carried no Mcp-Session-Id`);
+    const otherSent = sent.filter((s) => s !== id);
+    if (otherSent.length) problems.push(`requests carried other ids: ${otherSent.join(', ')}`);
+    const otherReceived = received.filter((s) => s !== id);
+    if (otherReceived.length) problems.push(`responses carried other ids: ${otherReceived.join(', ')}`);
+    out.push(
+      problems.length
+        ? { name: 'session.persistent', verdict: 'failed', expected: id, message: problems.join('; ') }
+        : { name: 'session.persistent', verdict: 'passed', expected: id, actual: `${t.exchanges} later exchange(s) all carried it` },
+    );
+  }
+  if (exp.format !== 'any' && id) {
+    const fmt = sessionIdFormat(id);
+    const want = exp.format === 'uuid' ? 'UUID' : 'hex string';
+    out.push(fmt === want ? { name: 'session.format', verdict: 'passed', actual: fmt } : { name: 'session.format', verdict: 'failed', expected: want, actual: fmt, message: `session id ${id} is ${fmt}, expected ${want}` });
+  }
+  return out;
+}
+
+const STATELESS_CAUSE =
+  'the server is likely running stateless (e.g. FastMCP stateless_http=True, or an SDK transport with sessionIdGenerator: undefined), so elicitation and sampling cannot reach the client';
+
+/** The stateless pitfall, said in words: what happened and the likely cause, not a bare timeout. */
+function diagnose(session: Session, steps: StepResult[], loaded: LoadedScenario): string | undefined {
+  const noId = !session.facts.idAtInitialize;
+  const expectedInteraction = (i: number) => {
+    const s = loaded.scenario.steps[i];
+    return !!(s?.expect?.elicitations || s?.expect?.sampling || s?.elicitation?.length || s?.sampling?.length);
+  };
+  const silent = steps.filter((st) => st.verdict === 'failed' && expectedInteraction(st.index)).filter((st) => {
+    const entries = session.transcript.forStep(st.index);
+    return !entries.some((e) => e.kind === 'elicitation' || e.kind === 'sampling');
+  });
+  if (noId && (silent.length || steps.some((s) => s.verdict === 'failed'))) {
+    return `No Mcp-Session-Id was issued at initialize${silent.length ? ` and ${silent.map((s) => s.label).join(', ')} never sent the elicitation/sampling request it should have (it returned without it or hung until the timeout)` : ''}: ${STATELESS_CAUSE}. Run the server stateful (FastMCP: stateless_http=False).`;
+  }
+  if (noId) return `No Mcp-Session-Id was issued at initialize: ${STATELESS_CAUSE}.`;
+  if (silent.length) {
+    return `${silent.map((s) => s.label).join(', ')} never sent the elicitation/sampling request it should have, though the session has an id: the server may be sending server→client requests on the standalone GET stream instead of the tool call's stream (SDK: pass relatedRequestId / use the handler context's sendRequest), or running stateless behind a proxy.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,270 @@
+// A Session is one MCP session on a Target: the SDK v2 client over streamable HTTP, client capabilities
+// declared, responders registered, and every exchange recorded in a Transcript.
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { ConnectError } from '../errors.js';
+import type { Responder, SamplingRequest } from '../responders/responder.js';
+import { flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
+import type { FetchLike, Target } from '../target/target.js';
+import { Transcript, type TranscriptEntry } from './transcript.js';
+import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
+
+export interface SessionOptions {
+  /** Answers server→client requests; replaced per step by the runner (step rules, then scenario rules…). */
+  responder: Responder;
+  /** Default request timeout. */
+  timeoutMs?: number;
+  /** Called for every transcript entry as it is recorded (live progress, verbose output). */
+  onEntry?: (entry: TranscriptEntry) => void;
+  /** Transcript bound. */
+  transcriptLimit?: number;
+  clientName?: string;
+}
+
+export interface SessionFacts {
+  /** The Mcp-Session-Id the server issued on the initialize response, if any. */
+  idAtInitialize: string | null;
+  idFormat: SessionIdFormat;
+  protocolVersion: string | null;
+  era: 'legacy' | 'modern';
+  serverName: string | null;
+  serverVersion: string | null;
+  serverCapabilities: Record<string, unknown>;
+}
+
+export class Session {
+  readonly transcript: Transcript;
+  responder: Responder;
+  /** Unanswered server requests, for the step that was running: each is a failure reason. */
+  readonly unanswered: { step: number; reason: string }[] = [];
+  facts!: SessionFacts;
+  private closed = false;
+
+  private constructor(
+    readonly target: Target,
+    readonly client: Client,
+    readonly transport: StreamableHTTPClientTransport,
+    transcript: Transcript,
+    responder: Responder,
+  ) {
+    this.transcript = transcript;
+    this.responder = responder;
+  }
+
+  static async open(target: Target, opts: SessionOptions): Promise<Session> {
+    const transcript = new Transcript(opts.transcriptLimit);
+    if (opts.onEntry) transcript.onEntry = opts.onEntry;
+    const transport = new StreamableHTTPClientTransport(target.url, {
+      fetch: recordingFetch(target.fetch, transcript),
+      // A test harness must see the server's own failures, not a reconnect loop that hides them.
+      reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+    });
+    const client = new Client(
+      { name: opts.clientName ?? 'mcp-verify', version: '0.1.0' },
+      {
+        capabilities: { elicitation: { form: {}, url: {} }, sampling: {} },
+        ...(opts.timeoutMs ? { defaultRequestTimeout: opts.timeoutMs } : {}),
+      } as ConstructorParameters<typeof Client>[1],
+    );
+    const session = new Session(target, client, transport, transcript, opts.responder);
+    session.registerHandlers();
+    try {
+      await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 } as never);
+    } catch (e) {
+      await transport.close().catch(() => {});
+      throw connectFailure(target, e);
+    }
+    const init = transcript.entries.find((x) => x.kind === 'http' && x.rpc.includes('initialize'));
+    const idAtInitialize = init && init.kind === 'http' ? init.sessionIdReceived : null;
+    const server = client.getServerVersion();
+    session.facts = {
+      idAtInitialize,
+      idFormat: sessionIdFormat(idAtInitialize),
+      protocolVersion: client.getNegotiatedProtocolVersion() ?? null,
+      era: client.getProtocolEra?.() === 'modern' ? 'modern' : 'legacy',
+      serverName: server?.name ?? null,
+      serverVersion: server?.version ?? null,
+      serverCapabilities: (client.getServerCapabilities() ?? {}) as Record<string, unknown>,
+    };
+    return session;
+  }
+
+  get sessionId(): string | undefined {
+    return this.transport.sessionId;
+  }
+
+  private registerHandlers(): void {
+    const { client, transcript } = this;
+    client.setRequestHandler('elicitation/create', async (request) => {
+      const p = request.params as Record<string, unknown>;
+      const mode: 'form' | 'url' = p.mode === 'url' ? 'url' : 'form';
+      const req = {
+        mode,
+        message: String(p.message ?? ''),
+        requestedSchema: p.requestedSchema as never,
+        url: typeof p.url === 'string' ? p.url : undefined,
+        elicitationId: typeof p.elicitationId === 'string' ? p.elicitationId : undefined,
+      } as const;
+      const base = { kind: 'elicitation' as const, mode, message: req.message, requestedSchema: req.requestedSchema, url: req.url };
+      const reply = await this.responder.elicit(req);
+      if (reply) {
+        transcript.add({ ...base, answeredBy: reply.answeredBy, action: reply.action, content: reply.content, note: reply.note });
+        return reply.action === 'accept' ? { action: 'accept', content: (reply.content ?? {}) as never } : { action: reply.action };
+      }
+      // Nobody may answer: never accept silently. A malformed schema is declined (hostile-server rule),
+      // anything else cancelled, and the step fails naming the request and how to script it.
+      const problem = mode === 'form' ? flatSchemaProblem(req.requestedSchema) : undefined;
+      const action = problem ? 'decline' : 'cancel';
+      const note = problem ? `schema is not a flat object of primitives (${problem}); declined` : scriptHintForElicitation(req);
+      transcript.add({ ...base, answeredBy: 'unanswered', action, note });
+      this.unanswered.push({
+        step: transcript.currentStep,
+        reason: `unanswered elicitation ${JSON.stringify(req.message)}${mode === 'url' ? ` (url ${req.url})` : ''}: no scripted answer matched and no person may answer (answered ${action}); ${note}`,
+      });
+      return { action };
+    });
+
+    client.setRequestHandler('sampling/createMessage', async (request) => {
+      const p = request.params as Record<string, unknown>;
+      const messages = ((p.messages as { role: string; content: unknown }[]) ?? []).map((m) => ({ role: m.role, text: contentText(m.content) }));
+      const req: SamplingRequest = {
+        messages,
+        systemPrompt: typeof p.systemPrompt === 'string' ? p.systemPrompt : undefined,
+        maxTokens: typeof p.maxTokens === 'number' ? p.maxTokens : undefined,
+        modelHints: ((p.modelPreferences as { hints?: { name?: string }[] })?.hints ?? []).map((h) => h.name ?? '').filter(Boolean),
+        text: [typeof p.systemPrompt === 'string' ? p.systemPrompt : '', ...messages.map((m) => m.text)].filter(Boolean).join('\n'),
+      };
+      const reply = await this.responder.sample(req);
+      const base = { kind: 'sampling' as const, maxTokens: req.maxTokens, systemPrompt: req.systemPrompt, text: messages.map((m) => m.text).join('\n') };
+      if (!reply) {
+        const note = scriptHintForSampling(req);
+        transcript.add({ ...base, answeredBy: 'unanswered', note });
+        this.unanswered.push({
+          step: transcript.currentStep,
+          reason: `unanswered sampling request ${JSON.stringify(req.text.slice(0, 200))}: no scripted answer matched and no person may answer; ${note}`,
+        });
+        throw new Error('mcp-verify: no scripted sampling answer matched this request');
+      }
+      transcript.add({ ...base, answeredBy: reply.answeredBy, reply: reply.text, model: reply.model });
+      return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
+    });
+
+    client.setNotificationHandler('notifications/message', (n) => {
+      const p = n.params as { level: string; logger?: string; data: unknown };
+      transcript.add({ kind: 'log', level: p.level, logger: p.logger, data: p.data });
+    });
+  }
+
+  /** Ends the session: DELETE with the id. 405 is "not supported by the endpoint", not a failure. */
+  async close(): Promise<{ deleteStatus: number | null }> {
+    if (this.closed) return { deleteStatus: null };
+    this.closed = true;
+    let deleteStatus: number | null = null;
+    if (this.transport.sessionId) {
+      try {
+        await this.transport.terminateSession();
+      } catch {
+        /* recorded by the fetch wrapper */
+      }
+      const del = [...this.transcript.entries].reverse().find((e) => e.kind === 'http' && e.method === 'DELETE');
+      deleteStatus = del && del.kind === 'http' ? del.status : null;
+      if (deleteStatus === 405) this.transcript.note('DELETE answered 405: ending a session is not supported by the endpoint');
+    }
+    await this.client.close().catch(() => {});
+    return { deleteStatus };
+  }
+}
+
+function contentText(content: unknown): string {
+  const blocks = Array.isArray(content) ? content : [content];
+  return blocks
+    .map((b) => (b && typeof b === 'object' && (b as { type?: string }).type === 'text' ? String((b as { text: unknown }).text) : ''))
+    .join('');
+}
+
+/** Wraps the Target's fetch so every HTTP exchange lands in the transcript (headers, status, timing). */
+function recordingFetch(inner: FetchLike, transcript: Transcript): FetchLike {
+  return async (url, init) => {
+    const headers = new Headers(init?.headers);
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const rpc = typeof init?.body === 'string' ? rpcMethods(init.body) : [];
+    const started = performance.now();
+    const base = {
+      kind: 'http' as const,
+      method,
+      rpc,
+      sessionIdSent: headers.get('mcp-session-id'),
+      protocolVersionSent: headers.get('mcp-protocol-version'),
+    };
+    try {
+      const res = await inner(url, init);
+      transcript.add({
+        ...base,
+        status: res.status,
+        sessionIdReceived: res.headers.get('mcp-session-id'),
+        contentType: res.headers.get('content-type'),
+        durationMs: Math.round(performance.now() - started),
+      });
+      return res;
+    } catch (e) {
+      transcript.add({
+        ...base,
+        status: null,
+        sessionIdReceived: null,
+        contentType: null,
+        durationMs: Math.round(performance.now() - started),
+        error: networkErrorText(e),
+      });
+      throw e;
+    }
+  };
+}
+
+function rpcMethods(body: string): string[] {
+  try {
+    const msg = JSON.parse(body) as unknown;
+    const list = Array.isArray(msg) ? msg : [msg];
+    return list.map((m: { method?: string; id?: unknown }) => m?.method ?? (m && 'id' in m ? 'response' : '?'));
+  } catch {
+    return [];
+  }
+}
+
+/** The root cause of a fetch failure in words ("connection refused"), not "fetch failed". */
+export function networkErrorText(e: unknown): string {
+  let err = e as { message?: string; code?: string; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && err; i++) {
+    const code = err.code;
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
+    if (!err.cause) break;
+    err = err.cause as typeof err;
+  }
+  return (e as Error)?.message ?? String(e);
+}
+
+/** A failed initialize, in one line a person can act on (exit 3). */
+function connectFailure(target: Target, e: unknown): ConnectError {
+  const text = networkErrorText(e);
+  const url = target.url.toString();
+  if (text === 'connection refused') {
+    const hint = target.kind === 'local' ? ' Start the reference server with `mcp-verify example-server`, or pass --url.' : '';
+    return new ConnectError(`cannot connect to ${url}: connection refused.${hint}`);
+  }
+  const status = (e as { status?: number; code?: number })?.status ?? httpStatusFrom(text);
+  if (status === 401 || status === 403) {
+    return new ConnectError(`${url} refused authentication (HTTP ${status}) during initialize: ${oneLine(text)}`);
+  }
+  return new ConnectError(`cannot open an MCP session at ${url}: ${oneLine(text)}`);
+}
+
+function httpStatusFrom(text: string): number | undefined {
+  const m = /\b(?:HTTP|status(?: code)?)[: ]+(\d{3})\b/i.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+function oneLine(s: string): string {
+  const line = s.replace(/\s+/g, ' ').trim();
+  return line.length > 300 ? line.slice(0, 300) + '…' : line;
+}

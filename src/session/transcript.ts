@@ -1,0 +1,166 @@
+// The Transcript is the evidence every check reads: HTTP exchanges, notifications, and server→client
+// requests with the answers given, each with a sequence number so "before/after" is exact.
+// Checks never poke at the wire themselves; they read this.
+
+export type TranscriptEntry =
+  | HttpExchangeEntry
+  | ProgressEntry
+  | LogEntry
+  | ElicitationEntry
+  | SamplingEntry
+  | NoteEntry
+  | ResultEntry;
+
+interface EntryBase {
+  /** Monotonic per session: ordering evidence ("progress arrived before the result"). */
+  seq: number;
+  /** Milliseconds since the session opened. */
+  t: number;
+  /** Index of the step that was running, or -1 during open/close. */
+  step: number;
+}
+
+export interface HttpExchangeEntry extends EntryBase {
+  kind: 'http';
+  method: string;
+  /** JSON-RPC methods (or "response"/"notification") carried by a POST body. */
+  rpc: string[];
+  status: number | null;
+  sessionIdSent: string | null;
+  sessionIdReceived: string | null;
+  protocolVersionSent: string | null;
+  contentType: string | null;
+  durationMs: number;
+  error?: string;
+}
+
+export interface ProgressEntry extends EntryBase {
+  kind: 'progress';
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+export interface LogEntry extends EntryBase {
+  kind: 'log';
+  level: string;
+  logger?: string;
+  data: unknown;
+}
+
+export interface ElicitationEntry extends EntryBase {
+  kind: 'elicitation';
+  mode: 'form' | 'url';
+  message: string;
+  requestedSchema?: unknown;
+  url?: string;
+  /** Who answered: a scripted rule, a person, or nobody (unmatched). */
+  answeredBy: 'script' | 'person' | 'unanswered' | 'policy';
+  action: 'accept' | 'decline' | 'cancel';
+  content?: unknown;
+  note?: string;
+}
+
+export interface SamplingEntry extends EntryBase {
+  kind: 'sampling';
+  maxTokens: number | undefined;
+  systemPrompt?: string;
+  text: string;
+  answeredBy: 'script' | 'person' | 'unanswered';
+  reply?: string;
+  model?: string;
+  note?: string;
+}
+
+export interface NoteEntry extends EntryBase {
+  kind: 'note';
+  text: string;
+}
+
+export interface ResultEntry extends EntryBase {
+  kind: 'result';
+  method: string;
+  ok: boolean;
+}
+
+type Without<T> = T extends unknown ? Omit<T, 'seq' | 't' | 'step'> : never;
+export type NewEntry = Without<TranscriptEntry>;
+
+/**
+ * Records a session's evidence. Bounded: past `limit` entries the oldest HTTP exchanges are
+ * dropped (counted in `dropped`) so a 1,000-call session does not grow without bound; the
+ * aggregate facts that checks need (session ids seen) are kept as running summaries.
+ */
+export class Transcript {
+  readonly entries: TranscriptEntry[] = [];
+  readonly started = performance.now();
+  dropped = 0;
+  currentStep = -1;
+  private seq = 0;
+  /** Every distinct session id sent or received after initialize: persistence evidence. */
+  readonly sessionIdsSent = new Set<string>();
+  readonly sessionIdsReceived = new Set<string>();
+  exchangesWithoutId = 0;
+  exchanges = 0;
+  /** Live listener (progress bar, verbose output); called after each entry is recorded. */
+  onEntry?: (entry: TranscriptEntry) => void;
+  constructor(private readonly limit = 2000) {}
+
+  add(entry: NewEntry): TranscriptEntry {
+    const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step: this.currentStep } as TranscriptEntry;
+    if (full.kind === 'http') this.noteExchange(full);
+    this.entries.push(full);
+    if (this.entries.length > this.limit) {
+      const i = this.entries.findIndex((e) => e.kind === 'http');
+      this.entries.splice(i >= 0 ? i : 0, 1);
+      this.dropped++;
+    }
+    this.onEntry?.(full);
+    return full;
+  }
+
+  note(text: string): void {
+    this.add({ kind: 'note', text });
+  }
+
+  forStep(step: number): TranscriptEntry[] {
+    return this.entries.filter((e) => e.step === step);
+  }
+
+  private noteExchange(e: HttpExchangeEntry): void {
+    const isInitialize = e.rpc.includes('initialize');
+    if (isInitialize) return;
+    this.exchanges++;
+    if (e.sessionIdSent) this.sessionIdsSent.add(e.sessionIdSent);
+    else this.exchangesWithoutId++;
+    if (e.sessionIdReceived) this.sessionIdsReceived.add(e.sessionIdReceived);
+  }
+}
+
+/** One line a person can read, for failure evidence and verbose output. */
+export function describeEntry(e: TranscriptEntry): string {
+  const at = `#${e.seq} +${e.t}ms`;
+  switch (e.kind) {
+    case 'http': {
+      const parts = [`${e.method} ${e.rpc.join(',') || '-'}`, `→ ${e.status ?? 'no response'}`];
+      if (e.contentType) parts.push(e.contentType.split(';')[0]!);
+      parts.push(`session sent=${e.sessionIdSent ?? '-'} received=${e.sessionIdReceived ?? '-'}`);
+      if (e.protocolVersionSent) parts.push(`version=${e.protocolVersionSent}`);
+      parts.push(`${e.durationMs}ms`);
+      if (e.error) parts.push(`error: ${e.error}`);
+      return `${at} http ${parts.join(' ')}`;
+    }
+    case 'progress':
+      return `${at} progress ${e.progress}${e.total !== undefined ? `/${e.total}` : ''}${e.message ? ` "${e.message}"` : ''}`;
+    case 'log':
+      return `${at} log [${e.level}] ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}`;
+    case 'elicitation':
+      return `${at} elicitation ${JSON.stringify(e.message)} → ${e.action} (${e.answeredBy})${e.content !== undefined ? ` ${JSON.stringify(e.content)}` : ''}${e.note ? ` — ${e.note}` : ''}`;
+    case 'sampling':
+      return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.note ? ` — ${e.note}` : ''}`;
+    case 'note':
+      return `${at} note ${e.text}`;
+    case 'result':
+      return `${at} result of ${e.method}: ${e.ok ? 'ok' : 'error'}`;
+  }
+}
