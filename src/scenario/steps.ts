@@ -63,11 +63,12 @@ export async function runStep(session: Session, step: Step, timeoutMs: number, s
     } else {
       result = await client.ping(opts);
     }
-    const entry = transcript.add({ kind: 'result', method, ok: true });
+    const entry = transcript.add({ kind: 'result', method, ok: true, preview: text.slice(0, 160) || undefined });
     return { label, result, text, names, resultSeq: entry.seq };
   } catch (e) {
-    const entry = transcript.add({ kind: 'result', method, ok: false });
-    return { label, error: describeRequestError(e), text: '', resultSeq: entry.seq };
+    const error = describeRequestError(e);
+    const entry = transcript.add({ kind: 'result', method, ok: false, preview: error.message.slice(0, 160) });
+    return { label, error, text: '', resultSeq: entry.seq };
   }
 }
 

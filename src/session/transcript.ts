@@ -81,6 +81,8 @@ export interface ResultEntry extends EntryBase {
   kind: 'result';
   method: string;
   ok: boolean;
+  /** The start of the result text or error message: enough to read a failure without the wire. */
+  preview?: string;
 }
 
 type Without<T> = T extends unknown ? Omit<T, 'seq' | 't' | 'step'> : never;
@@ -161,6 +163,6 @@ export function describeEntry(e: TranscriptEntry): string {
     case 'note':
       return `${at} note ${e.text}`;
     case 'result':
-      return `${at} result of ${e.method}: ${e.ok ? 'ok' : 'error'}`;
+      return `${at} result of ${e.method}: ${e.ok ? 'ok' : 'error'}${e.preview ? ` ${JSON.stringify(e.preview)}` : ''}`;
   }
 }
