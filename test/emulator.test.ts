@@ -342,3 +342,37 @@ test('injected throttling (-32003) and conflict (-32005) answer the next N reque
   }
   assert.deepEqual(codes, [-32003, -32003, -32005, undefined]);
 });
+
+test('end to end: the real MCP SDK client through the emulator (SigV4 from env) to the reference travel server', async () => {
+  const { startTravelServer } = await import('../src/servers/travel/server.js');
+  const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+  const travel = await startTravelServer({ port: 0 });
+  const saved = { ...process.env };
+  process.env.AWS_ACCESS_KEY_ID = 'AKIDENDTOEND';
+  process.env.AWS_SECRET_ACCESS_KEY = 'end-to-end-secret';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  const e = await startAgentCoreEmulator({ upstream: travel.url, port: 0 });
+  try {
+    const target = await remoteTarget({ arn: ARN, endpointUrl: e.url });
+    const transport = new StreamableHTTPClientTransport(target.url, { fetch: target.fetch });
+    const client = new Client(
+      { name: 'emulator-test', version: '1' },
+      { capabilities: { elicitation: { form: {} }, sampling: {} } } as ConstructorParameters<typeof Client>[1],
+    );
+    const answers = ['Paris', 3, 'culture'];
+    client.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { value: answers.shift()! } }) as never);
+    client.setRequestHandler('sampling/createMessage', async () => ({ model: 'test', role: 'assistant', content: { type: 'text', text: 'Bring an umbrella.' } }) as never);
+    await client.connect(transport);
+    assert.match(transport.sessionId!, UUID, 'the SDK client holds the emulator-minted UUID');
+    const result = (await client.callTool({ name: 'plan_trip', arguments: {} })) as { content: Array<{ text: string }> };
+    const plan = JSON.parse(result.content[0]!.text) as { destination: string; days: number; ai_tips: string; status: string };
+    assert.deepEqual([plan.destination, plan.days, plan.ai_tips, plan.status], ['Paris', 3, 'Bring an umbrella.', 'planned']);
+    assert.equal(answers.length, 0, 'all three elicitations reached the client');
+    await client.close();
+  } finally {
+    process.env = saved;
+    await e.close();
+    await travel.close();
+  }
+});

@@ -1,0 +1,128 @@
+// `mcp-verify emulate-agentcore`: runs the local EMULATOR of the AgentCore Runtime data plane in front
+// of an MCP server, so the remote path (encoded-ARN URL, SigV4 or bearer, platform session ids, 405s)
+// can be tested without an AWS account. The startup lines say plainly that this is not AWS.
+
+import { InvalidArgumentError, type Command } from 'commander';
+
+const EXAMPLE_ARN_RUNTIME = 'my_agent-Ab12Cd34Ef';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('expected a port number 0-65535.');
+  return port;
+}
+
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
+  return n;
+}
+
+function choice<T extends string>(...allowed: T[]) {
+  return (value: string): T => {
+    if (!(allowed as string[]).includes(value)) throw new InvalidArgumentError(`expected one of: ${allowed.join(', ')}.`);
+    return value as T;
+  };
+}
+
+interface EmulateFlags {
+  upstream: string;
+  port: number;
+  host: string;
+  region: string;
+  arn?: string;
+  auth: 'sigv4' | 'bearer';
+  bearerTokenEnv?: string;
+  profile?: string;
+  idleTimeout: number;
+  get: '405' | 'proxy';
+  delete: '405' | 'proxy';
+}
+
+export function registerEmulateAgentCore(program: Command): void {
+  program
+    .command('emulate-agentcore')
+    .description('run a local EMULATOR of the AgentCore Runtime MCP data plane (not AWS) in front of an MCP server')
+    .requiredOption('--upstream <url>', 'the MCP server to put behind it, e.g. http://127.0.0.1:8000/mcp')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 9000)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--region <region>', 'region of the emulated data plane; requests must be signed for it', 'us-west-2')
+    .option('--arn <arn>', 'serve only this runtime ARN (default: any well-formed ARN in --region)')
+    .option('--auth <method>', 'sigv4 (IAM) or bearer (JWT); a runtime accepts one, never both', choice('sigv4', 'bearer'), 'sigv4')
+    .option('--bearer-token-env <name>', 'with --auth bearer: NAME of the env variable holding the only token to accept (default: any token)')
+    .option('--profile <name>', 'with --auth sigv4: AWS profile whose credentials requests must be signed with')
+    .option('--idle-timeout <seconds>', 'end a session after this many idle seconds (AgentCore allows 60-28800)', parseSeconds, 900)
+    .option('--get <mode>', 'answer GET (standalone SSE stream) with 405 or proxy it', choice('405', 'proxy'), '405')
+    .option('--delete <mode>', 'answer DELETE (end session) with 405 or proxy it', choice('405', 'proxy'), '405')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ mcp-verify example-server &                 # an MCP server at http://127.0.0.1:8000/mcp
+  $ export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=example-secret
+  $ mcp-verify emulate-agentcore --upstream http://127.0.0.1:8000/mcp
+  $ mcp-verify remote --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/${EXAMPLE_ARN_RUNTIME} \\
+      --endpoint-url http://127.0.0.1:9000
+
+SigV4 requests are checked against the credentials of the default AWS chain (environment, --profile,
+AWS_PROFILE, ...), the same chain the client uses, so any credentials work locally. This is an
+emulator of the documented contract, not AWS: where AWS's behaviour is unknown (GET, DELETE) it is an
+option. Stop with Ctrl-C.`,
+    )
+    .action(async (flags: EmulateFlags) => {
+      // Loaded here: the emulator pulls in undici, the signer and the AWS credential chain.
+      const { startAgentCoreEmulator } = await import('../../servers/agentcore/emulator.js');
+      const { UsageError } = await import('../../errors.js');
+      if (flags.auth !== 'bearer' && flags.bearerTokenEnv) {
+        throw new UsageError('--bearer-token-env needs --auth bearer.');
+      }
+      if (flags.auth === 'bearer' && flags.profile) {
+        throw new UsageError('--profile selects SigV4 credentials; it cannot be combined with --auth bearer.');
+      }
+      let bearerToken: string | undefined;
+      if (flags.bearerTokenEnv) {
+        const { readBearerToken } = await import('../../target/bearer.js');
+        bearerToken = readBearerToken(flags.bearerTokenEnv);
+      }
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      const emulator = await startAgentCoreEmulator({
+        upstream: flags.upstream,
+        port: flags.port,
+        host: flags.host,
+        region: flags.region,
+        arn: flags.arn,
+        auth: flags.auth,
+        bearerToken,
+        profile: flags.profile,
+        idleTimeoutSeconds: flags.idleTimeout,
+        getMode: flags.get,
+        deleteMode: flags.delete,
+        log: (line) => out(`  ${line}`),
+      });
+
+      const arn = flags.arn ?? `arn:aws:bedrock-agentcore:${emulator.region}:123456789012:runtime/${EXAMPLE_ARN_RUNTIME}`;
+      const authText =
+        flags.auth === 'bearer'
+          ? `bearer token${flags.bearerTokenEnv ? ` (must equal $${flags.bearerTokenEnv})` : ' (any non-empty token)'}`
+          : `SigV4 for service bedrock-agentcore in ${emulator.region}, credentials from the default AWS chain${flags.profile ? ` (profile ${flags.profile})` : ''}`;
+      out(`AgentCore Runtime EMULATOR (local, NOT AWS) listening on ${emulator.url}`);
+      out(`  upstream MCP server: ${flags.upstream}`);
+      out(`  auth: ${authText}`);
+      out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s`);
+      out(`  invocation URL: ${emulator.invocationUrl(arn)}`);
+      const authFlag = flags.auth === 'bearer' ? ` --bearer-token-env ${flags.bearerTokenEnv ?? 'TOKEN_VAR'}` : '';
+      out(`run: mcp-verify remote --arn ${arn} --endpoint-url ${emulator.url}${authFlag}`);
+
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await emulator.close();
+      out('stopped');
+    });
+}
