@@ -323,6 +323,15 @@ test('idle timeout: after it the session id answers 404', async () => {
     const late = await post(t.invocationUrl(ARN), rpc('tools/list', 3), { 'mcp-session-id': sid });
     assert.equal(late.status, 404);
     await late.text();
+
+    // A session whose tool call is still streaming is not idle: the answer after the timeout still lands.
+    const busy = await initialize(t);
+    const call = await post(t.invocationUrl(ARN), rpc('tools/call', 4, { name: 'ask', arguments: {} }), { 'mcp-session-id': busy });
+    await new Promise((r) => setTimeout(r, 600));
+    const answer = await post(t.invocationUrl(ARN), JSON.stringify({ jsonrpc: '2.0', id: 'elicit-1', result: { action: 'decline' } }), { 'mcp-session-id': busy });
+    assert.equal(answer.status, 202);
+    await answer.text();
+    assert.match(await call.text(), /got \{\\"action\\":\\"decline\\"\}/);
   } finally {
     await t.close();
   }

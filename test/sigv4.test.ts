@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createSigV4Fetch,
   parseAuthorization,
+  parseQueryString,
   signRequest,
   verifySigV4,
   type IncomingSignedRequest,
@@ -105,7 +106,6 @@ for (const base of cases) {
       headers[lower] = lower in headers ? `${headers[lower]},${v}` : v;
     }
     const { host, ...rest } = headers;
-    const { parseQueryString } = await import('../src/target/sigv4.js');
     const signed = await signRequest(
       { method: req.method, host: host!.trim(), path: req.path, query: parseQueryString(req.query), headers: rest, body: req.body },
       { credentials, region: REGION, service: SERVICE, signingDate: SUITE_TIME },
@@ -165,7 +165,6 @@ test('AgentCore: canonical path is the wire path encoded twice and the qualifier
     url.pathname,
     '/runtimes/arn%3Aaws%3Abedrock-agentcore%3Aus-west-2%3A123456789012%3Aruntime%2Fmy_agent-Ab12Cd34Ef/invocations',
   );
-  const { parseQueryString } = await import('../src/target/sigv4.js');
   const signed = await signRequest(
     { method: 'POST', host: url.host, path: url.pathname, query: parseQueryString(url.search.slice(1)), body: '{}' },
     { credentials: CREDS, region: 'us-west-2' },
