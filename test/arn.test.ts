@@ -93,7 +93,7 @@ test('remote target validates flag combinations', async () => {
 });
 
 test('remote target with SigV4 resolves credentials eagerly and lists them as secrets', async () => {
-  const saved = { ...process.env };
+  const saved = { ...process.env }; // restored key by key: process.env must stay Node's own object
   try {
     delete process.env.AWS_PROFILE;
     process.env.AWS_ACCESS_KEY_ID = 'AKIDTESTREMOTE';
@@ -108,7 +108,7 @@ test('remote target with SigV4 resolves credentials eagerly and lists them as se
     assert.equal(t.details?.arn, ARN);
     assert.ok(!JSON.stringify(t.details).includes('secret-remote-value'));
   } finally {
-    process.env = saved;
+    restoreEnv(saved);
   }
 });
 
@@ -139,7 +139,7 @@ test('a profile that does not exist is named as such (exit 3), not "no providers
 
 test('the real default chain with an unknown profile gives exit 3 naming the profile', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-verify-aws-'));
-  const saved = { ...process.env };
+  const saved = { ...process.env }; // restored key by key: process.env must stay Node's own object
   try {
     process.env.AWS_CONFIG_FILE = join(dir, 'config');
     process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
@@ -151,7 +151,7 @@ test('the real default chain with an unknown profile gives exit 3 naming the pro
       return true;
     });
   } finally {
-    process.env = saved;
+    restoreEnv(saved);
   }
 });
 
@@ -174,3 +174,8 @@ test('bearer token comes from a named variable; errors name the variable, never 
     else process.env.MCPV_TEST_TOKEN = saved;
   }
 });
+
+function restoreEnv(saved: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+}

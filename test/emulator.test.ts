@@ -187,7 +187,7 @@ test('SigV4: unsigned, wrong secret, wrong region, clock skew and changed body a
 });
 
 test('the emulator and the client resolve credentials from the same default chain (env vars)', async () => {
-  const saved = { ...process.env };
+  const saved = { ...process.env }; // restored key by key: process.env must stay Node's own object
   process.env.AWS_ACCESS_KEY_ID = 'AKIDFROMENVCHAIN';
   process.env.AWS_SECRET_ACCESS_KEY = 'env-chain-secret';
   delete process.env.AWS_SESSION_TOKEN;
@@ -201,7 +201,7 @@ test('the emulator and the client resolve credentials from the same default chai
     assert.match(res.headers.get('mcp-session-id')!, UUID);
     await res.text();
   } finally {
-    process.env = saved;
+    restoreEnv(saved);
     await e.close();
   }
 });
@@ -356,7 +356,7 @@ test('end to end: the real MCP SDK client through the emulator (SigV4 from env) 
   const { startTravelServer } = await import('../src/servers/travel/server.js');
   const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
   const travel = await startTravelServer({ port: 0 });
-  const saved = { ...process.env };
+  const saved = { ...process.env }; // restored key by key: process.env must stay Node's own object
   process.env.AWS_ACCESS_KEY_ID = 'AKIDENDTOEND';
   process.env.AWS_SECRET_ACCESS_KEY = 'end-to-end-secret';
   delete process.env.AWS_SESSION_TOKEN;
@@ -380,8 +380,13 @@ test('end to end: the real MCP SDK client through the emulator (SigV4 from env) 
     assert.equal(answers.length, 0, 'all three elicitations reached the client');
     await client.close();
   } finally {
-    process.env = saved;
+    restoreEnv(saved);
     await e.close();
     await travel.close();
   }
 });
+
+function restoreEnv(saved: NodeJS.ProcessEnv): void {
+  for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+  for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+}
