@@ -4,10 +4,12 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerLocal } from './commands/local.js';
+import { registerRemote } from './commands/remote.js';
+import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSchema, registerValidate } from './commands/validate.js';
 import { registerExampleServer } from './commands/example-server.js';
-// import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
+import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -36,8 +38,10 @@ ${EXIT_CODES_HELP}`,
   );
   registerDemo(program);
   registerLocal(program);
+  registerRemote(program);
+  registerCompare(program);
   registerExampleServer(program);
-  // registerEmulateAgentCore(program);
+  registerEmulateAgentCore(program);
   registerValidate(program);
   registerSchema(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -12,7 +12,7 @@ import {
 } from './arn.js';
 import { createBearerFetch, readBearerToken } from './bearer.js';
 import { resolveCredentials } from './credentials.js';
-import { createSigV4Fetch } from './sigv4.js';
+import { createSigV4Fetch, type AwsCredentials } from './sigv4.js';
 import type { Target } from './target.js';
 
 export interface RemoteTargetOptions {
@@ -30,6 +30,8 @@ export interface RemoteTargetOptions {
   profile?: string;
   /** NAME of the environment variable holding a bearer token; switches auth to Bearer. */
   bearerTokenEnv?: string;
+  /** Explicit credentials instead of the default chain (the demo's throwaway keys for the emulator). */
+  credentials?: AwsCredentials;
 }
 
 /** Where the runtime is, without any I/O: checks the flag combination and builds the URL. */
@@ -111,7 +113,9 @@ export async function remoteTarget(options: RemoteTargetOptions): Promise<Target
     };
   }
 
-  const { provider, credentials } = await resolveCredentials({ profile: options.profile });
+  const { provider, credentials } = options.credentials
+    ? { provider: async () => options.credentials!, credentials: options.credentials }
+    : await resolveCredentials({ profile: options.profile });
   // The redactor masks these; the provider may hand out refreshed ones later, so add those too.
   const secrets: string[] = [];
   const remember = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {

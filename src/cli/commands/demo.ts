@@ -1,27 +1,51 @@
-// `mcp-verify demo`: the embedded default. Starts the reference server in-process on a free port and
-// runs the bundled suite against it: the whole tool, with nothing to set up.
+// `mcp-verify demo`: the embedded default. Starts the reference server in-process on a free port, puts
+// the AgentCore emulator in front of it, and runs the bundled suite both ways: the seed article's
+// Local vs Remote table, with nothing to set up and no AWS account.
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { addRunFlags, exitCodeOf, loadSuite, runSuiteOn, type RunFlags } from '../run-suite.js';
+
+/** Any well-formed ARN works against the emulator; this one names the demo. */
+export const DEMO_ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel_demo-AbCdEf1234';
 
 export function registerDemo(program: Command): void {
   const cmd = program
     .command('demo')
-    .description('Start the bundled reference server in-process and run the bundled suite against it.');
+    .description('Run the bundled suite against the bundled reference server, directly and through the AgentCore emulator.')
+    .option('--local-only', 'only the local run (the plain PASS/FAIL table, with --reporter)');
   addRunFlags(cmd).addHelpText(
     'after',
     `
-Example:
-  mcp-verify demo              # prints the PASS/FAIL table, every feature PASS
-  mcp-verify demo --reporter plain`,
+Examples:
+  mcp-verify demo                # Local vs Remote (emulated AgentCore, SigV4) table, every row PASS
+  mcp-verify demo --local-only --reporter plain
+
+The remote side signs every request with throwaway demo credentials that only the in-process
+emulator knows; nothing leaves this machine.`,
   );
-  cmd.action(async (flags: RunFlags) => {
+  cmd.action(async (flags: RunFlags & { localOnly?: boolean }) => {
     const scenarios = await loadSuite([]);
     const { startTravelServer } = await import('../../servers/travel/server.js');
     const { localTarget } = await import('../../target/target.js');
     const server = await startTravelServer({ port: 0, host: '127.0.0.1' });
     try {
-      const run = await runSuiteOn(localTarget(server.url), scenarios, flags);
-      process.exitCode = exitCodeOf(run);
+      if (flags.localOnly) {
+        const run = await runSuiteOn(localTarget(server.url), scenarios, flags);
+        process.exitCode = exitCodeOf(run);
+        return;
+      }
+      const { startAgentCoreEmulator } = await import('../../servers/agentcore/emulator.js');
+      const { remoteTarget } = await import('../../target/remote.js');
+      const { compareTargets } = await import('./compare.js');
+      const credentials = { accessKeyId: `AKIADEMO${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64') };
+      const emulator = await startAgentCoreEmulator({ upstream: server.url, port: 0, region: 'us-west-2', credentials });
+      try {
+        const remote = await remoteTarget({ arn: DEMO_ARN, endpointUrl: emulator.url, credentials });
+        remote.label = 'Remote (AgentCore emulator)';
+        process.exitCode = await compareTargets(localTarget(server.url), remote, scenarios, flags);
+      } finally {
+        await emulator.close();
+      }
     } finally {
       await server.close();
     }

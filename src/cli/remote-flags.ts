@@ -1,0 +1,46 @@
+// The flags that name an AgentCore runtime and how to authenticate to it, shared by `remote`,
+// `compare`, `doctor` and `call`, so every command spells them the same way.
+import type { Command } from 'commander';
+import type { RemoteTargetOptions } from '../target/remote.js';
+
+export interface RemoteFlags {
+  arn?: string;
+  runtimeId?: string;
+  accountId?: string;
+  region?: string;
+  qualifier?: string;
+  endpointUrl?: string;
+  profile?: string;
+  bearerTokenEnv?: string;
+}
+
+export function addRemoteFlags(cmd: Command): Command {
+  return cmd
+    .option('--arn <arn>', 'the runtime ARN: arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/NAME-XXXXXXXXXX (region comes from it)')
+    .option('--runtime-id <id>', 'instead of --arn: the runtime id (NAME-XXXXXXXXXX), with --account-id and --region')
+    .option('--account-id <12 digits>', 'with --runtime-id')
+    .option('--region <region>', 'with --runtime-id (with --arn it must match the ARN)')
+    .option('--qualifier <name>', 'the endpoint name', 'DEFAULT')
+    .option('--endpoint-url <url>', 'replace the data-plane host (the emulator, VPC or FIPS endpoints); path, signing and region stay')
+    .option('--profile <name>', 'AWS profile for SigV4 credentials (default: the standard chain: env, SSO, profiles, process, web identity, container/instance)')
+    .option('--bearer-token-env <NAME>', 'use a bearer token (JWT-configured runtimes) read from this environment variable; never pass a token as a flag value');
+}
+
+export function remoteOptions(flags: RemoteFlags): RemoteTargetOptions {
+  return {
+    arn: flags.arn,
+    runtimeId: flags.runtimeId,
+    accountId: flags.accountId,
+    region: flags.region,
+    qualifier: flags.qualifier,
+    endpointUrl: flags.endpointUrl,
+    profile: flags.profile,
+    bearerTokenEnv: flags.bearerTokenEnv,
+  };
+}
+
+export const REMOTE_HELP = `
+Credentials (SigV4): the AWS default chain, as the AWS CLI uses it: AWS_ACCESS_KEY_ID /
+AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE or --profile (profiles, SSO, credential_process,
+assume-role), web identity, container and instance metadata. Every request (POST, GET, DELETE) is
+signed for service bedrock-agentcore in the ARN's region. Secrets are never printed.`;
