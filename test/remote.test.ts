@@ -1,0 +1,137 @@
+// `remote`, `compare` and `demo` through the AgentCore emulator in front of the reference server, with
+// test credentials from the environment, exactly as a user points them at the emulator.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startTravelServer } from '../src/servers/travel/server.js';
+import { startAgentCoreEmulator } from '../src/servers/agentcore/emulator.js';
+import { runCli } from './support/cli.js';
+
+const ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel_test-AbCdEf1234';
+const KEY = 'AKIDTESTREMOTE00001';
+const SECRET = 'test-secret-remote/abcdefghijklmnopqrstuvwxyz';
+const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.test-bearer-token-value.signature';
+
+let server: Awaited<ReturnType<typeof startTravelServer>>;
+let sigv4: Awaited<ReturnType<typeof startAgentCoreEmulator>>;
+let bearer: Awaited<ReturnType<typeof startAgentCoreEmulator>>;
+let home: string;
+
+before(async () => {
+  server = await startTravelServer({ port: 0 });
+  sigv4 = await startAgentCoreEmulator({ upstream: server.url, port: 0, credentials: { accessKeyId: KEY, secretAccessKey: SECRET } });
+  bearer = await startAgentCoreEmulator({ upstream: server.url, port: 0, auth: 'bearer', bearerToken: TOKEN });
+  home = await mkdtemp(path.join(tmpdir(), 'mcp-verify-home-'));
+});
+after(async () => {
+  await sigv4.close();
+  await bearer.close();
+  await server.close();
+});
+
+/** A clean AWS environment: no real profile files, no instance metadata lookups. */
+function awsEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    HOME: home,
+    AWS_CONFIG_FILE: path.join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PROFILE: undefined,
+    AWS_ACCESS_KEY_ID: KEY,
+    AWS_SECRET_ACCESS_KEY: SECRET,
+    AWS_SESSION_TOKEN: undefined,
+    ...extra,
+  };
+}
+
+function assertNoSecrets(text: string) {
+  for (const s of [SECRET, TOKEN]) assert.ok(!text.includes(s), 'a secret was printed');
+}
+
+describe('remote through the AgentCore emulator', () => {
+  test('SigV4: the bundled suite passes, session ids are UUIDs', async () => {
+    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', sigv4.url], { env: awsEnv() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Remote \(AgentCore\) http:\/\/127\.0\.0\.1:\d+\/runtimes\/arn%3Aaws%3Abedrock-agentcore%3Aus-west-2%3A123456789012%3Aruntime%2Ftravel_test-AbCdEf1234\/invocations\?qualifier=DEFAULT \(auth: SigV4\)/);
+    assert.match(r.stdout, /format: UUID/);
+    assert.match(r.stdout, /^10 passed, 0 failed/m);
+    assertNoSecrets(r.stdout + r.stderr);
+  });
+
+  test('the runtime-id form reaches the same runtime', async () => {
+    const r = await runCli(
+      ['remote', '--runtime-id', 'travel_test-AbCdEf1234', '--account-id', '123456789012', '--region', 'us-west-2', '--endpoint-url', sigv4.url, 'scenarios/travel/prompts.yaml'],
+      { env: awsEnv() },
+    );
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /accountId=123456789012/);
+  });
+
+  test('a wrong secret: exit 3 with a clear one-line message and no secret', async () => {
+    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', sigv4.url], { env: awsEnv({ AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-0123456789' }) });
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /refused authentication \(HTTP 403\)/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(!r.stderr.includes('wrong-secret-value-0123456789'));
+  });
+
+  test('no credentials anywhere: exit 3 naming the sources tried', async () => {
+    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', sigv4.url], { env: awsEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }) });
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /credentials/i);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  test('a bad ARN is a usage error that explains what is wrong', async () => {
+    const r = await runCli(['remote', '--arn', 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-test-AbCdEf1234'], { env: awsEnv() });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /hyphen/i);
+    const bare = await runCli(['remote', '--arn', 'travel_test-AbCdEf1234'], { env: awsEnv() });
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /--runtime-id/);
+  });
+
+  test('bearer token from an environment variable; the token is never printed', async () => {
+    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'AGENTCORE_TOKEN', 'scenarios/travel/resources.yaml'], {
+      env: awsEnv({ AGENTCORE_TOKEN: TOKEN }),
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /\(auth: Bearer\)/);
+    assertNoSecrets(r.stdout + r.stderr);
+    const missing = await runCli(['remote', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'NOT_SET_ANYWHERE'], { env: awsEnv() });
+    assert.equal(missing.code, 3);
+    assert.match(missing.stderr, /NOT_SET_ANYWHERE/);
+  });
+});
+
+describe('compare and demo', () => {
+  test('compare: the seed table, every feature PASS on both sides, auth and id format differ', async () => {
+    const r = await runCli(['compare', '--url', server.url, '--arn', ARN, '--endpoint-url', sigv4.url], { env: awsEnv() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const feature of ['Elicitation', 'Sampling', 'Progress Notifications', 'Resources', 'Prompts', 'Session ID Persistence']) {
+      assert.match(r.stdout, new RegExp(`^${feature}\\s+PASS\\s+PASS$`, 'm'), feature);
+    }
+    assert.match(r.stdout, /^Auth Method\s+None\s+SigV4\s+differs$/m);
+    assert.match(r.stdout, /^Session ID Format\s+Hex string\s+UUID\s+differs$/m);
+    assertNoSecrets(r.stdout + r.stderr);
+  });
+
+  test('compare marks a feature that fails on one side only', async () => {
+    // The remote side cannot authenticate: every remote row reads ERROR, and the run is exit 3.
+    const r = await runCli(['compare', '--url', server.url, '--arn', ARN, '--endpoint-url', bearer.url, 'scenarios/travel/prompts.yaml'], { env: awsEnv() });
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout, /^Prompts\s+PASS\s+ERROR\s+differs$/m);
+  });
+
+  test('demo: Local vs Remote (emulator) with every row PASS, no AWS account needed', async () => {
+    const r = await runCli(['demo'], { env: awsEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }) });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /Local vs Remote \(AgentCore emulator\)/);
+    const featureRows = r.stdout.split('\n').filter((l) => /^(Elicitation|Sampling|Progress Notifications|Resources|Prompts|Session ID Persistence)\s/.test(l));
+    assert.equal(featureRows.length, 6);
+    for (const row of featureRows) assert.match(row, /\sPASS\s+PASS$/);
+    assert.match(r.stdout, /^Session ID Format\s+Hex string\s+UUID/m);
+  });
+});
