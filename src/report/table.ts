@@ -64,6 +64,8 @@ export function renderTable(run: RunResult, c: ChalkInstance, verbose = false): 
   lines.push(
     `protocol ${run.protocolVersion ?? 'unknown'} (${run.era ?? 'unknown'} era) · session id ${session?.id ?? 'none'} · format: ${run.sessionIdFormat}`,
   );
+  const deleteStatuses = new Set(run.scenarios.map((s) => s.session?.deleteStatus).filter((x) => x !== null && x !== undefined));
+  if (deleteStatuses.has(405)) lines.push('session end: DELETE answered 405, not supported by the endpoint (not a failure)');
   lines.push('');
   const rows = [['Scenario', 'Feature', 'Result', 'Time', 'Session ID'], ...run.scenarios.map((s) => [s.name, s.feature ?? '-', plainWord(s.status), fmtMs(s.durationMs), s.session?.id ?? '-'])];
   lines.push(...columns(rows, (cell, r, col) => (r === 0 ? c.bold(cell) : col === 2 ? colourWord(cell, c) : cell)));
