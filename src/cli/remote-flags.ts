@@ -3,16 +3,8 @@
 import type { Command } from 'commander';
 import type { RemoteTargetOptions } from '../target/remote.js';
 
-export interface RemoteFlags {
-  arn?: string;
-  runtimeId?: string;
-  accountId?: string;
-  region?: string;
-  qualifier?: string;
-  endpointUrl?: string;
-  profile?: string;
-  bearerTokenEnv?: string;
-}
+/** The remote flags as commander parses them: the target options less what only code can pass. */
+export type RemoteFlags = Omit<RemoteTargetOptions, 'credentials'>;
 
 export function addRemoteFlags(cmd: Command): Command {
   return cmd
@@ -27,16 +19,8 @@ export function addRemoteFlags(cmd: Command): Command {
 }
 
 export function remoteOptions(flags: RemoteFlags): RemoteTargetOptions {
-  return {
-    arn: flags.arn,
-    runtimeId: flags.runtimeId,
-    accountId: flags.accountId,
-    region: flags.region,
-    qualifier: flags.qualifier,
-    endpointUrl: flags.endpointUrl,
-    profile: flags.profile,
-    bearerTokenEnv: flags.bearerTokenEnv,
-  };
+  const { arn, runtimeId, accountId, region, qualifier, endpointUrl, profile, bearerTokenEnv } = flags;
+  return { arn, runtimeId, accountId, region, qualifier, endpointUrl, profile, bearerTokenEnv };
 }
 
 export const REMOTE_HELP = `
