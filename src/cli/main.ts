@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSchema, registerValidate } from './commands/validate.js';
 import { registerExampleServer } from './commands/example-server.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
 
 export const EXIT_CODES_HELP = `
@@ -40,6 +41,7 @@ ${EXIT_CODES_HELP}`,
   registerLocal(program);
   registerRemote(program);
   registerCompare(program);
+  registerDoctor(program);
   registerExampleServer(program);
   registerEmulateAgentCore(program);
   registerValidate(program);

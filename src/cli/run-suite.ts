@@ -62,6 +62,34 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   });
 }
 
+/** The built-in protocol suite (`--suite protocol`): same reporters, same RunResult, no YAML. */
+export async function runProtocolSuiteOn(target: Target, flags: RunFlags & ProtocolToolFlags): Promise<RunResult> {
+  const specs = parseReporterSpecs(flags.reporter);
+  const { runProtocolSuite } = await import('../protocol/scenario-results.js');
+  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
+  return runProtocolSuite(target, {
+    timeoutMs: parseTimeout(flags.timeout),
+    progressTool: flags.progressTool,
+    elicitTool: flags.elicitTool,
+    sampleTool: flags.sampleTool,
+    listeners,
+  });
+}
+
+/** Which tools exercise progress, elicitation and sampling (protocol suite and doctor). */
+export interface ProtocolToolFlags {
+  progressTool?: string;
+  elicitTool?: string;
+  sampleTool?: string;
+}
+
+export function addProtocolToolFlags(cmd: Command): Command {
+  return cmd
+    .option('--progress-tool <name>', 'the tool that sends progress (default: a known one, or the only one named so)')
+    .option('--elicit-tool <name>', 'the tool that elicits (default: a known one, or the only one named "*elicit*")')
+    .option('--sample-tool <name>', 'the tool that requests sampling (default: a known one, or the only one named "*sampl*")');
+}
+
 export function exitCodeOf(run: RunResult): number {
   if (run.connectError) return ExitCode.Connect;
   if (run.interrupted) return ExitCode.Interrupted;

@@ -1,7 +1,7 @@
 // `mcp-verify local`: run scenario files against an MCP endpoint reachable over plain HTTP.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { addRunFlags, exitCodeOf, loadSuite, runSuiteOn, type RunFlags } from '../run-suite.js';
+import { addProtocolToolFlags, addRunFlags, exitCodeOf, loadSuite, runProtocolSuiteOn, runSuiteOn, type ProtocolToolFlags, type RunFlags } from '../run-suite.js';
 
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8000/mcp';
 
@@ -10,7 +10,9 @@ export function registerLocal(program: Command): void {
     .command('local')
     .description('Run scenarios against a local (or any plain-HTTP) MCP endpoint.')
     .argument('[paths...]', 'scenario files or directories (default: the bundled travel suite)')
-    .option('--url <url>', 'the MCP endpoint', DEFAULT_LOCAL_URL);
+    .option('--url <url>', 'the MCP endpoint', DEFAULT_LOCAL_URL)
+    .option('--suite <name>', 'bundled suite when no paths are given: travel (the default), or protocol (the spec checks every stateful endpoint owes its clients, as a scenario suite for CI)', 'travel');
+  addProtocolToolFlags(cmd);
   addRunFlags(cmd).addHelpText(
     'after',
     `
@@ -19,11 +21,19 @@ Examples:
   mcp-verify local                                 # the bundled suite against it
   mcp-verify local --url http://localhost:9000/mcp my-scenarios/
   mcp-verify local --timeout 5s --reporter plain scenarios/travel/elicitation.yaml
+  mcp-verify local --suite protocol --url http://localhost:3001/mcp --progress-tool my_long_task
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error, 3 could not connect.`,
   );
-  cmd.action(async (paths: string[], flags: RunFlags & { url: string }) => {
+  cmd.action(async (paths: string[], flags: RunFlags & ProtocolToolFlags & { url: string; suite: string }) => {
     const url = parseHttpUrl(flags.url);
+    if (flags.suite !== 'travel' && flags.suite !== 'protocol') throw new UsageError(`--suite takes travel or protocol (got "${flags.suite}")`);
+    if (flags.suite === 'protocol') {
+      if (paths.length) throw new UsageError('--suite protocol runs the built-in protocol checks; give either scenario paths or --suite protocol, not both');
+      const { localTarget } = await import('../../target/target.js');
+      process.exitCode = exitCodeOf(await runProtocolSuiteOn(localTarget(url), flags));
+      return;
+    }
     const scenarios = await loadSuite(paths);
     const { localTarget } = await import('../../target/target.js');
     const run = await runSuiteOn(localTarget(url), scenarios, flags);

@@ -1,0 +1,72 @@
+// `mcp-verify doctor`: a short diagnosis of one MCP endpoint (local URL or AgentCore runtime), a line
+// per finding with its verdict and, where something is wrong, the fix.
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addProtocolToolFlags, parseTimeout, type ProtocolToolFlags } from '../run-suite.js';
+import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
+
+interface DoctorFlags extends RemoteFlags, ProtocolToolFlags {
+  url?: string;
+  timeout?: string;
+  color?: boolean;
+  json?: boolean;
+}
+
+export function registerDoctor(program: Command): void {
+  const cmd = program
+    .command('doctor')
+    .description('Diagnose an MCP endpoint: reachability, initialize, protocol version, session id, GET/DELETE support, elicitation and sampling, with a fix for each problem.')
+    .option('--url <url>', `the MCP endpoint (default ${DEFAULT_LOCAL_URL}; or name an AgentCore runtime with --arn)`);
+  addRemoteFlags(cmd);
+  addProtocolToolFlags(cmd)
+    .option('--timeout <duration>', 'per-request timeout (500ms, 10s, 2m)', '10s')
+    .option('--json', 'print the findings as JSON instead of text')
+    .option('--no-color', 'no colours (also: NO_COLOR=1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  mcp-verify doctor                                   # the server at ${DEFAULT_LOCAL_URL}
+  mcp-verify doctor --url http://localhost:3001/mcp --elicit-tool ask_user --sample-tool summarize
+  mcp-verify doctor --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
+  mcp-verify example-server --stateless --port 8001 & mcp-verify doctor --url http://127.0.0.1:8001/mcp
+
+Elicitation and sampling are tried through a tool that uses them: the one named with --elicit-tool /
+--sample-tool, else a known one (plan_trip, quick_recommend, trigger-elicitation-request, …), else the
+only tool whose name contains "elicit" / "sampl". Elicitations are answered with a schema-valid default
+for every field, sampling with a fixed text. For every spec rule, run the protocol suite:
+  mcp-verify local --suite protocol --url ...
+${REMOTE_HELP}
+
+Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable or authentication refused.`,
+    );
+  cmd.action(async (flags: DoctorFlags) => {
+    const remote = !!(flags.arn || flags.runtimeId);
+    if (remote && flags.url) throw new UsageError('give either --url (any endpoint) or --arn / --runtime-id (an AgentCore runtime), not both');
+    const timeoutMs = parseTimeout(flags.timeout);
+    let target;
+    let suiteCommand: string;
+    if (remote) {
+      const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
+      resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before credentials
+      target = await remoteTarget(remoteOptions(flags));
+      suiteCommand = 'mcp-verify remote ... (scenarios); the protocol suite runs through local --suite protocol';
+    } else {
+      const url = parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL);
+      const { localTarget } = await import('../../target/target.js');
+      target = localTarget(url);
+      suiteCommand = `mcp-verify local --suite protocol --url ${url}`;
+    }
+    const { runDoctor } = await import('../../doctor/doctor.js');
+    const { doctorExitCode } = await import('../../doctor/findings.js');
+    const report = await runDoctor(target, { timeoutMs, progressTool: flags.progressTool, elicitTool: flags.elicitTool, sampleTool: flags.sampleTool });
+    if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else {
+      const { renderDoctor } = await import('../../doctor/report.js');
+      const { styleFor } = await import('../../report/style.js');
+      process.stdout.write(renderDoctor(report, styleFor(process.stdout, flags.color === false), suiteCommand));
+    }
+    process.exitCode = doctorExitCode(report);
+  });
+}

@@ -1,0 +1,72 @@
+// Header rules of the Streamable HTTP transport: Accept, MCP-Protocol-Version and Origin.
+import { fail, pass, skip, type ProtocolCheck } from '../check.js';
+import { SPEC } from '../spec.js';
+import { closeRawSession, describeExchange, exchange, initializeRequest, initialized, openRawSession, request } from '../wire.js';
+
+export const acceptHeader: ProtocolCheck = {
+  id: 'http.accept',
+  title: 'POST without both Accept types → 406',
+  spec: SPEC.sendingMessages,
+  async run(ctx) {
+    // The client MUST list both application/json and text/event-stream; a server that cannot answer in
+    // what the client accepts says 406 Not Acceptable.
+    const x = await exchange(ctx.target, {
+      body: initializeRequest(),
+      headers: { accept: 'application/json' },
+      what: 'POST initialize with Accept: application/json only',
+      timeoutMs: ctx.timeoutMs,
+      until: (m) => m.id === 1,
+    });
+    if (x.sessionId) await closeRawSession(ctx.target, { init: x, id: x.sessionId, protocolVersion: '2025-11-25', evidence: [] });
+    const ev = [describeExchange(x)];
+    if (x.status === 406) return pass('answered 406 Not Acceptable', ev, { actual: 406 });
+    return fail(`answered ${x.status ?? 'nothing'} to a POST whose Accept lacks text/event-stream; the client MUST accept both types, and a server that cannot honour Accept answers 406`, ev, { expected: 406, actual: x.status });
+  },
+};
+
+export const protocolVersionHeader: ProtocolCheck = {
+  id: 'http.protocol-version',
+  title: 'Unsupported MCP-Protocol-Version → 400',
+  spec: SPEC.protocolVersionHeader,
+  async run(ctx) {
+    const raw = await openRawSession(ctx.target, ctx.timeoutMs);
+    if (!initialized(raw)) return fail('initialize did not succeed, so the header cannot be tested', raw.evidence);
+    const x = await exchange(ctx.target, {
+      body: request(2, 'tools/list'),
+      sessionId: raw.id,
+      protocolVersion: '1999-01-01',
+      what: 'POST tools/list with MCP-Protocol-Version: 1999-01-01',
+      timeoutMs: ctx.timeoutMs,
+      until: (m) => m.id === 2,
+    });
+    await closeRawSession(ctx.target, raw);
+    const ev = [...raw.evidence, describeExchange(x)];
+    if (x.status === 400) return pass('answered 400 Bad Request to an unsupported protocol version', ev, { actual: 400 });
+    return fail(`answered ${x.status ?? 'nothing'} to MCP-Protocol-Version: 1999-01-01; a server MUST answer 400 to an invalid or unsupported version`, ev, { expected: 400, actual: x.status });
+  },
+};
+
+export const originHeader: ProtocolCheck = {
+  id: 'http.origin',
+  title: 'Invalid Origin → 403',
+  spec: SPEC.securityWarning,
+  async run(ctx) {
+    const origin = 'https://attacker.example';
+    const x = await exchange(ctx.target, {
+      body: initializeRequest(),
+      headers: { origin },
+      what: `POST initialize with Origin: ${origin}`,
+      timeoutMs: ctx.timeoutMs,
+      until: (m) => m.id === 1,
+    });
+    if (x.sessionId) await closeRawSession(ctx.target, { init: x, id: x.sessionId, protocolVersion: '2025-11-25', evidence: [] });
+    const ev = [describeExchange(x)];
+    if (x.status === 403) return pass(`refused Origin ${origin} with 403`, ev, { actual: 403 });
+    if (x.status === null) return skip(`no answer to a request with Origin ${origin}: ${x.error}`, ev);
+    return fail(
+      `accepted a request from Origin ${origin} (HTTP ${x.status}); servers MUST validate Origin and answer 403 to an invalid one (DNS-rebinding protection). Fix: check the Origin header before handling the request (the TypeScript SDK's Express helper checks Host but not Origin)`,
+      ev,
+      { expected: 403, actual: x.status },
+    );
+  },
+};

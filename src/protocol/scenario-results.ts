@@ -1,0 +1,124 @@
+// The protocol suite as a scenario suite (`mcp-verify local --suite protocol`): one ScenarioResult per
+// check, feature "Protocol", each carrying its spec reference and evidence, through the same
+// buildRunResult and RunListeners as YAML scenarios, so every --reporter works the same way.
+import { ConnectError } from '../errors.js';
+import { Redactor } from '../redact.js';
+import type { RunResult, ScenarioResult, SessionSummary } from '../results.js';
+import type { LoadedScenario } from '../scenario/loader.js';
+import { buildRunResult, targetSummary, type RunListener } from '../scenario/runner.js';
+import { Session } from '../session/session.js';
+import type { Target } from '../target/target.js';
+import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
+import type { ProtocolOptions } from './context.js';
+import { PolicyResponder } from './policy-responder.js';
+import { PROTOCOL_CHECKS, runProtocolChecks } from './suite.js';
+
+export const PROTOCOL_FEATURE = 'Protocol';
+const FILE = 'protocol';
+
+export interface ProtocolSuiteOptions extends ProtocolOptions {
+  listeners?: RunListener[];
+  signal?: AbortSignal;
+}
+
+function asLoaded(check: ProtocolCheck, i: number): LoadedScenario {
+  // Listeners only read names and positions from it; a protocol check has no YAML behind it.
+  return {
+    id: `${FILE}#${check.id}`,
+    file: FILE,
+    line: i + 1,
+    stepLines: [i + 1],
+    scenario: { name: check.title, feature: PROTOCOL_FEATURE, tags: ['protocol'], steps: [] },
+  } as unknown as LoadedScenario;
+}
+
+export function checkToScenario(r: ProtocolCheckResult, i: number, session: SessionSummary | null): ScenarioResult {
+  return {
+    id: `${FILE}#${r.id}`,
+    name: r.title,
+    file: FILE,
+    line: i + 1,
+    feature: PROTOCOL_FEATURE,
+    tags: ['protocol'],
+    status: r.verdict,
+    attempts: 1,
+    durationMs: r.durationMs,
+    session,
+    checks: [],
+    steps: [
+      {
+        index: 0,
+        id: r.id,
+        label: `${r.spec.section} (${r.spec.url})`,
+        file: FILE,
+        line: i + 1,
+        verdict: r.verdict,
+        durationMs: r.durationMs,
+        checks: [
+          {
+            name: `protocol.${r.id}`,
+            verdict: r.verdict,
+            message: r.message,
+            ...(r.expected !== undefined ? { expected: r.expected } : {}),
+            ...(r.actual !== undefined ? { actual: r.actual } : {}),
+          },
+        ],
+        evidence: [`spec: ${r.spec.section} — ${r.spec.url}`, ...r.evidence],
+      },
+    ],
+    // Reporters show `error` for skipped scenarios as the reason (as the runner does for "not run").
+    ...(r.verdict === 'skipped' ? { error: r.message } : {}),
+  };
+}
+
+export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOptions = {}): Promise<RunResult> {
+  const redactor = new Redactor(target.secrets);
+  const started = Date.now();
+  const summary = redactor.value(targetSummary(target));
+  const listeners = opts.listeners ?? [];
+  for (const l of listeners) l.onBegin?.({ target: summary, total: PROTOCOL_CHECKS.length });
+
+  // One ordinary session first: reachability (exit 3 when nothing answers) and the facts for the header.
+  let session: SessionSummary | null = null;
+  let connectError: string | undefined;
+  try {
+    const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol' });
+    const { deleteStatus } = await s.close();
+    session = {
+      id: s.facts.idAtInitialize,
+      format: s.facts.idFormat,
+      protocolVersion: s.facts.protocolVersion,
+      era: s.facts.era,
+      serverName: s.facts.serverName,
+      deleteStatus,
+      exchanges: s.transcript.exchanges + 1,
+    };
+  } catch (e) {
+    if (!(e instanceof ConnectError)) throw e;
+    connectError = redactor.text(e.message);
+  }
+
+  const scenarios: ScenarioResult[] = [];
+  if (!connectError) {
+    await runProtocolChecks(target, opts, {
+      signal: opts.signal,
+      onCheckBegin: (check, i) => {
+        for (const l of listeners) l.onScenarioBegin?.(asLoaded(check, i));
+      },
+      onCheckEnd: (r, i) => {
+        const sr = redactor.value(checkToScenario(r, i, i === 0 ? session : null));
+        scenarios.push(sr);
+        for (const l of listeners) l.onScenarioEnd?.(sr);
+      },
+    });
+  }
+  const interrupted = opts.signal?.aborted ?? false;
+  for (const [i, check] of PROTOCOL_CHECKS.entries()) {
+    if (scenarios.some((s) => s.id === `${FILE}#${check.id}`)) continue;
+    const reason = connectError ? 'not run: the target could not be reached' : 'interrupted before it ran';
+    scenarios.push({ ...checkToScenario({ id: check.id, title: check.title, spec: check.spec, verdict: 'skipped', message: reason, evidence: [], durationMs: 0 }, i, null), status: connectError ? 'skipped' : 'interrupted', attempts: 0 });
+  }
+  const run = buildRunResult(summary, scenarios, started, interrupted, connectError);
+  for (const l of listeners) await l.onEnd?.(run);
+  return run;
+}

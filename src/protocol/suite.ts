@@ -1,0 +1,65 @@
+// The protocol suite: the checks in the order they run, and the runner that turns them into plain
+// results. Checks that share a tool run come after the one that makes it, so "every schema seen"
+// includes what the concurrent sessions saw.
+import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
+import { concurrentSessions } from './checks/concurrency.js';
+import { acceptHeader, originHeader, protocolVersionHeader } from './checks/headers.js';
+import { progressOrder } from './checks/progress.js';
+import { resumption } from './checks/resumption.js';
+import { elicitationSchema, samplingMaxTokens } from './checks/server-requests.js';
+import { deletedSession, sessionRequired, unknownSession } from './checks/sessions.js';
+import { ProtocolContext, type ProtocolOptions } from './context.js';
+import { cite } from './spec.js';
+import type { Target } from '../target/target.js';
+import { describeExchange, exchange, initializeRequest, closeRawSession } from './wire.js';
+
+export const PROTOCOL_CHECKS: ProtocolCheck[] = [
+  acceptHeader,
+  sessionRequired,
+  unknownSession,
+  deletedSession,
+  protocolVersionHeader,
+  originHeader,
+  concurrentSessions,
+  progressOrder,
+  elicitationSchema,
+  samplingMaxTokens,
+  resumption,
+];
+
+export interface SuiteHooks {
+  onCheckBegin?(check: ProtocolCheck, index: number): void;
+  onCheckEnd?(result: ProtocolCheckResult, index: number): void;
+  signal?: AbortSignal;
+}
+
+/** Can anything be reached at all? One initialize; a network error means exit 3, nothing else runs. */
+export async function probeReachable(target: Target, timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; error: string; status: number | null }> {
+  const x = await exchange(target, { body: initializeRequest(), timeoutMs, until: (m) => m.id === 1 });
+  if (x.sessionId) await closeRawSession(target, { init: x, id: x.sessionId, protocolVersion: '2025-11-25', evidence: [] });
+  if (x.status === null) return { ok: false, status: null, error: `cannot reach ${target.url}: ${x.error}` };
+  if (x.status === 401 || x.status === 403) return { ok: false, status: x.status, error: `${target.url} refused authentication (HTTP ${x.status}) during initialize: ${describeExchange(x)}` };
+  return { ok: true, status: x.status };
+}
+
+export async function runProtocolChecks(target: Target, options: ProtocolOptions = {}, hooks: SuiteHooks = {}): Promise<ProtocolCheckResult[]> {
+  const ctx = new ProtocolContext(target, options);
+  const results: ProtocolCheckResult[] = [];
+  for (const [i, check] of PROTOCOL_CHECKS.entries()) {
+    if (hooks.signal?.aborted) break;
+    hooks.onCheckBegin?.(check, i);
+    const started = performance.now();
+    let outcome;
+    try {
+      outcome = await check.run(ctx);
+    } catch (e) {
+      // A session that could not open mid-suite (or a bug): the check fails with the reason, the rest go on.
+      outcome = { verdict: 'failed' as const, message: `could not run: ${(e as Error).message}`, evidence: [] };
+    }
+    const result: ProtocolCheckResult = { id: check.id, title: check.title, spec: check.spec, ...outcome, durationMs: Math.round(performance.now() - started) };
+    if (result.verdict === 'failed') result.message = `${result.message} ${cite(check.spec)}`;
+    results.push(result);
+    hooks.onCheckEnd?.(result, i);
+  }
+  return results;
+}

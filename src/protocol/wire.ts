@@ -1,0 +1,197 @@
+// Raw HTTP exchanges for the protocol checks. They go through the Target's own fetch, so a check on a
+// remote (SigV4 or bearer) endpoint is signed like every other request, and they deliberately break
+// the rules the SDK client would never break (no Accept, a stale session id, a bad Origin).
+import { networkErrorText } from '../session/session.js';
+import type { Target } from '../target/target.js';
+import { VERSION } from '../version.js';
+
+export const REQUESTED_PROTOCOL_VERSION = '2025-11-25';
+export const FULL_ACCEPT = 'application/json, text/event-stream';
+
+export interface JsonRpcMessage {
+  jsonrpc?: string;
+  id?: string | number | null;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string };
+}
+
+export interface WireExchange {
+  method: string;
+  /** What was sent, in words, for the evidence: "POST tools/list (no Mcp-Session-Id)". */
+  what: string;
+  status: number | null;
+  contentType: string | null;
+  sessionId: string | null;
+  /** JSON-RPC messages read from the body (JSON or SSE), up to the stop condition. */
+  messages: JsonRpcMessage[];
+  /** SSE event ids seen, in order, paired with the message they carried. */
+  events: { id: string | null; message: JsonRpcMessage | null }[];
+  /** Network error text, when nothing came back. */
+  error?: string;
+  durationMs: number;
+}
+
+export interface ExchangeOptions {
+  method?: 'POST' | 'GET' | 'DELETE';
+  body?: JsonRpcMessage | JsonRpcMessage[];
+  /** Headers to send; `null` leaves a default header out. */
+  headers?: Record<string, string | null>;
+  sessionId?: string | null;
+  protocolVersion?: string | null;
+  what?: string;
+  timeoutMs?: number;
+  /** Stop reading the body once this returns true (an SSE stream stays open otherwise). */
+  until?: (m: JsonRpcMessage, eventId: string | null) => boolean;
+  /** Read only the status and headers, then drop the body (a GET stream). */
+  headersOnly?: boolean;
+}
+
+/** One raw exchange; never throws for HTTP or network failures (they are evidence). */
+export async function exchange(target: Target, opts: ExchangeOptions): Promise<WireExchange> {
+  const method = opts.method ?? 'POST';
+  const headers: Record<string, string> = {};
+  const defaults: Record<string, string | null | undefined> = {
+    accept: method === 'GET' ? 'text/event-stream' : FULL_ACCEPT,
+    'content-type': method === 'POST' ? 'application/json' : undefined,
+    'mcp-session-id': opts.sessionId ?? undefined,
+    'mcp-protocol-version': opts.protocolVersion ?? undefined,
+  };
+  for (const [k, v] of Object.entries({ ...defaults, ...lowerKeys(opts.headers ?? {}) })) if (typeof v === 'string') headers[k] = v;
+  const rpc = opts.body ? (Array.isArray(opts.body) ? opts.body : [opts.body]).map((m) => m.method ?? 'response').join(',') : '';
+  const what = opts.what ?? `${method}${rpc ? ` ${rpc}` : ''}`;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), opts.timeoutMs ?? 10_000);
+  const started = performance.now();
+  const out: WireExchange = { method, what, status: null, contentType: null, sessionId: null, messages: [], events: [], durationMs: 0 };
+  try {
+    const res = await target.fetch(target.url, {
+      method,
+      headers,
+      ...(opts.body ? { body: JSON.stringify(opts.body) } : {}),
+      signal: abort.signal,
+    });
+    out.status = res.status;
+    out.contentType = res.headers.get('content-type');
+    out.sessionId = res.headers.get('mcp-session-id');
+    if (opts.headersOnly) {
+      await res.body?.cancel().catch(() => {});
+    } else if (out.contentType?.includes('text/event-stream')) {
+      await readSse(res, out, opts.until);
+      abort.abort();
+    } else {
+      const text = await res.text().catch(() => '');
+      const parsed = parseJson(text);
+      for (const m of Array.isArray(parsed) ? parsed : parsed ? [parsed] : []) out.messages.push(m as JsonRpcMessage);
+    }
+  } catch (e) {
+    if (out.status === null) out.error = abort.signal.aborted ? `no answer within ${opts.timeoutMs ?? 10_000}ms` : networkErrorText(e);
+  } finally {
+    clearTimeout(timer);
+    out.durationMs = Math.round(performance.now() - started);
+  }
+  return out;
+}
+
+async function readSse(res: Response, out: WireExchange, until?: ExchangeOptions['until']): Promise<void> {
+  if (!res.body) return;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value.replace(/\r\n?/g, '\n');
+      let cut: number;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        let id: string | null = null;
+        const data: string[] = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('id:')) id = line.slice(3).trim();
+          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+        }
+        const message = data.length ? (parseJson(data.join('\n')) as JsonRpcMessage | undefined) ?? null : null;
+        out.events.push({ id, message });
+        if (message) {
+          out.messages.push(message);
+          if (until?.(message, id)) return;
+        }
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function lowerKeys(h: Record<string, string | null>): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+export function initializeRequest(id: number | string = 1): JsonRpcMessage {
+  return {
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: { protocolVersion: REQUESTED_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcp-verify-protocol', version: VERSION } },
+  };
+}
+
+export function request(id: number, method: string, params: Record<string, unknown> = {}): JsonRpcMessage {
+  return { jsonrpc: '2.0', id, method, params };
+}
+
+/** A session opened by hand: initialize + notifications/initialized, with the negotiated version. */
+export interface RawSession {
+  init: WireExchange;
+  id: string | null;
+  protocolVersion: string;
+  evidence: string[];
+}
+
+export async function openRawSession(target: Target, timeoutMs: number): Promise<RawSession> {
+  const init = await exchange(target, { body: initializeRequest(), timeoutMs, until: (m) => m.id === 1 });
+  const evidence = [describeExchange(init)];
+  const result = init.messages.find((m) => m.id === 1)?.result;
+  const protocolVersion = typeof result?.protocolVersion === 'string' ? result.protocolVersion : REQUESTED_PROTOCOL_VERSION;
+  if (init.status !== null && init.status < 300 && result) {
+    const ack = await exchange(target, {
+      body: { jsonrpc: '2.0', method: 'notifications/initialized' },
+      sessionId: init.sessionId,
+      protocolVersion,
+      timeoutMs,
+    });
+    evidence.push(describeExchange(ack));
+  }
+  return { init, id: init.sessionId, protocolVersion, evidence };
+}
+
+export function initialized(raw: RawSession): boolean {
+  return raw.init.status !== null && raw.init.status < 300 && raw.init.messages.some((m) => m.id === 1 && m.result);
+}
+
+/** Ends a session we opened by hand; what the server says does not matter here. */
+export async function closeRawSession(target: Target, raw: RawSession): Promise<void> {
+  if (raw.id) await exchange(target, { method: 'DELETE', sessionId: raw.id, protocolVersion: raw.protocolVersion, timeoutMs: 3000 });
+}
+
+/** One evidence line: "POST tools/list (no Mcp-Session-Id) → 400 application/json: Bad Request: …". */
+export function describeExchange(x: WireExchange): string {
+  if (x.status === null) return `${x.what} → no response (${x.error ?? 'unknown error'})`;
+  const err = x.messages.find((m) => m.error)?.error;
+  const parts = [`${x.what} → ${x.status}`];
+  if (x.contentType) parts.push(x.contentType.split(';')[0]!);
+  if (x.sessionId) parts.push(`Mcp-Session-Id: ${x.sessionId}`);
+  if (err) parts.push(`error ${err.code}: ${err.message.slice(0, 120)}`);
+  return parts.join(' ');
+}
