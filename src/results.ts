@@ -53,6 +53,8 @@ export interface ScenarioResult {
   status: ScenarioStatus;
   /** How many attempts ran (1 without retries). */
   attempts: number;
+  /** Why each earlier attempt failed, when --retries ran it again (status 'flaky' if a retry passed). */
+  failedAttempts?: string[];
   durationMs: number;
   session: SessionSummary | null;
   /** Scenario-level checks (session id issued and persistent). */

@@ -9,12 +9,13 @@ import { findScenarioFiles, loadScenarios, type LoadedScenario } from '../scenar
 import { durationMs } from '../scenario/schema.js';
 import type { Target } from '../target/target.js';
 import { createReporters, parseReporterSpecs } from '../report/reporters.js';
+import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled suite: the seed article's whole verification against the reference server. */
 export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
 
-export interface RunFlags {
+export interface RunFlags extends CiFlags {
   timeout?: string;
   workers?: string;
   reporter?: string;
@@ -24,10 +25,10 @@ export interface RunFlags {
 
 /** The flags every suite-running command takes. */
 export function addRunFlags(cmd: Command): Command {
-  return cmd
+  return addCiFlags(cmd)
     .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
-    .option('--reporter <list>', 'comma-separated reporters: table, plain', 'table')
+    .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too');
 }
@@ -55,7 +56,9 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const specs = parseReporterSpecs(flags.reporter);
   const { runScenarios } = await import('../scenario/runner.js');
   const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
-  return runScenarios(target, scenarios, {
+  const ci = await prepareCiRun(scenarios, flags);
+  return runScenarios(target, ci.scenarios, {
+    ...ci.options,
     stepTimeoutMs: parseTimeout(flags.timeout),
     workers: parsePositiveInt(flags.workers, '--workers', 1),
     listeners,

@@ -3,6 +3,13 @@
 import { UsageError } from '../errors.js';
 import type { RunListener } from '../scenario/runner.js';
 import { plainReporter, tableReporter, type Writable } from './table.js';
+import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunResult } from '../results.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderTap } from './tap.js';
+import { githubAnnotations, githubSummary } from './github.js';
 
 export interface ReporterContext {
   stdout: Writable;
@@ -10,7 +17,7 @@ export interface ReporterContext {
   verbose?: boolean;
 }
 
-export const REPORTER_NAMES = ['table', 'plain'] as const;
+export const REPORTER_NAMES = ['table', 'plain', 'json', 'junit', 'tap', 'github'] as const;
 
 export interface ReporterSpec {
   name: string;
@@ -34,10 +41,55 @@ export function parseReporterSpecs(spec: string | undefined): ReporterSpec[] {
 export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): RunListener[] {
   return specs.map((s) => {
     switch (s.name) {
+      case 'json':
+        return documentReporter(s, ctx, renderJson);
+      case 'junit':
+        return documentReporter(s, ctx, renderJunit);
+      case 'tap':
+        return documentReporter(s, ctx, renderTap);
+      case 'github':
+        return githubReporter(s, ctx);
       case 'plain':
         return plainReporter(ctx.stdout, ctx);
       default:
         return tableReporter(ctx.stdout, ctx);
     }
   });
+}
+
+/**
+ * A report rendered once at the end of the run (also a failed, interrupted or unreachable one: the runner
+ * always calls onEnd). `name=path` writes the file, creating its directories; the path is checked
+ * (created empty) before the run, so a bad path is exit 2 before anything is sent, not a lost report.
+ */
+function documentReporter(spec: ReporterSpec, ctx: ReporterContext, render: (run: RunResult) => string): RunListener {
+  if (spec.file) prepareReportFile(spec.file, `--reporter ${spec.name}=${spec.file}`);
+  return {
+    onEnd(run) {
+      const text = render(run);
+      if (spec.file) writeFileSync(spec.file, text);
+      else ctx.stdout.write(text);
+    },
+  };
+}
+
+/** Annotations on stdout; the summary appended to github=PATH, else $GITHUB_STEP_SUMMARY when set. */
+function githubReporter(spec: ReporterSpec, ctx: ReporterContext): RunListener {
+  const summaryFile = spec.file ?? process.env.GITHUB_STEP_SUMMARY;
+  if (spec.file) mkdirSync(path.dirname(path.resolve(spec.file)), { recursive: true });
+  return {
+    onEnd(run) {
+      ctx.stdout.write(githubAnnotations(run));
+      if (summaryFile) appendFileSync(summaryFile, githubSummary(run));
+    },
+  };
+}
+
+function prepareReportFile(file: string, flag: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeFileSync(file, '');
+  } catch (e) {
+    throw new UsageError(`${flag}: cannot write the report file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
 }

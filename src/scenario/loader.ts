@@ -129,6 +129,11 @@ export function parseScenarioText(text: string, file: string): { scenarios: Load
   const scenarios = parsed.data.scenarios.map((scenario, i): LoadedScenario => {
     const node = doc.getIn(['scenarios', i], true) as YamlNode | undefined;
     const stepLines = scenario.steps.map((_, j) => lineOf(doc.getIn(['scenarios', i, 'steps', j], true) as YamlNode, lineCounter));
+    // File-level variables and secrets are defaults for each scenario (the scenario's own win).
+    const { variables, secrets } = parsed.data;
+    if (variables || secrets) {
+      scenario = { ...scenario, variables: { ...variables, ...scenario.variables }, secrets: [...(secrets ?? []), ...(scenario.secrets ?? [])] };
+    }
     return { id: `${file}#${scenario.name}`, file, line: lineOf(node, lineCounter), stepLines, scenario };
   });
   return { scenarios };

@@ -21,7 +21,9 @@ import type { Target } from '../target/target.js';
 import { evaluateStep } from './checks.js';
 import type { LoadedScenario } from './loader.js';
 import { durationMs, FEATURES, type Step } from './schema.js';
-import { runStep, stepLabel } from './steps.js';
+import { runStep, stepLabel, type StepOutcome } from './steps.js';
+import { readCapturePath, ScenarioVariables, type VariableSources } from './variables.js';
+import { CLIENT_CAPABILITIES } from '../session/session.js';
 import { VERSION } from '../version.js';
 
 export interface RunListener {
@@ -43,6 +45,14 @@ export interface RunOptions {
   /** Extra values to redact (secret variables). */
   secrets?: string[];
   signal?: AbortSignal;
+  /** Run a failed scenario again, in a new session, up to this many times; a later pass is 'flaky'. */
+  retries?: number;
+  /** Stop starting scenarios after the first failure; the rest are SKIP. */
+  bail?: boolean;
+  /** `${env.NAME}` and `--var` values (default: process.env, no --var). */
+  variables?: VariableSources;
+  /** Known failures (--expected-failures): applied to each result before listeners see it. */
+  expectedFailures?: { apply(r: ScenarioResult): ScenarioResult };
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -60,15 +70,18 @@ export async function runScenarios(target: Target, scenarios: LoadedScenario[], 
   const results: (ScenarioResult | undefined)[] = new Array(scenarios.length);
   let connectError: string | undefined;
   let next = 0;
+  let bailed = false;
   const workers = Math.max(1, Math.min(opts.workers ?? 1, scenarios.length || 1));
   const worker = async () => {
-    while (next < scenarios.length && !connectError && !opts.signal?.aborted) {
+    while (next < scenarios.length && !connectError && !opts.signal?.aborted && !bailed) {
       const i = next++;
       const s = scenarios[i]!;
       for (const l of opts.listeners ?? []) l.onScenarioBegin?.(s);
       let r: ScenarioResult;
       try {
-        r = await runScenario(target, s, opts);
+        r = await runScenarioWithRetries(target, s, opts);
+        if (opts.expectedFailures) r = opts.expectedFailures.apply(r);
+        if (opts.bail && r.status === 'failed') bailed = true;
       } catch (e) {
         if (e instanceof ConnectError) {
           connectError ??= e.message;
@@ -84,7 +97,13 @@ export async function runScenarios(target: Target, scenarios: LoadedScenario[], 
 
   const interrupted = opts.signal?.aborted ?? false;
   const final = scenarios.map(
-    (s, i) => results[i] ?? emptyResult(s, interrupted ? 'interrupted' : 'skipped', interrupted ? 'interrupted before it ran' : connectError ? 'not run: the target could not be reached' : 'not run'),
+    (s, i) =>
+      results[i] ??
+      emptyResult(
+        s,
+        interrupted ? 'interrupted' : 'skipped',
+        interrupted ? 'interrupted before it ran' : connectError ? 'not run: the target could not be reached' : bailed ? 'not run: --bail stopped the run after a failure' : 'not run',
+      ),
   );
   const run = buildRunResult(summaryTarget, final, started, interrupted, connectError && redactor.text(connectError));
   for (const l of opts.listeners ?? []) await l.onEnd?.(run);
@@ -156,12 +175,45 @@ function emptyResult(s: LoadedScenario, status: ScenarioResult['status'], error?
   };
 }
 
+/** Runs a scenario, and again in a new session after a failure while retries remain. */
+async function runScenarioWithRetries(target: Target, loaded: LoadedScenario, opts: RunOptions): Promise<ScenarioResult> {
+  const retries = opts.retries ?? 0;
+  const failedAttempts: string[] = [];
+  for (let attempt = 1; ; attempt++) {
+    const r = await runScenario(target, loaded, opts);
+    if (r.status !== 'failed' || attempt > retries || opts.signal?.aborted) {
+      if (attempt === 1) return r;
+      return { ...r, status: r.status === 'passed' ? 'flaky' : r.status, attempts: attempt, failedAttempts };
+    }
+    failedAttempts.push(`attempt ${attempt}: ${firstFailure(r)}`);
+  }
+}
+
+function firstFailure(r: ScenarioResult): string {
+  if (r.error) return r.error;
+  for (const st of r.steps) {
+    const c = st.checks.find((x) => x.verdict === 'failed');
+    if (c) return `step ${st.index + 1} ${st.label}: ${c.name}: ${c.message ?? 'failed'}`;
+  }
+  const c = r.checks.find((x) => x.verdict === 'failed');
+  return c ? `${c.name}: ${c.message ?? 'failed'}` : 'failed';
+}
+
 /** Runs one scenario in its own session. Throws ConnectError only when the session cannot open. */
 export async function runScenario(target: Target, loaded: LoadedScenario, opts: RunOptions = {}): Promise<ScenarioResult> {
   const { scenario } = loaded;
   const started = performance.now();
-  const stepTimeout = durationMs(scenario.timeout, opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS);
-  const scenarioResponder = new ScriptedResponder(scenario.elicitation, scenario.sampling);
+  // A scenario timeout bounds the whole scenario; its steps may use what is left of it (unless they
+  // set their own), otherwise --timeout is the per-step default.
+  const scenarioTimeout = scenario.timeout !== undefined ? durationMs(scenario.timeout, 0) : undefined;
+  const deadline = scenarioTimeout !== undefined ? Date.now() + scenarioTimeout : undefined;
+  const stepTimeout = scenarioTimeout ?? opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  const stepTimeoutFor = (step: Step) => Math.min(durationMs(step.timeout, stepTimeout), deadline !== undefined ? Math.max(1, deadline - Date.now()) : Infinity);
+  const timeoutAbort = new AbortController();
+  const timer = scenarioTimeout !== undefined ? setTimeout(() => timeoutAbort.abort(), scenarioTimeout) : undefined;
+  const stepSignal = opts.signal ? AbortSignal.any([opts.signal, timeoutAbort.signal]) : timeoutAbort.signal;
+  const vars = new ScenarioVariables(scenario, opts.variables ?? { env: process.env, cli: {}, cliSecrets: [] });
+  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
   const session = await Session.open(target, {
     responder: scenarioResponder,
     timeoutMs: stepTimeout,
@@ -172,18 +224,29 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   try {
     for (let i = 0; i < scenario.steps.length; i++) {
       if (opts.signal?.aborted) break;
-      const step = scenario.steps[i]!;
+      if (timeoutAbort.signal.aborted) {
+        error = `scenario timeout of ${scenario.timeout} exceeded before step ${i + 1}`;
+        break;
+      }
+      const step = vars.resolve(scenario.steps[i]!);
       session.transcript.currentStep = i;
       session.responder = new ResponderChain([
         new ScriptedResponder(step.elicitation, step.sampling),
         scenarioResponder,
         ...(opts.fallbackResponders ?? []),
       ]);
-      steps.push(await runOneStep(session, loaded, step, i, durationMs(step.timeout, stepTimeout), opts.signal));
+      const result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+      steps.push(result);
+      if (timeoutAbort.signal.aborted && !opts.signal?.aborted) {
+        error = `scenario timeout of ${scenario.timeout} exceeded during step ${i + 1} (${result.label})`;
+        break;
+      }
     }
   } catch (e) {
     if (e instanceof UserError) error = e.message;
     else error = `internal error: ${(e as Error).message}`;
+  } finally {
+    clearTimeout(timer);
   }
   session.transcript.currentStep = -1;
   const { deleteStatus } = await session.close();
@@ -191,7 +254,9 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   const diagnosis = diagnose(session, steps, loaded);
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
   const interrupted = opts.signal?.aborted && steps.length < scenario.steps.length;
-  return {
+  // Captured secrets are known only now; the run's Redactor handles the rest.
+  const redactor = new Redactor(vars.secrets);
+  return redactor.value<ScenarioResult>({
     id: loaded.id,
     name: scenario.name,
     file: loaded.file,
@@ -214,20 +279,21 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
     steps,
     ...(error ? { error } : {}),
     ...(diagnosis ? { diagnosis } : {}),
-  };
+  });
 }
 
-async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal?: AbortSignal): Promise<StepResult> {
+async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal: AbortSignal | undefined, vars: ScenarioVariables): Promise<StepResult> {
   const started = performance.now();
-  const skip = missingCapability(session, step);
+  const gate = missingCapability(session, step, loaded.scenario.requires ?? []);
   const base = { index: i, id: step.id ?? `step-${i + 1}`, label: stepLabel(step), file: loaded.file, line: loaded.stepLines[i] ?? loaded.line };
-  if (skip) {
-    return { ...base, verdict: 'skipped', durationMs: 0, checks: [{ name: 'capability', verdict: 'skipped', message: skip }] };
+  if (gate) {
+    return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
   const outcome = await runStep(session, step, timeoutMs, signal);
   const entries = session.transcript.forStep(i);
   const unanswered = session.unanswered.filter((u) => u.step === i).map((u) => u.reason);
   const checks = evaluateStep(step, outcome, entries, unanswered);
+  if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
   return {
     ...base,
@@ -238,13 +304,57 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
   };
 }
 
-/** A step that needs a capability the server did not declare is SKIP with the reason, unless required. */
-function missingCapability(session: Session, step: Step): string | undefined {
-  const caps = session.facts.serverCapabilities;
-  const needs = step.list === 'tools' || step.call !== undefined ? 'tools' : step.list === 'prompts' || step.prompt !== undefined ? 'prompts' : step.list?.startsWith('resource') || step.read !== undefined ? 'resources' : undefined;
-  if (!needs || caps[needs]) return undefined;
-  if (step.requires?.includes(needs)) return undefined; // required: run it and let it fail
-  return `the server did not declare the ${needs} capability`;
+/** `capture: {name: path}`: read values from the step's result for later steps, one check each. */
+function captureValues(capture: Record<string, string>, outcome: StepOutcome, vars: ScenarioVariables): CheckResult[] {
+  const root: Record<string, unknown> = { text: outcome.text, result: outcome.result };
+  try {
+    root.json = JSON.parse(outcome.text);
+  } catch {
+    // Not JSON: paths under json find nothing and say so.
+  }
+  const sc = (outcome.result as { structuredContent?: unknown }).structuredContent;
+  if (sc !== undefined) root.structured = sc;
+  if (outcome.names) root.names = outcome.names;
+  return Object.entries(capture).map(([name, path]): CheckResult => {
+    const got = readCapturePath(root, path);
+    if (got.problem) return { name: `capture.${name}`, verdict: 'failed', message: `cannot capture ${name}: ${got.problem}` };
+    vars.capture(name, got.value);
+    return { name: `capture.${name}`, verdict: 'passed', actual: got.value };
+  });
+}
+
+const CLIENT_SIDE = new Set(['elicitation', 'sampling']);
+
+/** The capabilities a step needs: its action's server capability, the client's for expected interactions, and `requires`. */
+export function capabilitiesNeeded(step: Step): string[] {
+  const needs = new Set<string>(step.requires ?? []);
+  if (step.list === 'tools' || step.call !== undefined) needs.add('tools');
+  if (step.list === 'prompts' || step.prompt !== undefined) needs.add('prompts');
+  if (step.list?.startsWith('resource') || step.read !== undefined) needs.add('resources');
+  const expects = (c: { count?: unknown } | undefined) => c !== undefined && c.count !== 0 && !(typeof c.count === 'object' && (c.count as { max?: number }).max === 0);
+  if (expects(step.expect?.logs)) needs.add('logging');
+  if (step.elicitation?.length || expects(step.expect?.elicitations)) needs.add('elicitation');
+  if (step.sampling?.length || expects(step.expect?.sampling)) needs.add('sampling');
+  return [...needs];
+}
+
+/**
+ * A step that needs a capability the server (or mcp-verify as the client) did not declare is SKIP with
+ * the reason; FAIL without running when the step or scenario `requires` it.
+ */
+function missingCapability(session: Session, step: Step, scenarioRequires: string[]): { verdict: 'skipped' | 'failed'; message: string } | undefined {
+  for (const cap of capabilitiesNeeded(step)) {
+    const client = CLIENT_SIDE.has(cap);
+    const declared = client ? CLIENT_CAPABILITIES[cap] : session.facts.serverCapabilities[cap];
+    if (declared) continue;
+    const who = client ? 'mcp-verify (the client)' : 'the server';
+    const byStep = (step.requires as string[] | undefined)?.includes(cap);
+    if (byStep || scenarioRequires.includes(cap)) {
+      return { verdict: 'failed', message: `${who} did not declare the ${cap} capability, which this ${byStep ? 'step' : 'scenario'} requires` };
+    }
+    return { verdict: 'skipped', message: `${who} did not declare the ${cap} capability` };
+  }
+  return undefined;
 }
 
 function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {

@@ -119,6 +119,17 @@ export const Expect = z
   })
   .describe('What the step must show; each key is one check.');
 
+/** Capabilities a step can need: the server's (declared at initialize) and the client's (mcp-verify's). */
+export const CAPABILITIES = ['tools', 'resources', 'prompts', 'logging', 'completions', 'elicitation', 'sampling'] as const;
+const Capability = z.enum(CAPABILITIES);
+
+const Variables = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), z.union([z.string(), z.number(), z.boolean()]))
+  .describe('Named values used as ${name} in the scenario; --var name=value overrides them. ${env.NAME} reads the environment.');
+const Secrets = z
+  .array(z.string())
+  .describe('Names whose values are secret (variables, captures, or env.NAME): redacted from every output and report.');
+
 export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
 
 export const Step = z
@@ -134,7 +145,14 @@ export const Step = z
     sampling: z.array(SamplingAnswer).optional(),
     expect: Expect.optional(),
     timeout: Duration.optional(),
-    requires: z.array(z.string()).optional().describe('Capabilities this step needs; others are SKIP when missing.'),
+    requires: z
+      .array(Capability)
+      .optional()
+      .describe('Capabilities this step must have: when one is missing the step FAILs instead of being SKIPped.'),
+    capture: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), z.string())
+      .optional()
+      .describe('Values for later steps, ${name}: a path into json, structured, text, names or result, e.g. json.destination.'),
   })
   .superRefine((step, ctx) => {
     const actions = (['call', 'list', 'read', 'prompt', 'ping'] as const).filter((k) => step[k] !== undefined);
@@ -163,13 +181,21 @@ export const Scenario = z.strictObject({
   session: SessionExpect.optional(),
   elicitation: z.array(ElicitationAnswer).optional().describe('Scripted answers for every step of the scenario.'),
   sampling: z.array(SamplingAnswer).optional(),
-  timeout: Duration.optional(),
+  timeout: Duration.optional().describe('The whole scenario must finish within this; it also caps each step\'s timeout.'),
+  requires: z
+    .array(Capability)
+    .optional()
+    .describe('Capabilities the scenario must have: steps that need a missing one FAIL instead of being SKIPped.'),
+  variables: Variables.optional(),
+  secrets: Secrets.optional(),
   steps: z.array(Step).min(1),
 });
 
 export const ScenarioFile = z
   .strictObject({
     $schema: z.string().optional(),
+    variables: Variables.optional().describe('Defaults for every scenario in the file; a scenario\'s own and --var override them.'),
+    secrets: Secrets.optional(),
     scenarios: z.array(Scenario).min(1),
   })
   .describe('An mcp-verify scenario file.');

@@ -8,6 +8,9 @@ import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
 
+/** What mcp-verify declares at initialize; the runner SKIPs steps that need a client capability not in it. */
+export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {} };
+
 export interface SessionOptions {
   /** Answers server→client requests; replaced per step by the runner (step rules, then scenario rules…). */
   responder: Responder;
@@ -61,7 +64,7 @@ export class Session {
     const client = new Client(
       { name: opts.clientName ?? 'mcp-verify', version: '0.1.0' },
       {
-        capabilities: { elicitation: { form: {}, url: {} }, sampling: {} },
+        capabilities: CLIENT_CAPABILITIES,
         ...(opts.timeoutMs ? { defaultRequestTimeout: opts.timeoutMs } : {}),
       } as ConstructorParameters<typeof Client>[1],
     );

@@ -1,0 +1,88 @@
+// SIGINT / SIGTERM during a run: stop promptly, but never lose a report. The first signal aborts the
+// run through the one shared AbortController (the runner stops starting scenarios, the running request
+// is cancelled, open sessions get their DELETE, every reporter still writes with the unfinished
+// scenarios marked "interrupted"); the exit code is then 130 (SIGINT) or 143 (SIGTERM). A further
+// signal after that exits at once.
+//
+// Interactive mode cooperates through `onInterrupt`: while a prompt is open it registers a handler that
+// cancels just that request and returns true ("handled"); a Ctrl-C it does not handle (the second one)
+// falls through and stops the run. A prompt in raw mode sees Ctrl-C as a key, not a signal: it calls
+// `interruptRun('SIGINT')` to stop the run the same way.
+import { ExitCode } from '../errors.js';
+
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+/** Returns true when it handled the interrupt itself (e.g. cancelled the open prompt). */
+export type InterruptHandler = (signal: InterruptSignal) => boolean;
+
+let controller = new AbortController();
+let received: InterruptSignal | undefined;
+const handlers: InterruptHandler[] = [];
+let installed = 0;
+
+/** The signal every run takes (RunOptions.signal); aborted by the first unhandled interrupt. */
+export function runAbortSignal(): AbortSignal {
+  return controller.signal;
+}
+
+/** The signal that stopped the run, if one did. */
+export function interruptReceived(): InterruptSignal | undefined {
+  return received;
+}
+
+/** 130 or 143 when a signal stopped the run, else undefined. */
+export function interruptExitCode(): number | undefined {
+  return received === 'SIGTERM' ? ExitCode.Terminated : received === 'SIGINT' ? ExitCode.Interrupted : undefined;
+}
+
+/** Registers a handler asked first (newest first); returns its removal. */
+export function onInterrupt(handler: InterruptHandler): () => void {
+  handlers.push(handler);
+  return () => {
+    const i = handlers.lastIndexOf(handler);
+    if (i >= 0) handlers.splice(i, 1);
+  };
+}
+
+/** Stops the run as if the signal had arrived (used by prompts in raw mode, and by the handlers). */
+export function interruptRun(signal: InterruptSignal): void {
+  if (received) {
+    // Asked twice: the person wants out now.
+    process.stderr.write(`mcp-verify: ${signal} again: stopping at once (reports may be incomplete)\n`);
+    process.exit(signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted);
+  }
+  received = signal;
+  process.stderr.write(`mcp-verify: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'} (${signal}): ending open sessions and writing reports; send it again to stop at once\n`);
+  controller.abort(new Error(`interrupted by ${signal}`));
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  const sig = signal as InterruptSignal;
+  if (!received) for (const h of [...handlers].reverse()) if (h(sig)) return;
+  interruptRun(sig);
+}
+
+/**
+ * Installs the handlers for the length of a run; returns the uninstall. Nested runs (compare runs two)
+ * share one installation.
+ */
+export function installRunSignals(): () => void {
+  if (installed++ === 0) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--installed === 0) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  };
+}
+
+/** For tests in one process: forget a previous interrupt. */
+export function resetInterrupts(): void {
+  controller = new AbortController();
+  received = undefined;
+}

@@ -1,0 +1,349 @@
+// Resilience and hostile-server defences on the wire, as a fetch wrapper inside the Session:
+// - retries of 429 / 503 and AgentCore's "session operation in progress" (HTTP 409, or HTTP 200 with
+//   JSON-RPC -32005), with bounded backoff that honours Retry-After, each retry a transcript note;
+// - a response size cap: a larger response is cut off and reported;
+// - an inspector of every JSON / SSE response to a request: invalid JSON, invalid SSE framing, a stream
+//   that ends (or breaks) before the result, an answer for an id nobody asked, a second answer for the
+//   same id. Each becomes a cause a person can read instead of a silent hang until the step timeout:
+//   the request is answered with a JSON-RPC error whose message starts "mcp-verify:" (the transcript,
+//   recorded underneath, still shows what really came over the wire).
+// Nothing the server sends is executed or opened here: bodies are only parsed as JSON.
+import type { FetchLike } from '../target/target.js';
+import { networkErrorText } from './session.js';
+
+export interface ResilienceOptions {
+  /** Largest response body accepted, in bytes (default 16 MiB). */
+  maxResponseBytes?: number;
+  /** Retries of a retryable answer (default 3). */
+  retries?: number;
+  /** Longest single wait between retries, whatever Retry-After says (default 5 s). */
+  maxRetryDelayMs?: number;
+  /** A transcript note (retries, resumption, cut-offs). */
+  note(text: string): void;
+  /** A wire problem the running step must fail with (one the request itself does not surface). */
+  fault(reason: string): void;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** DELETE at the end of a session must not hold up the run (a hung server, a signal). */
+const DELETE_TIMEOUT_MS = 5_000;
+/** The JSON-RPC code of the errors mcp-verify puts in place of a broken answer. */
+export const WIRE_ERROR_CODE = -32000;
+
+interface RpcRequestInfo {
+  ids: (string | number)[];
+  label: string;
+}
+
+export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): FetchLike {
+  const retries = opts.retries ?? 3;
+  const maxDelay = opts.maxRetryDelayMs ?? 5_000;
+  const cap = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  return async (url, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const rpc = requestInfo(init?.body);
+    const what = `${method} ${rpc.label}`;
+    if (method === 'GET') {
+      const lastEventId = new Headers(init?.headers).get('last-event-id');
+      if (lastEventId) opts.note(`resuming the SSE stream with Last-Event-ID ${lastEventId}`);
+    }
+    if (method === 'DELETE' && !init?.signal) init = { ...init, signal: AbortSignal.timeout(DELETE_TIMEOUT_MS) };
+
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      try {
+        res = await inner(url, init);
+      } catch (e) {
+        if (init?.signal?.aborted) throw e;
+        const cause = networkErrorText(e);
+        // Keep the original as the cause so connect errors still read "connection refused".
+        throw Object.assign(new Error(`${cause}: ${what} got no response`, { cause: e }), { code: (e as { code?: string })?.code });
+      }
+      const checked = await retryable(res);
+      res = checked.res;
+      if (checked.reason) {
+        const after = res.headers.get('retry-after');
+        const waitMs = Math.min(maxDelay, retryAfterMs(after) ?? 250 * 2 ** attempt);
+        if (attempt < retries) {
+          opts.note(`${checked.reason} for ${what}: retry ${attempt + 1} of ${retries} in ${waitMs}ms${after ? ` (Retry-After: ${after})` : ''}`);
+          await res.body?.cancel().catch(() => {});
+          await sleep(waitMs, init?.signal ?? undefined);
+          continue;
+        }
+        opts.note(`${checked.reason} for ${what}: gave up after ${retries} retries`);
+      }
+      if (rpc.ids.length === 0 || method !== 'POST') return res;
+      return inspect(res, rpc, cap, opts);
+    }
+  };
+}
+
+/**
+ * Whether an answer means "try again". Reading the body to decide consumes it, so the answer comes
+ * back as a readable copy either way.
+ */
+async function retryable(res: Response): Promise<{ reason?: string; res: Response }> {
+  if (res.status === 429 || res.status === 503) {
+    const body = await res.text().catch(() => '');
+    return { reason: `HTTP ${res.status}${res.status === 429 ? ' (too many requests)' : ' (service unavailable)'}`, res: copy(res, body) };
+  }
+  const type = res.headers.get('content-type') ?? '';
+  if (res.status === 409 || (res.status === 200 && type.includes('application/json'))) {
+    const body = await res.text().catch(() => '');
+    const inProgress = /session operation in progress/i.test(body) || jsonRpcErrorCode(body) === -32005;
+    return { ...(inProgress ? { reason: `session operation in progress (HTTP ${res.status})` } : {}), res: copy(res, body) };
+  }
+  return { res };
+}
+
+function copy(res: Response, body: string): Response {
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+function jsonRpcErrorCode(body: string): number | undefined {
+  try {
+    const m = JSON.parse(body) as { error?: { code?: unknown } };
+    return typeof m?.error?.code === 'number' ? m.error.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Retry-After in milliseconds: delta-seconds or an HTTP date. */
+export function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function requestInfo(body: unknown): RpcRequestInfo {
+  if (typeof body !== 'string') return { ids: [], label: '-' };
+  try {
+    const msg = JSON.parse(body) as unknown;
+    const list = (Array.isArray(msg) ? msg : [msg]) as { id?: unknown; method?: unknown }[];
+    const ids = list.filter((m) => m && typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number')).map((m) => m.id as string | number);
+    const label = list.map((m) => (typeof m?.method === 'string' ? m.method : 'response')).join(',') || '-';
+    return { ids, label };
+  } catch {
+    return { ids: [], label: '-' };
+  }
+}
+
+function wireError(id: string | number, message: string): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, error: { code: WIRE_ERROR_CODE, message: `mcp-verify: ${message}` } });
+}
+
+function responseId(msg: unknown): { id: string | number } | undefined {
+  if (!msg || typeof msg !== 'object' || 'method' in msg) return undefined;
+  const m = msg as { id?: unknown; result?: unknown; error?: unknown };
+  if ((typeof m.id === 'string' || typeof m.id === 'number') && ('result' in m || 'error' in m)) return { id: m.id };
+  return undefined;
+}
+
+const idKey = (id: string | number) => `${typeof id}:${id}`;
+
+/** Checks one response to a POST carrying requests; replaces what cannot be used by a clear error. */
+async function inspect(res: Response, rpc: RpcRequestInfo, cap: number, opts: ResilienceOptions): Promise<Response> {
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+  const headers = new Headers(res.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+
+  // A server error the SDK would only report as "Error POSTing to endpoint": say the status instead.
+  if (res.status >= 500 || res.status === 429 || res.status === 409) {
+    const body = (await readCapped(res, 4096)).text;
+    const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+    headers.set('content-type', 'application/json');
+    return new Response(wireBatch(rpc.ids, `the server answered ${status} to ${rpc.label}${detail ? `: ${detail}` : ''}`), { status: 200, headers });
+  }
+  if (!res.ok || !res.body) return res;
+
+  if (type === 'application/json') {
+    const { text, cut, bytes } = await readCapped(res, cap);
+    let problem: string | undefined;
+    if (cut) problem = `the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off`;
+    else {
+      try {
+        const msg = JSON.parse(text) as unknown;
+        const answered = new Set((Array.isArray(msg) ? msg : [msg]).map(responseId).filter(Boolean).map((r) => idKey(r!.id)));
+        const missing = rpc.ids.filter((id) => !answered.has(idKey(id)));
+        if (missing.length) {
+          const got = (Array.isArray(msg) ? msg : [msg]).map(responseId).filter(Boolean).map((r) => JSON.stringify(r!.id));
+          problem = got.length
+            ? `the server answered id ${got.join(', ')} to ${rpc.label}, but the request's id is ${missing.map((m) => JSON.stringify(m)).join(', ')}`
+            : `the response to ${rpc.label} carries no JSON-RPC response`;
+        }
+      } catch (e) {
+        problem = `the response to ${rpc.label} is not valid JSON (${bytes} bytes${bytes ? `, starting ${JSON.stringify(text.slice(0, 40))}` : ''}): ${(e as Error).message}`;
+      }
+    }
+    if (!problem) return new Response(text, { status: res.status, statusText: res.statusText, headers });
+    opts.note(problem);
+    return new Response(wireBatch(rpc.ids, problem), { status: 200, headers });
+  }
+  if (type === 'text/event-stream') return new Response(sseInspector(res.body, rpc, cap, opts), { status: res.status, statusText: res.statusText, headers });
+  return res;
+}
+
+function wireBatch(ids: (string | number)[], message: string): string {
+  return ids.length === 1 ? wireError(ids[0]!, message) : `[${ids.map((id) => wireError(id, message)).join(',')}]`;
+}
+
+async function readCapped(res: Response, cap: number): Promise<{ text: string; cut: boolean; bytes: number }> {
+  const reader = res.body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let cut = false;
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > cap) {
+        cut = true;
+        await reader.cancel().catch(() => {});
+        break;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    /* a broken body is judged by what arrived */
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), cut, bytes: Math.min(bytes, cap) };
+}
+
+/**
+ * Passes an SSE stream through event by event, checking it as it goes. Responses for ids nobody
+ * asked and second responses are dropped (and reported); a stream that ends or breaks before every
+ * request is answered gets an error event in place of the missing result, unless the server gave
+ * event ids, in which case the SDK resumes with Last-Event-ID and we only note it.
+ */
+function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cap: number, opts: ResilienceOptions): ReadableStream<Uint8Array> {
+  const pending = new Map(rpc.ids.map((id) => [idKey(id), id]));
+  const answered = new Set<string>();
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const reader = body.getReader();
+  let buffer = '';
+  let raw = '';
+  let bytes = 0;
+  let events = 0;
+  let sawEventId = false;
+  let finished = false;
+
+  const handleBlock = (block: string): string | undefined => {
+    let data: string[] = [];
+    let eventType = 'message';
+    let fields = 0;
+    for (const line of block.split('\n')) {
+      if (line === '' || line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'data') data.push(value);
+      else if (field === 'event') eventType = value;
+      else if (field === 'id') sawEventId = true;
+      else if (field !== 'retry') continue;
+      fields++;
+    }
+    if (fields === 0) return block; // comments or junk lines: the SSE spec ignores them, so do we
+    events++;
+    if (data.length === 0 || eventType !== 'message') return block;
+    const text = data.join('\n');
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch (e) {
+      opts.note(`an SSE event for ${rpc.label} carries data that is not JSON (${JSON.stringify(text.slice(0, 60))}): ${(e as Error).message}`);
+      return undefined;
+    }
+    const r = responseId(msg);
+    if (!r) return block;
+    const key = idKey(r.id);
+    if (pending.has(key)) {
+      pending.delete(key);
+      answered.add(key);
+      return block;
+    }
+    if (answered.has(key)) {
+      opts.fault(`the server sent a second response for id ${JSON.stringify(r.id)} (${rpc.label}); it was ignored`);
+      return undefined;
+    }
+    const expected = [...pending.values()].map((id) => JSON.stringify(id)).join(', ') || 'none outstanding';
+    opts.fault(`the server answered id ${JSON.stringify(r.id)} on the stream of ${rpc.label}, but the request's id is ${expected}; the answer was ignored`);
+    return undefined;
+  };
+
+  const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, why: string) => {
+    finished = true;
+    if (pending.size && !sawEventId) {
+      const problem = `the response stream for ${rpc.label} ended before the result (${why})`;
+      opts.note(problem);
+      for (const id of pending.values()) controller.enqueue(encoder.encode(`event: message\ndata: ${wireError(id, problem)}\n\n`));
+      pending.clear();
+    } else if (pending.size) opts.note(`the response stream for ${rpc.label} ended before the result (${why}); the server gave event ids, so the client may resume it`);
+    controller.close();
+  };
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (finished) return;
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        endWith(controller, `${networkErrorText(e)} after ${bytes} bytes, ${events} event(s)`);
+        return;
+      }
+      if (chunk.done) {
+        buffer += (raw + decoder.decode()).replace(/\r\n?/g, '\n');
+        if (buffer.trim()) {
+          const out = handleBlock(buffer.replace(/\r\n?/g, '\n'));
+          if (out !== undefined) controller.enqueue(encoder.encode(out + '\n\n'));
+        }
+        endWith(controller, events ? `the server closed it after ${events} event(s)` : bytes ? `the server closed it after ${bytes} bytes with no valid SSE event` : 'the server closed it without sending anything');
+        return;
+      }
+      bytes += chunk.value.byteLength;
+      if (bytes > cap) {
+        await reader.cancel().catch(() => {});
+        opts.note(`the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off`);
+        endWith(controller, `cut off at the ${cap}-byte response cap`);
+        return;
+      }
+      // A CR at a chunk's end may be half of a CRLF: hold it until the next chunk.
+      raw += decoder.decode(chunk.value, { stream: true });
+      const hold = raw.endsWith('\r') ? 1 : 0;
+      buffer += raw.slice(0, raw.length - hold).replace(/\r\n?/g, '\n');
+      raw = raw.slice(raw.length - hold);
+      let i: number;
+      while ((i = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        const out = handleBlock(block);
+        if (out !== undefined) controller.enqueue(encoder.encode(out + '\n\n'));
+      }
+    },
+    async cancel(reason) {
+      finished = true;
+      await reader.cancel(reason).catch(() => {});
+    },
+  });
+}
