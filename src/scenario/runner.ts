@@ -53,6 +53,8 @@ export interface RunOptions {
   variables?: VariableSources;
   /** Known failures (--expected-failures): applied to each result before listeners see it. */
   expectedFailures?: { apply(r: ScenarioResult): ScenarioResult };
+  /** Response size cap in bytes (hostile-server defence); default in session/resilience.ts. */
+  maxResponseBytes?: number;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -69,6 +71,8 @@ export async function runScenarios(target: Target, scenarios: LoadedScenario[], 
 
   const results: (ScenarioResult | undefined)[] = new Array(scenarios.length);
   let connectError: string | undefined;
+  let firstConnectFailure: string | undefined;
+  let opened = 0;
   let next = 0;
   let bailed = false;
   const workers = Math.max(1, Math.min(opts.workers ?? 1, scenarios.length || 1));
@@ -84,16 +88,21 @@ export async function runScenarios(target: Target, scenarios: LoadedScenario[], 
         if (opts.bail && r.status === 'failed') bailed = true;
       } catch (e) {
         if (e instanceof ConnectError) {
-          connectError ??= e.message;
+          // One scenario's failed connect (a fault, a flaky proxy) must not take down the others when the
+          // target is reachable: it counts as unreachable only when nothing opened and two attempts failed.
+          if (opened === 0 && firstConnectFailure !== undefined) connectError ??= firstConnectFailure;
+          firstConnectFailure ??= e.message;
           r = emptyResult(s, 'failed', e.message);
         } else throw e;
       }
+      if (r.session) opened++;
       r = redactor.value(r);
       results[i] = r;
       for (const l of opts.listeners ?? []) l.onScenarioEnd?.(r);
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
+  if (opened === 0 && firstConnectFailure !== undefined) connectError ??= firstConnectFailure;
 
   const interrupted = opts.signal?.aborted ?? false;
   const final = scenarios.map(
@@ -214,11 +223,14 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   const stepSignal = opts.signal ? AbortSignal.any([opts.signal, timeoutAbort.signal]) : timeoutAbort.signal;
   const vars = new ScenarioVariables(scenario, opts.variables ?? { env: process.env, cli: {}, cliSecrets: [] });
   const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
-  const session = await Session.open(target, {
-    responder: scenarioResponder,
-    timeoutMs: stepTimeout,
-    onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
-  });
+  const openSession = () =>
+    Session.open(target, {
+      responder: scenarioResponder,
+      timeoutMs: stepTimeout,
+      onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
+      maxResponseBytes: opts.maxResponseBytes,
+    });
+  let session = await openSession();
   const steps: StepResult[] = [];
   let error: string | undefined;
   try {
@@ -229,13 +241,34 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
         break;
       }
       const step = vars.resolve(scenario.steps[i]!);
-      session.transcript.currentStep = i;
-      session.responder = new ResponderChain([
-        new ScriptedResponder(step.elicitation, step.sampling),
-        scenarioResponder,
-        ...(opts.fallbackResponders ?? []),
-      ]);
-      const result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+      const prepare = (s: Session) => {
+        s.transcript.currentStep = i;
+        s.responder = new ResponderChain([
+          new ScriptedResponder(step.elicitation, step.sampling),
+          scenarioResponder,
+          ...(opts.fallbackResponders ?? []),
+        ]);
+      };
+      prepare(session);
+      let result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+      const expired = expiredSessionId(session, i);
+      if (expired && scenario.session?.reinitialize && !opts.signal?.aborted) {
+        // The spec: a client that gets 404 for its session MUST start a new one. Only where the
+        // scenario allows it, since re-initializing hides the expiry from every later check.
+        await session.close();
+        session = await openSession();
+        session.transcript.note(`session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
+        prepare(session);
+        result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+        result.checks.unshift({ name: 'session.reinitialized', verdict: 'passed', message: `session ${expired} expired (HTTP 404); re-initialized and retried the step` });
+      } else if (expired) {
+        result.checks.unshift({
+          name: 'session.expired',
+          verdict: 'failed',
+          message: `session expired: the server answered 404 for session ${expired}; the client must re-initialize (allow it in the scenario with session: { reinitialize: true })`,
+        });
+        result.verdict = 'failed';
+      }
       steps.push(result);
       if (timeoutAbort.signal.aborted && !opts.signal?.aborted) {
         error = `scenario timeout of ${scenario.timeout} exceeded during step ${i + 1} (${result.label})`;
@@ -253,7 +286,8 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   const checks = sessionChecks(loaded, session);
   const diagnosis = diagnose(session, steps, loaded);
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
-  const interrupted = opts.signal?.aborted && steps.length < scenario.steps.length;
+  // The step running when the signal came was cut short: its FAIL is not a verdict on the server.
+  const interrupted = !!opts.signal?.aborted && (steps.length < scenario.steps.length || steps.at(-1)?.verdict === 'failed');
   // Captured secrets are known only now; the run's Redactor handles the rest.
   const redactor = new Redactor(vars.secrets);
   return redactor.value<ScenarioResult>({
@@ -294,6 +328,7 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
   const unanswered = session.unanswered.filter((u) => u.step === i).map((u) => u.reason);
   const checks = evaluateStep(step, outcome, entries, unanswered);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
+  for (const f of session.faults.filter((x) => x.step === i)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
   const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
   return {
     ...base,
@@ -302,6 +337,12 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
     checks,
     ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
   };
+}
+
+/** The session id the server answered 404 for during this step (the session expired), if any. */
+function expiredSessionId(session: Session, step: number): string | undefined {
+  const e = session.transcript.forStep(step).find((x) => x.kind === 'http' && x.status === 404 && x.sessionIdSent);
+  return e && e.kind === 'http' ? (e.sessionIdSent ?? undefined) : undefined;
 }
 
 /** `capture: {name: path}`: read values from the step's result for later steps, one check each. */

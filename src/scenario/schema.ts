@@ -171,6 +171,10 @@ export const SessionExpect = z.strictObject({
   idIssued: z.boolean().default(true).describe('The server issues Mcp-Session-Id at initialize.'),
   persistent: z.boolean().default(true).describe('The same id is sent and returned on every later exchange.'),
   format: z.enum(['uuid', 'hex', 'any']).default('any'),
+  reinitialize: z
+    .boolean()
+    .default(false)
+    .describe('On 404 for the session (expired), open a new session and retry the step once, as the spec tells a client to; otherwise the step fails with "session expired".'),
 });
 
 export const Scenario = z.strictObject({
@@ -210,13 +214,7 @@ export type CountMatch = z.infer<typeof CountMatch>;
 export type TextMatch = z.infer<typeof TextMatch>;
 
 /** Milliseconds from a Duration value. */
-export function durationMs(d: number | string | undefined, fallback: number): number {
-  if (d === undefined) return fallback;
-  if (typeof d === 'number') return d;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(d)!;
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
-}
+export { durationMs } from './duration.js';
 
 /** The JSON Schema published for editors (yaml-language-server) and `mcp-verify schema`. */
 export function scenarioJsonSchema(): unknown {

@@ -7,6 +7,7 @@ import { flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } fr
 import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
+import { resilientFetch } from './resilience.js';
 
 /** What mcp-verify declares at initialize; the runner SKIPs steps that need a client capability not in it. */
 export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {} };
@@ -21,6 +22,8 @@ export interface SessionOptions {
   /** Transcript bound. */
   transcriptLimit?: number;
   clientName?: string;
+  /** Response size cap in bytes (hostile-server defence); see resilience.ts. */
+  maxResponseBytes?: number;
 }
 
 export interface SessionFacts {
@@ -39,6 +42,8 @@ export class Session {
   responder: Responder;
   /** Unanswered server requests, for the step that was running: each is a failure reason. */
   readonly unanswered: { step: number; reason: string }[] = [];
+  /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
+  faults: { step: number; reason: string }[] = [];
   facts!: SessionFacts;
   private closed = false;
 
@@ -56,10 +61,19 @@ export class Session {
   static async open(target: Target, opts: SessionOptions): Promise<Session> {
     const transcript = new Transcript(opts.transcriptLimit);
     if (opts.onEntry) transcript.onEntry = opts.onEntry;
+    const faults: Session['faults'] = [];
+    // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent.
+    const fetch = resilientFetch(recordingFetch(target.fetch, transcript), {
+      maxResponseBytes: opts.maxResponseBytes,
+      note: (text) => transcript.note(text),
+      fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
+    });
     const transport = new StreamableHTTPClientTransport(target.url, {
-      fetch: recordingFetch(target.fetch, transcript),
-      // A test harness must see the server's own failures, not a reconnect loop that hides them.
-      reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1000, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 1 },
+      fetch,
+      // A test harness must see the server's own failures, not a reconnect loop that hides them: the
+      // only reconnects are a bounded resume with Last-Event-ID of a stream whose server gave event ids
+      // (the SDK reconnects only then), each one a transcript note.
+      reconnectionOptions: { maxRetries: 2, initialReconnectionDelay: 250, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 2 },
     });
     const client = new Client(
       { name: opts.clientName ?? 'mcp-verify', version: '0.1.0' },
@@ -69,6 +83,7 @@ export class Session {
       } as ConstructorParameters<typeof Client>[1],
     );
     const session = new Session(target, client, transport, transcript, opts.responder);
+    session.faults = faults;
     session.registerHandlers();
     try {
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 } as never);
