@@ -11,6 +11,7 @@ import { registerSchema, registerValidate } from './commands/validate.js';
 import { registerExampleServer } from './commands/example-server.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
+import { registerCall } from './commands/call.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -42,6 +43,7 @@ ${EXIT_CODES_HELP}`,
   registerRemote(program);
   registerCompare(program);
   registerDoctor(program);
+  registerCall(program);
   registerExampleServer(program);
   registerEmulateAgentCore(program);
   registerValidate(program);

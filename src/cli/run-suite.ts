@@ -21,6 +21,10 @@ export interface RunFlags extends CiFlags {
   reporter?: string;
   color?: boolean;
   verbose?: boolean;
+  /** Interactive mode (src/terminal/interactive-mode.ts). */
+  interactive?: boolean;
+  record?: string;
+  samplingDefault?: string;
 }
 
 /** The flags every suite-running command takes. */
@@ -30,7 +34,10 @@ export function addRunFlags(cmd: Command): Command {
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
-    .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too');
+    .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too')
+    .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
+    .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
+    .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply');
 }
 
 export function parseTimeout(value: string | undefined, flag = '--timeout'): number {
@@ -57,12 +64,25 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const { runScenarios } = await import('../scenario/runner.js');
   const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
   const ci = await prepareCiRun(scenarios, flags);
-  return runScenarios(target, ci.scenarios, {
-    ...ci.options,
-    stepTimeoutMs: parseTimeout(flags.timeout),
-    workers: parsePositiveInt(flags.workers, '--workers', 1),
-    listeners,
-  });
+  const { runAbortSignal, interruptRun } = await import('./signals.js');
+  // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
+  const interactive =
+    flags.interactive || flags.record
+      ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, ci.scenarios, [process.cwd(), PACKAGE_ROOT], { signal: runAbortSignal(), onStop: () => interruptRun('SIGINT') })
+      : undefined;
+  let run: RunResult | undefined;
+  try {
+    run = await runScenarios(target, ci.scenarios, {
+      ...ci.options,
+      stepTimeoutMs: parseTimeout(flags.timeout),
+      workers: parsePositiveInt(flags.workers, '--workers', 1),
+      listeners,
+      ...interactive?.runOptions,
+    });
+    return run;
+  } finally {
+    await interactive?.finish(run?.interrupted ?? true);
+  }
 }
 
 /** The built-in protocol suite (`--suite protocol`): same reporters, same RunResult, no YAML. */

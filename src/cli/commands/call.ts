@@ -1,0 +1,207 @@
+// `mcp-verify call TOOL`: open one session (local URL or an AgentCore runtime), call one tool with a
+// person answering its elicitation and sampling requests and live progress on screen, print the result.
+// No scenario file needed; `--record FILE` turns the call and the answers into one.
+import type { Command } from 'commander';
+import { ExitCode, UsageError, UserError } from '../../errors.js';
+import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { parseTimeout } from '../run-suite.js';
+import type { Session } from '../../session/session.js';
+import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
+
+interface CallFlags extends RemoteFlags {
+  url?: string;
+  arg: string[];
+  argsJson?: string;
+  timeout: string;
+  record?: string;
+  samplingDefault?: string;
+  color?: boolean;
+}
+
+export function registerCall(program: Command): void {
+  const cmd = program
+    .command('call')
+    .description('Call one tool; a person answers its elicitation/sampling requests at the terminal, with live progress.')
+    .argument('<tool>', 'the tool to call')
+    .option('--url <url>', `the MCP endpoint (default ${DEFAULT_LOCAL_URL}; or name a runtime with the remote flags)`)
+    .option('--arg <key=value>', 'a tool argument (repeatable); the value is typed by the tool\'s input schema', collect, [])
+    .option('--args-json <json>', 'all arguments as one JSON object (--arg values are applied on top)')
+    .option('--timeout <duration>', 'how long the call may take, answering included', '10m')
+    .option('--record <file>', 'write a scenario file that repeats this call with the answers given, to replay without a person')
+    .option('--sampling-default <text>', 'text offered (editable) as the start of a typed sampling reply')
+    .option('--no-color', 'no colours (also: NO_COLOR=1)');
+  addRemoteFlags(cmd).addHelpText(
+    'after',
+    `
+Examples:
+  mcp-verify call plan_trip --url http://127.0.0.1:8000/mcp
+  mcp-verify call search_flights --arg origin=Oslo --arg destination=Rome
+  mcp-verify call plan_trip --record plan-trip.yaml      # then: mcp-verify local plan-trip.yaml
+  mcp-verify call get-sum --args-json '{"a": 2, "b": 3}' --url http://127.0.0.1:3001/mcp
+  mcp-verify call plan_trip --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
+
+Answering: the form's fields are asked one by one (invalid input is re-asked with the reason);
+a sampling reply is typed line by line and ends with a line holding just "."; Ctrl-C at a prompt
+answers cancel for that request, a second Ctrl-C stops. Without a terminal (or with CI=true)
+nothing is asked: an elicitation is cancelled, a sampling request refused, and the call exits 1.
+Output: the result's text on stdout; prompts, progress and logs on stderr.
+${REMOTE_HELP}
+
+Exit codes: 0 the tool succeeded, 1 it failed (isError, a JSON-RPC error, or an unanswered request),
+2 usage error (unknown tool, bad --arg), 3 could not connect or authenticate, 130 interrupted.`,
+  );
+  cmd.action(async (tool: string, flags: CallFlags) => {
+    process.exitCode = await callTool(tool, flags);
+  });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function callTool(tool: string, flags: CallFlags): Promise<number> {
+  const timeoutMs = parseTimeout(flags.timeout);
+  const given = parseArgs(flags);
+  const remote = !!(flags.arn || flags.runtimeId);
+  if (remote && flags.url) throw new UsageError('give either --url or a runtime (--arn / --runtime-id), not both');
+
+  const mode = await import('../../terminal/interactive-mode.js');
+  const person = mode.personAvailable();
+  if (flags.record && !person) mode.assertPersonAvailable('--record');
+  const recordPath = flags.record ? await (await import('../../responders/recorder.js')).assertRecordable(flags.record) : undefined;
+
+  let target;
+  if (remote) {
+    const { remoteTarget } = await import('../../target/remote.js');
+    target = await remoteTarget(remoteOptions(flags));
+  } else {
+    const { localTarget } = await import('../../target/target.js');
+    target = localTarget(parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL));
+  }
+
+  const { installRunSignals, runAbortSignal, interruptRun } = await import('../signals.js');
+  const { Session } = await import('../../session/session.js');
+  const { ResponderChain } = await import('../../responders/responder.js');
+  const { runStep } = await import('../../scenario/steps.js');
+  const { sanitizeForTerminal } = await import('../../terminal/sanitize.js');
+  const { Redactor } = await import('../../redact.js');
+
+  const release = installRunSignals();
+  const signal = runAbortSignal();
+  const interactive = person ? mode.startInteractive(flags, target, { signal, onStop: () => interruptRun('SIGINT') }) : undefined;
+  const where = sanitizeForTerminal(`call ${tool}`, { oneLine: true, maxChars: 120 });
+  const scenarioId = `call#${tool}`;
+  const redactor = new Redactor(target.secrets);
+  try {
+    const session = await Session.open(target, {
+      responder: new ResponderChain(interactive ? interactive.fallbackResponders : []),
+      timeoutMs,
+      onEntry: (e) => interactive?.observe(scenarioId, where, e),
+    });
+    try {
+      const args = coerceArgs(await toolSchema(session, tool, timeoutMs), given);
+      session.transcript.currentStep = 0;
+      const outcome = await runStep(session, { call: tool, args }, timeoutMs, signal);
+      interactive?.progress.settle();
+      const result = outcome.result as { isError?: boolean; content?: { type?: string; mimeType?: string }[]; structuredContent?: unknown } | undefined;
+      const shown = outcome.error ? '' : describeResult(result, outcome.text, sanitizeForTerminal);
+      if (shown) process.stdout.write(redactor.text(shown) + '\n');
+      if (outcome.error) process.stderr.write(redactor.text(`mcp-verify: ${tool} failed: ${sanitizeForTerminal(outcome.error.message, { oneLine: true, maxChars: 500 })}${outcome.error.code !== undefined ? ` (code ${outcome.error.code})` : ''}`) + '\n');
+      else if (result?.isError) process.stderr.write(`mcp-verify: ${tool} returned isError: true\n`);
+      for (const u of session.unanswered) process.stderr.write(redactor.text(`mcp-verify: ${sanitizeForTerminal(u.reason, { oneLine: true, maxChars: 600 })}`) + '\n');
+
+      if (recordPath && interactive?.recorder) {
+        const expect: Record<string, unknown> = outcome.error ? { error: true } : { isError: !!result?.isError, ...(outcome.text.length <= 4000 ? { text: { equals: outcome.text } } : {}) };
+        const header = [
+          ` Recorded by mcp-verify call --record on ${new Date().toISOString()} against ${target.url.toString()}.`,
+          ` ${interactive.recorder.count} answer(s) given by a person are scripted below (times: 1 each, in the order given);`,
+          ' expect holds the result seen then: loosen it if the tool\'s output varies from run to run.',
+          ` Replay without a person: mcp-verify ${remote ? 'remote' : 'local'} ${mode.shownPathOf(recordPath)}${remote ? ' ...' : ` --url ${target.url.toString()}`}`,
+        ].join('\n');
+        const { writeRecording } = await import('../../responders/recorder.js');
+        await writeRecording(recordPath, interactive.recorder.callFile(scenarioId, tool, args, expect, header));
+        process.stderr.write(`mcp-verify: recorded ${interactive.recorder.count} answer(s) to ${mode.shownPathOf(recordPath)}\n`);
+      }
+      if (signal.aborted) return ExitCode.Interrupted;
+      return outcome.error || result?.isError || session.unanswered.length ? ExitCode.Failed : ExitCode.Passed;
+    } finally {
+      await session.close();
+    }
+  } finally {
+    interactive?.dispose();
+    release();
+  }
+}
+
+/** --args-json first, then each --arg on top (still strings here; typed by the schema later). */
+function parseArgs(flags: CallFlags): Record<string, unknown> {
+  let base: Record<string, unknown> = {};
+  if (flags.argsJson !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(flags.argsJson);
+    } catch (e) {
+      throw new UsageError(`--args-json is not valid JSON: ${(e as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError('--args-json must be a JSON object, e.g. \'{"origin": "Oslo"}\'');
+    base = parsed as Record<string, unknown>;
+  }
+  const raw: Record<string, unknown> = {};
+  for (const a of flags.arg) {
+    const i = a.indexOf('=');
+    if (i <= 0) throw new UsageError(`--arg takes key=value (got "${a}")`);
+    raw[a.slice(0, i)] = new RawArg(a.slice(i + 1));
+  }
+  return { ...base, ...raw };
+}
+
+/** A --arg value not yet typed: the tool's input schema says whether "3" is a number or a string. */
+class RawArg {
+  constructor(readonly text: string) {}
+}
+
+async function toolSchema(session: Session, tool: string, timeoutMs: number): Promise<Record<string, { type?: unknown }>> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const r = await session.client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
+    const found = r.tools.find((t) => t.name === tool);
+    if (found) return ((found.inputSchema as { properties?: Record<string, { type?: unknown }> })?.properties ?? {}) as Record<string, { type?: unknown }>;
+    names.push(...r.tools.map((t) => t.name));
+    if (!r.nextCursor) break;
+    cursor = r.nextCursor;
+  }
+  throw new UserError(`the server has no tool "${tool}"; it lists: ${names.slice(0, 30).join(', ') || '(none)'}`, ExitCode.Usage);
+}
+
+function coerceArgs(props: Record<string, { type?: unknown }>, given: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(given)) {
+    if (!(v instanceof RawArg)) {
+      out[k] = v;
+      continue;
+    }
+    const type = props[k]?.type;
+    const types = Array.isArray(type) ? type : [type];
+    if (types.includes('string') || type === undefined) {
+      out[k] = v.text;
+      continue;
+    }
+    try {
+      out[k] = JSON.parse(v.text);
+    } catch {
+      throw new UsageError(`--arg ${k}=${v.text}: the tool's schema says ${JSON.stringify(type)}, and "${v.text}" is not JSON of that type`);
+    }
+  }
+  return out;
+}
+
+function describeResult(result: { content?: { type?: string; mimeType?: string }[]; structuredContent?: unknown } | undefined, text: string, sanitize: (v: unknown, o?: { maxChars?: number; maxLines?: number }) => string): string {
+  const parts: string[] = [];
+  if (text) parts.push(sanitize(text, { maxChars: 20_000, maxLines: 400 }));
+  for (const c of result?.content ?? []) {
+    if (c.type && c.type !== 'text' && c.type !== 'resource') parts.push(`[${sanitize(c.type)}${c.mimeType ? ` ${sanitize(c.mimeType)}` : ''} content not shown]`);
+  }
+  if (!text && result?.structuredContent !== undefined) parts.push(sanitize(JSON.stringify(result.structuredContent, null, 2), { maxChars: 20_000, maxLines: 400 }));
+  return parts.join('\n');
+}
