@@ -8,6 +8,7 @@ import { registerRemote } from './commands/remote.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSchema, registerValidate } from './commands/validate.js';
+import { registerInit } from './commands/init.js';
 import { registerExampleServer } from './commands/example-server.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
@@ -48,6 +49,7 @@ ${EXIT_CODES_HELP}`,
   registerEmulateAgentCore(program);
   registerValidate(program);
   registerSchema(program);
+  registerInit(program);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
