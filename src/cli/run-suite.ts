@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import { isPassing, type RunResult } from '../results.js';
-import { findScenarioFiles, loadScenarios, type LoadedScenario } from '../scenario/loader.js';
-import { durationMs } from '../scenario/schema.js';
+// Loader (yaml, zod) and reporters (chalk) load inside the functions that need them: every command
+// module imports this file, so what it imports statically `--help` and `--version` pay for.
+import type { LoadedScenario } from '../scenario/loader.js';
+import { durationMs } from '../scenario/duration.js';
 import type { Target } from '../target/target.js';
-import { createReporters, parseReporterSpecs } from '../report/reporters.js';
 import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,12 +55,14 @@ export function parsePositiveInt(value: string | undefined, flag: string, fallba
 }
 
 export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
+  const { findScenarioFiles, loadScenarios } = await import('../scenario/loader.js');
   const files = await findScenarioFiles(paths.length ? paths : [BUNDLED_SUITE]);
   // Bundled files are shown relative to the package so reports read "scenarios/travel/…" anywhere.
   return loadScenarios(files, paths.length ? process.cwd() : PACKAGE_ROOT);
 }
 
 export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], flags: RunFlags): Promise<RunResult> {
+  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
   const specs = parseReporterSpecs(flags.reporter);
   const { runScenarios } = await import('../scenario/runner.js');
   const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
@@ -87,6 +90,7 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
 
 /** The built-in protocol suite (`--suite protocol`): same reporters, same RunResult, no YAML. */
 export async function runProtocolSuiteOn(target: Target, flags: RunFlags & ProtocolToolFlags): Promise<RunResult> {
+  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
   const specs = parseReporterSpecs(flags.reporter);
   const { runProtocolSuite } = await import('../protocol/scenario-results.js');
   const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
