@@ -1,0 +1,10 @@
+import { startTravelServer } from '/work/main/dist/servers/travel/server.js';
+import { loadScenarios } from '../dist/scenario/loader.js';
+import { runScenarios } from '../dist/scenario/runner.js';
+import { localTarget } from '../dist/target/target.js';
+const url = process.argv[2];
+const sc = await loadScenarios(['/tmp/many.yaml']);
+let n = 0;
+const mu = () => { const m = process.memoryUsage(); return `rss ${(m.rss/2**20).toFixed(0)} heapT ${(m.heapTotal/2**20).toFixed(0)} heap ${(m.heapUsed/2**20).toFixed(0)} ext ${(m.external/2**20).toFixed(0)} ab ${(m.arrayBuffers/2**20).toFixed(0)}`; };
+const st = performance.now();
+await runScenarios(localTarget(url), sc, { workers: 8, listeners: [{ onScenarioEnd() { if (++n % 100 === 0) { console.log(n, mu(), (performance.now()-st).toFixed(0)); } } }] });
