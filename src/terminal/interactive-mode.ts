@@ -137,3 +137,4 @@ export async function interactiveSuite(flags: InteractiveFlags, target: Target, 
     },
   };
 }
+export { shownPath as shownPathOf } from './shown-path.js';
