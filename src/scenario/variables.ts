@@ -113,6 +113,7 @@ export function referencedNames(value: unknown, out = new Set<string>()): Set<st
  */
 export function checkVariables(scenarios: LoadedScenario[], sources: VariableSources): void {
   const problems: string[] = [];
+  const secretsByFile = new Map<string, { line: number; names: Set<string>; known: Set<string> }>();
   for (const s of scenarios) {
     const known = new Set([...Object.keys(s.scenario.variables ?? {}), ...Object.keys(sources.cli)]);
     const problem = (name: string, line: number, capturedLater: boolean) => {
@@ -132,10 +133,15 @@ export function checkVariables(scenarios: LoadedScenario[], sources: VariableSou
       for (const c of Object.keys(step.capture ?? {})) known.add(c);
     });
     for (const name of s.scenario.secrets ?? []) {
-      if (name.startsWith('env.') ? sources.env[name.slice(4)] === undefined : !known.has(name)) {
-        problems.push(`${s.file}:${s.line}: secrets: "${name}" is not ${name.startsWith('env.') ? 'set in the environment' : 'a variable or capture of this scenario'}`);
-      }
+      if (name.startsWith('env.') && sources.env[name.slice(4)] === undefined) problems.push(`${s.file}:${s.line}: secrets: "${name}" is not set in the environment`);
+      else if (!name.startsWith('env.')) (secretsByFile.get(s.file) ?? secretsByFile.set(s.file, { line: s.line, names: new Set(), known: new Set() }).get(s.file)!).names.add(name);
     }
+    // File-level secrets apply to every scenario: a name need only be defined in one of the file's scenarios.
+    const f = secretsByFile.get(s.file);
+    if (f) for (const k of known) f.known.add(k);
+  }
+  for (const [file, f] of secretsByFile) {
+    for (const name of f.names) if (!f.known.has(name)) problems.push(`${file}:${f.line}: secrets: "${name}" is not a variable or capture in this file (a typo would leave a secret unredacted)`);
   }
   if (problems.length) throw new UsageError([...new Set(problems)].join('\n'));
 }
