@@ -87,6 +87,7 @@ export class Session {
     session.registerHandlers();
     try {
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 } as never);
+      session.guardElicitations();
     } catch (e) {
       await transport.close().catch(() => {});
       throw connectFailure(target, e);
@@ -110,10 +111,37 @@ export class Session {
     return this.transport.sessionId;
   }
 
+  private answerElicitation?: (request: { params?: unknown }) => Promise<unknown>;
+
+  /**
+   * The SDK answers a form elicitation whose schema is not a flat object of primitives with -32602
+   * before any handler runs, so the step would never hear of it. The hostile-server rule is to report
+   * it and answer decline unless scripted: such requests are taken off the wire here and answered by
+   * our own handler. Everything else goes to the SDK untouched.
+   */
+  private guardElicitations(): void {
+    const transport = this.transport;
+    const inner = transport.onmessage;
+    if (!inner) return;
+    transport.onmessage = ((msg: unknown, extra: unknown) => {
+      const m = msg as { method?: string; id?: string | number; params?: Record<string, unknown> };
+      if (m?.method === 'elicitation/create' && m.id !== undefined && m.params?.mode !== 'url' && flatSchemaProblem(m.params?.requestedSchema as never)) {
+        this.answerElicitation!({ params: m.params })
+          .then(
+            (result) => transport.send({ jsonrpc: '2.0', id: m.id!, result } as never),
+            (e) => transport.send({ jsonrpc: '2.0', id: m.id!, error: { code: -32603, message: String((e as Error)?.message ?? e) } } as never),
+          )
+          .catch(() => {});
+        return;
+      }
+      (inner as (a: unknown, b: unknown) => void).call(transport, msg, extra);
+    }) as typeof transport.onmessage;
+  }
+
   private registerHandlers(): void {
     const { client, transcript } = this;
-    client.setRequestHandler('elicitation/create', async (request) => {
-      const p = request.params as Record<string, unknown>;
+    const answerElicitation = async (request: { params?: unknown }) => {
+      const p = (request.params ?? {}) as Record<string, unknown>;
       const mode: 'form' | 'url' = p.mode === 'url' ? 'url' : 'form';
       const req = {
         mode,
@@ -139,7 +167,9 @@ export class Session {
         reason: `unanswered elicitation ${JSON.stringify(req.message)}${mode === 'url' ? ` (url ${req.url})` : ''}: no scripted answer matched and no person may answer (answered ${action}); ${note}`,
       });
       return { action };
-    });
+    };
+    this.answerElicitation = answerElicitation;
+    client.setRequestHandler('elicitation/create', answerElicitation as never);
 
     client.setRequestHandler('sampling/createMessage', async (request) => {
       const p = request.params as Record<string, unknown>;
