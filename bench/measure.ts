@@ -24,11 +24,11 @@ export interface ChildRun {
 let counter = 0;
 
 /** Runs `node <args>` (a script or bin/mcp-verify), optionally measuring peak RSS. Rejects on non-zero exit. */
-export function runNode(args: string[], opts: { rss?: boolean; okCodes?: number[] } = {}): Promise<ChildRun> {
+export function runNode(args: string[], opts: { rss?: boolean; okCodes?: number[]; env?: Record<string, string | undefined> } = {}): Promise<ChildRun> {
   const rssFile = path.join(scratch, `rss-${++counter}`);
   let cmd = process.execPath;
   let argv = args;
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
   if (opts.rss && GNU_TIME) {
     cmd = GNU_TIME;
     argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];
@@ -66,8 +66,9 @@ export function median(xs: number[]): number {
 }
 
 /**
- * Runs each side `repeats` times, interleaved (A B A B …) so drift on a shared machine hits both
- * sides alike; one unmeasured warm-up of each first fills the page cache.
+ * Runs each side `repeats` times, interleaved and alternating who goes first (A B, B A, A B …) so
+ * drift on a shared machine, and whatever one side leaves behind on the server, hits both sides
+ * alike; one unmeasured warm-up of each first fills the page cache.
  */
 export async function sideBySide<T>(repeats: number, a: () => Promise<T>, b: () => Promise<T>, warmup = true): Promise<{ a: T[]; b: T[] }> {
   if (warmup) {
@@ -76,8 +77,13 @@ export async function sideBySide<T>(repeats: number, a: () => Promise<T>, b: () 
   }
   const out = { a: [] as T[], b: [] as T[] };
   for (let i = 0; i < repeats; i++) {
-    out.a.push(await a());
-    out.b.push(await b());
+    if (i % 2 === 0) {
+      out.a.push(await a());
+      out.b.push(await b());
+    } else {
+      out.b.push(await b());
+      out.a.push(await a());
+    }
   }
   return out;
 }

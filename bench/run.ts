@@ -81,7 +81,7 @@ if (args.includes('--update-doc')) updateDoc(table, machine, totalS);
 
 /** `mcp-verify --version` / `--help` vs `node -e 0`: what loading the CLI costs over Node itself. */
 async function startup(): Promise<void> {
-  const repeats = 15;
+  const repeats = 11;
   for (const flag of ['--version', '--help']) {
     log(`start-up ${flag} (${repeats} × 2)`);
     const r = await sideBySide(
@@ -97,7 +97,7 @@ async function startup(): Promise<void> {
 
 /** The real CLI on a one-scenario suite vs a minimal SDK-client script doing the same work. */
 async function oneShot(): Promise<void> {
-  const repeats = 10;
+  const repeats = 8;
   const file = suites.oneShot();
   log(`one-shot check (${repeats} × 2)`);
   const r = await sideBySide(
@@ -113,8 +113,9 @@ async function oneShot(): Promise<void> {
 
 /** 1,000 sequential calls in one session: runner + Session + transcript vs the bare SDK client. */
 async function perCall(): Promise<void> {
+  // ~15-20 s a side on 2 cores, so two runs a side (A B, then B A): the median is their mean.
   const calls = 1000;
-  const repeats = 3;
+  const repeats = 2;
   const file = suites.perCall(calls);
   log(`per-call overhead, ${calls} calls (${repeats} × 2)`);
   const parse = (s: string) => (JSON.parse(s.trim().split('\n').at(-1)!) as { ms: number }).ms;
@@ -182,9 +183,51 @@ async function memoryAtScale(): Promise<void> {
   rows.push({ figure: 'memory: flat as the suite grows (peak RSS 1,000 vs 250 scenarios)', ours: mib(peak[1000]!), baseline: mib(peak[250]!), ratio: times(peak[1000]! / peak[250]!), target: '≤ 1.25×', met: peak[1000]! / peak[250]! <= 1.25, samples: { peak250KiB: peak[250]!, peak1000KiB: peak[1000]!, wall250Ms: wall[250]!, wall1000Ms: wall[1000]! } });
 }
 
-/** The one-shot check through the AgentCore emulator, SigV4-signed vs unsigned. */
+/**
+ * The one-shot check through the AgentCore emulator (in front of the same reference server), with the
+ * real `remote` command: SigV4-signed vs a bearer token (the same emulator path, no signing).
+ */
 async function remotePath(): Promise<void> {
-  rows.push({ figure: 'remote path: one-shot via the AgentCore emulator, SigV4 vs unsigned', ours: '—', baseline: '—', ratio: '—', target: '≤ 1.10×', met: null, note: 'not measured: the emulator is not there yet' });
+  const figure = 'remote path: one-shot via the AgentCore emulator, SigV4 vs unsigned (bearer)';
+  let startAgentCoreEmulator: typeof import('../src/servers/agentcore/emulator.js').startAgentCoreEmulator;
+  try {
+    ({ startAgentCoreEmulator } = (await import(path.join(ROOT, 'dist/servers/agentcore/emulator.js'))) as typeof import('../src/servers/agentcore/emulator.js'));
+  } catch {
+    rows.push({ figure, ours: '—', baseline: '—', ratio: '—', target: '≤ 1.10×', met: null, note: 'not measured: dist/servers/agentcore/emulator.js is missing' });
+    return;
+  }
+  const ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/bench_travel-AbCdEf1234';
+  const creds = { accessKeyId: 'AKIDBENCHMARK000001', secretAccessKey: 'bench-secret/abcdefghijklmnopqrstuvwxyz' };
+  const token = 'bench-bearer-token-abcdefghijklmnopqrstuvwxyz';
+  const sigv4 = await startAgentCoreEmulator({ upstream: url, port: 0, credentials: creds });
+  const bearer = await startAgentCoreEmulator({ upstream: url, port: 0, auth: 'bearer', bearerToken: token });
+  // Test credentials from the environment only: no profile files, no instance-metadata lookups.
+  const env = {
+    AWS_ACCESS_KEY_ID: creds.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_CONFIG_FILE: suites.path('no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: suites.path('no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    BENCH_BEARER_TOKEN: token,
+  };
+  const file = suites.oneShot();
+  const repeats = 6;
+  log(`remote path through the emulator (${repeats} × 2)`);
+  try {
+    const r = await sideBySide(
+      repeats,
+      () => runNode([BIN, 'remote', '--arn', ARN, '--endpoint-url', sigv4.url, '--reporter', 'plain', file], { env }).then((x) => x.ms),
+      () => runNode([BIN, 'remote', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'BENCH_BEARER_TOKEN', '--reporter', 'plain', file], { env }).then((x) => x.ms),
+    );
+    const ours = median(r.a);
+    const base = median(r.b);
+    rows.push({ figure, ours: ms(ours), baseline: ms(base), ratio: times(ours / base), target: '≤ 1.10×', met: ours / base <= 1.1, samples: { sigv4: r.a, bearer: r.b } });
+  } finally {
+    await sigv4.close();
+    await bearer.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
