@@ -65,7 +65,7 @@ function word(s: ScenarioResult): string {
 
 /** Markdown-safe inline text: no table breaks, no HTML. */
 function md(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 // GitHub's workflow-command escaping: data escapes %, CR, LF; properties also ":" and ",".
