@@ -21,6 +21,8 @@ Examples:
   mcp-verify local                                 # the bundled suite against it
   mcp-verify local --url http://localhost:9000/mcp my-scenarios/
   mcp-verify local --timeout 5s --reporter plain scenarios/travel/elicitation.yaml
+  mcp-verify local --workers 4 --retries 1 --shard 1/2 --reporter plain,github,junit=reports/junit.xml my-scenarios/
+  mcp-verify local --var city=Tokyo --expected-failures known.txt --tag smoke my-scenarios/
   mcp-verify local --suite protocol --url http://localhost:3001/mcp --progress-tool my_long_task
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error, 3 could not connect.`,
