@@ -43,7 +43,8 @@ export function matchSubset(actual: unknown, expected: unknown, path = '$'): str
   }
   if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return `${path}: expected an object, saw ${preview(actual)}`;
   for (const [k, v] of Object.entries(expected)) {
-    if (!(k in (actual as object))) return `${path}.${k}: missing`;
+    // Own keys only: "constructor" or "valueOf" in an expectation must not match Object.prototype.
+    if (!Object.hasOwn(actual as object, k)) return `${path}.${k}: missing`;
     const r = matchSubset((actual as Record<string, unknown>)[k], v, `${path}.${k}`);
     if (r) return r;
   }
@@ -57,7 +58,8 @@ export function toList<T>(v: T | T[]): T[] {
 export function preview(v: unknown, max = 200): string {
   let s: string;
   try {
-    s = v === undefined ? 'undefined' : JSON.stringify(v);
+    // JSON.stringify gives undefined (not a string) for functions and symbols.
+    s = v === undefined ? 'undefined' : (JSON.stringify(v) ?? String(v));
   } catch {
     s = String(v);
   }
