@@ -188,7 +188,6 @@ describe('faults over real sockets', () => {
     const again = await runFaulted('expired-reinit', paris(notFound), [], allowed);
     assert.equal(again.r.code, 0, again.r.stdout + again.r.stderr);
     assert.equal(proxy.log.filter((e) => e.rpc === 'initialize').length, 3, 'a new session was initialized');
-    tally.handled++;
   });
 
   test('the server dies during a tool call: the call fails with the cause, the earlier scenario stands', async () => {
@@ -261,4 +260,42 @@ describe('hostile server', () => {
     assert.match(r.stdout, /schema is not a flat object of primitives .*declined/);
     tally.handled++;
   });
+});
+
+describe('signals', () => {
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    test(`${sig} during a run: stops promptly, ends the open session, writes every report with the rest "interrupted", exit ${code}`, async () => {
+      tally.injected++;
+      const file = path.join(dir, `signal-${sig}.yaml`);
+      await writeFile(file, `${TWO}  - name: never-started\n    steps:\n      - ping: true\n`);
+      proxy.setRules(paris({ kind: 'delay', ms: 20_000 }));
+      const json = path.join(dir, `signal-${sig}.json`);
+      const { spawn } = await import('node:child_process');
+      const { BIN, ROOT } = await import('./support/cli.js');
+      const child = spawn(process.execPath, [BIN, 'local', '--url', proxy.url, '--timeout', '30s', '--reporter', `plain,json=${json}`, file], {
+        cwd: ROOT,
+        env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      // Signal once the faulted scenario's request is in flight (held by the proxy).
+      for (let i = 0; i < 200 && !proxy.log.some((e) => e.body.includes('paris')); i++) await new Promise((r) => setTimeout(r, 50));
+      child.kill(sig);
+      const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      clearTimeout(killer);
+      assert.equal(exit, code, stdout + stderr);
+      assert.match(stderr, new RegExp(`${sig === 'SIGINT' ? 'interrupted' : 'terminated'} \\(${sig}\\)`));
+      assert.match(stdout, /^PASS healthy/m);
+      assert.match(stdout, /^INTERRUPTED faulted/m);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.deepEqual(report.scenarios.map((s: any) => s.status), ['passed', 'interrupted', 'interrupted']);
+      assert.equal(proxy.log.filter((e) => e.httpMethod === 'DELETE').length, 2, 'both opened sessions were ended with DELETE');
+      tally.handled++;
+    });
+  }
 });

@@ -143,7 +143,7 @@ export async function startFaultProxy(upstreamUrl: string, opts: { kill?: () => 
           res.end(fault.body);
           return;
         case 'delay':
-          await new Promise((r) => setTimeout(r, fault.ms));
+          await new Promise((r) => setTimeout(r, fault.ms).unref()); // never keeps the test process alive
           if (res.destroyed || res.socket?.destroyed) return;
           break;
       }
@@ -204,7 +204,7 @@ export async function startFaultProxy(upstreamUrl: string, opts: { kill?: () => 
             new Promise<void>((resolve) => {
               pendingInjected.add(i);
               waiters.set(i, resolve);
-              setTimeout(resolve, 3000);
+              setTimeout(resolve, 3000).unref();
             }),
         ),
       );
