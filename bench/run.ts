@@ -151,7 +151,8 @@ async function parallel(): Promise<void> {
   log('parallel suite: --workers 32 (3 times)');
   const w32s = [await run(32), await run(32), await run(32)];
   const w32 = median(w32s);
-  const ideal = (n * 1200) / Math.ceil(n / 32);
+  // Perfect scaling: ceil(64 / 32) = 2 waves of 1.2 s each, against 64 waves at --workers 1.
+  const ideal = Math.ceil(n / 32) * 1200;
   rows.push({ figure: `parallel: ${n} × search_flights, speed-up at --workers 8`, ours: ms(w8), baseline: ms(w1), ratio: times(w1 / w8), target: '(info)', met: null, samples: { workers1: w1, workers8: w8 } });
   rows.push({
     figure: `parallel: ${n} × search_flights, speed-up at --workers 32`,
@@ -160,7 +161,7 @@ async function parallel(): Promise<void> {
     ratio: times(w1 / w32),
     target: '≥ 20×',
     met: w1 / w32 >= 20,
-    note: `ideal is ${(n * 1200 / 1000).toFixed(1)} s / ${(ideal / 1000).toFixed(1)} s = ${(n * 1200 / ideal).toFixed(0)}×`,
+    note: `server-side waiting alone: ${(n * 1.2).toFixed(1)} s / ${(ideal / 1000).toFixed(1)} s = ${(n * 1200 / ideal).toFixed(0)}× (each side also pays one CLI start-up)`,
     samples: { workers1: w1, workers32: w32s },
   });
 }
