@@ -11,6 +11,7 @@ import type { LoadedScenario } from '../scenario/loader.js';
 import { durationMs } from '../scenario/duration.js';
 import type { Target } from '../target/target.js';
 import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
+import { interruptExitCode } from './signals.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled suite: the seed article's whole verification against the reference server. */
@@ -22,6 +23,7 @@ export interface RunFlags extends CiFlags {
   reporter?: string;
   color?: boolean;
   verbose?: boolean;
+  maxResponse?: string;
   /** Interactive mode (src/terminal/interactive-mode.ts). */
   interactive?: boolean;
   record?: string;
@@ -36,9 +38,19 @@ export function addRunFlags(cmd: Command): Command {
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too')
+    .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply');
+}
+
+/** A byte size: 1048576, 512KB, 16MB, 1GB (binary multiples). */
+export function parseByteSize(value: string | undefined, flag = '--max-response'): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(value.trim());
+  const n = m ? Math.floor(Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf((m[2] ?? 'B').toUpperCase())) : NaN;
+  if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag} takes a size like 512KB or 16MB (got "${value}")`);
+  return n;
 }
 
 export function parseTimeout(value: string | undefined, flag = '--timeout'): number {
@@ -65,25 +77,25 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
   const specs = parseReporterSpecs(flags.reporter);
   const { runScenarios } = await import('../scenario/runner.js');
-  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
+  const stepTimeoutMs = parseTimeout(flags.timeout);
+  const workers = parsePositiveInt(flags.workers, '--workers', 1);
   const ci = await prepareCiRun(scenarios, flags);
-  const { runAbortSignal, interruptRun } = await import('./signals.js');
+  const maxResponseBytes = parseByteSize(flags.maxResponse);
+  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
+  // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
+  const { installRunSignals, runAbortSignal, interruptRun } = await import('./signals.js');
   // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
   const interactive =
     flags.interactive || flags.record
       ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, ci.scenarios, [process.cwd(), PACKAGE_ROOT], { signal: runAbortSignal(), onStop: () => interruptRun('SIGINT') })
       : undefined;
+  const release = installRunSignals();
   let run: RunResult | undefined;
   try {
-    run = await runScenarios(target, ci.scenarios, {
-      ...ci.options,
-      stepTimeoutMs: parseTimeout(flags.timeout),
-      workers: parsePositiveInt(flags.workers, '--workers', 1),
-      listeners,
-      ...interactive?.runOptions,
-    });
+    run = await runScenarios(target, ci.scenarios, { ...ci.options, stepTimeoutMs, workers, listeners, maxResponseBytes, signal: runAbortSignal(), ...interactive?.runOptions });
     return run;
   } finally {
+    release();
     await interactive?.finish(run?.interrupted ?? true);
   }
 }
@@ -119,6 +131,6 @@ export function addProtocolToolFlags(cmd: Command): Command {
 
 export function exitCodeOf(run: RunResult): number {
   if (run.connectError) return ExitCode.Connect;
-  if (run.interrupted) return ExitCode.Interrupted;
+  if (run.interrupted) return interruptExitCode() ?? ExitCode.Interrupted;
   return run.scenarios.every((s) => isPassing(s.status)) ? ExitCode.Passed : ExitCode.Failed;
 }
