@@ -104,6 +104,8 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
   return redact(target, report);
 }
 
+const SEE_DIAGNOSIS = 'the server is stateless; see the diagnosis below';
+
 async function getStreamFinding(target: Target, timeoutMs: number, stateless: boolean): Promise<Finding> {
   if (stateless) return { topic: 'GET stream', verdict: 'SKIP', detail: 'no session to stream for' };
   const raw = await openRawSession(target, timeoutMs);
@@ -135,14 +137,14 @@ async function interactionFinding(ctx: ProtocolContext, session: Session, purpos
       topic: w.topic,
       verdict: 'FAIL',
       detail: `${choice.name}: ${n} reached the client and ${seen.length === 1 ? 'was' : 'were'} answered, but the tool did not complete (${run.error})${stateless ? ': the answer went to a server that never asked' : ''}`,
-      fix: stateless ? STATELESS_FIX : 'the answer (a new POST on the same session) must reach the call that is waiting for it',
+      fix: stateless ? SEE_DIAGNOSIS : 'the answer (a new POST on the same session) must reach the call that is waiting for it',
     };
   }
   return {
     topic: w.topic,
     verdict: 'FAIL',
-    detail: `${choice.name}: no ${w.noun} reached the client (${run.ok ? 'the tool completed without one' : run.error})`,
-    fix: stateless ? STATELESS_FIX : routeFix,
+    detail: `${choice.name}: no ${w.noun} reached the client (${run.ok ? 'the tool completed without one' : run.error})${stateless ? ': without a session the per-request server never saw what this client supports' : ''}`,
+    fix: stateless ? SEE_DIAGNOSIS : routeFix,
   };
 }
 

@@ -86,7 +86,7 @@ export async function exchange(target: Target, opts: ExchangeOptions): Promise<W
       for (const m of Array.isArray(parsed) ? parsed : parsed ? [parsed] : []) out.messages.push(m as JsonRpcMessage);
     }
   } catch (e) {
-    if (out.status === null) out.error = abort.signal.aborted ? `no answer within ${opts.timeoutMs ?? 10_000}ms` : networkErrorText(e);
+    if (out.status === null) out.error = abort.signal.aborted ? `no answer within ${opts.timeoutMs ?? 10_000}ms` : causeText(e);
   } finally {
     clearTimeout(timer);
     out.durationMs = Math.round(performance.now() - started);
@@ -124,6 +124,13 @@ async function readSse(res: Response, out: WireExchange, until?: ExchangeOptions
   } finally {
     await reader.cancel().catch(() => {});
   }
+}
+
+/** "fetch failed" says nothing; the cause ("bad port", "connection refused") does. */
+function causeText(e: unknown): string {
+  const text = networkErrorText(e);
+  const cause = (e as { cause?: { message?: string } })?.cause?.message;
+  return text === 'fetch failed' && cause ? cause : text;
 }
 
 function parseJson(text: string): unknown {

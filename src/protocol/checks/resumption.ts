@@ -22,10 +22,11 @@ export const resumption: ProtocolCheck = {
         protocolVersion: raw.protocolVersion,
         what: `POST tools/call ${choice.name} (stream dropped after the first progress event with an id)`,
         timeoutMs: ctx.timeoutMs,
-        until: (m, id) => (!!id && m.method === 'notifications/progress') || m.id === 2,
+        // The first progress event tells: with an id, drop the stream there; without, ids are not used.
+        until: (m) => m.method === 'notifications/progress' || m.id === 2,
       });
       const ev = [...raw.evidence, describeExchange(call), `events read: ${call.events.map((e) => `${e.id ?? '(no id)'}:${e.message?.method ?? (e.message ? 'response' : 'empty')}`).join(' ')}`];
-      const last = [...call.events].reverse().find((e) => e.id && e.message);
+      const last = [...call.events].reverse().find((e) => e.message);
       if (call.messages.some((m) => m.id === 2)) {
         return skip(call.events.some((e) => e.id) ? `${choice.name} answered before any progress event with an id, so there was nothing to resume` : 'the server sends no SSE event ids, so streams cannot be resumed (resumability is optional)', ev);
       }
