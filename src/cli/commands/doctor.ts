@@ -46,12 +46,13 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
     if (remote && flags.url) throw new UsageError('give either --url (any endpoint) or --arn / --runtime-id (an AgentCore runtime), not both');
     const timeoutMs = parseTimeout(flags.timeout);
     let target;
-    let suiteCommand: string;
+    let suiteCommand: string | undefined;
     if (remote) {
       const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
       resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before credentials
       target = await remoteTarget(remoteOptions(flags));
-      suiteCommand = 'mcp-verify remote ... (scenarios); the protocol suite runs through local --suite protocol';
+      // `remote` has no --suite yet; point at nothing rather than at a command that does not exist.
+      suiteCommand = undefined;
     } else {
       const url = parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL);
       const { localTarget } = await import('../../target/target.js');
