@@ -2,12 +2,13 @@
 // test credentials from the environment, exactly as a user points them at the emulator.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTravelServer } from '../src/servers/travel/server.js';
 import { startAgentCoreEmulator } from '../src/servers/agentcore/emulator.js';
-import { runCli } from './support/cli.js';
+import { BIN, ROOT, runCli } from './support/cli.js';
 
 const ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel_test-AbCdEf1234';
 const KEY = 'AKIDTESTREMOTE00001';
@@ -135,5 +136,33 @@ describe('compare and demo', () => {
     assert.equal(featureRows.length, 6);
     for (const row of featureRows) assert.match(row, /\sPASS\s+PASS$/);
     assert.match(r.stdout, /^Session ID Format\s+Hex string\s+UUID/m);
+  });
+
+  test('SIGINT during compare: both sides stop, the comparison of what ran is printed and written, exit 130', async () => {
+    const file = path.join(home, 'slow.yaml');
+    const slow = Array.from({ length: 8 }, () => '      - call: search_flights\n        args: { origin: A, destination: B }\n').join('');
+    await writeFile(file, `scenarios:\n  - name: slow\n    feature: Progress Notifications\n    steps:\n${slow}`);
+    const json = path.join(home, 'compare-interrupted.json');
+    const child = spawn(process.execPath, [BIN, 'compare', '--url', server.url, '--arn', ARN, '--endpoint-url', sigv4.url, '--json', json, file], {
+      cwd: ROOT,
+      env: { ...process.env, ...awsEnv(), CI: 'true', NO_COLOR: '1' } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    // Signal once the remote side has a session open (the emulator knows it).
+    for (let i = 0; i < 200 && sigv4.sessionIds().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    clearTimeout(killer);
+    assert.equal(code, 130, stdout + stderr);
+    assert.match(stdout, /^Progress Notifications\s+FAIL\s+FAIL$/m);
+    const cmp = JSON.parse(await readFile(json, 'utf8'));
+    assert.equal(cmp.runs[0].interrupted, true);
+    assert.equal(cmp.runs[1].interrupted, true);
+    assert.equal(cmp.runs[1].scenarios[0].status, 'interrupted');
   });
 });

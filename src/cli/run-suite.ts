@@ -106,13 +106,21 @@ export async function runProtocolSuiteOn(target: Target, flags: RunFlags & Proto
   const specs = parseReporterSpecs(flags.reporter);
   const { runProtocolSuite } = await import('../protocol/scenario-results.js');
   const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
-  return runProtocolSuite(target, {
-    timeoutMs: parseTimeout(flags.timeout),
-    progressTool: flags.progressTool,
-    elicitTool: flags.elicitTool,
-    sampleTool: flags.sampleTool,
-    listeners,
-  });
+  // As for scenario runs: a signal stops the checks, and every reporter still writes.
+  const { installRunSignals, runAbortSignal } = await import('./signals.js');
+  const release = installRunSignals();
+  try {
+    return await runProtocolSuite(target, {
+      timeoutMs: parseTimeout(flags.timeout),
+      progressTool: flags.progressTool,
+      elicitTool: flags.elicitTool,
+      sampleTool: flags.sampleTool,
+      listeners,
+      signal: runAbortSignal(),
+    });
+  } finally {
+    release();
+  }
 }
 
 /** Which tools exercise progress, elicitation and sampling (protocol suite and doctor). */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
 import type { Target } from '../../target/target.js';
+import type { RunResult } from '../../results.js';
 import { exitCodeOf, loadSuite, parsePositiveInt, parseTimeout } from '../run-suite.js';
 import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
@@ -59,8 +60,16 @@ export async function compareTargets(
   const { runScenarios } = await import('../../scenario/runner.js');
   const { compareRuns, renderComparison } = await import('../../report/compare.js');
   const { styleFor } = await import('../../report/style.js');
-  const opts = { stepTimeoutMs: parseTimeout(flags.timeout), workers: parsePositiveInt(flags.workers, '--workers', 1) };
-  const [a, b] = await Promise.all([runScenarios(local, scenarios, opts), runScenarios(remote, scenarios, opts)]);
+  const { installRunSignals, runAbortSignal } = await import('../signals.js');
+  const opts = { stepTimeoutMs: parseTimeout(flags.timeout), workers: parsePositiveInt(flags.workers, '--workers', 1), signal: runAbortSignal() };
+  // A signal stops both sides; the comparison of what ran is still printed and written.
+  const release = installRunSignals();
+  let a: RunResult, b: RunResult;
+  try {
+    [a, b] = await Promise.all([runScenarios(local, scenarios, opts), runScenarios(remote, scenarios, opts)]);
+  } finally {
+    release();
+  }
   const cmp = compareRuns(a, b);
   process.stdout.write(renderComparison(cmp, styleFor(process.stdout, flags.color === false)));
   if (flags.json) {
@@ -68,6 +77,8 @@ export async function compareTargets(
     await writeFile(flags.json, JSON.stringify(cmp, null, 2) + '\n');
   }
   const codes = [exitCodeOf(a), exitCodeOf(b)];
+  const interrupted = codes.find((c) => c === ExitCode.Interrupted || c === ExitCode.Terminated);
+  if (interrupted !== undefined) return interrupted;
   if (codes.includes(ExitCode.Connect)) return ExitCode.Connect;
   return codes.includes(ExitCode.Failed) ? ExitCode.Failed : ExitCode.Passed;
 }
