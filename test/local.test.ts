@@ -127,6 +127,14 @@ describe('scenario files are checked before anything runs', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 
+  test('a misspelt required key is one problem, not also "missing"', async () => {
+    const file = await scenarioFile('stpes.yaml', 'scenarios:\n  - name: x\n    stpes:\n      - ping: true\n');
+    const r = await runCli(['validate', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /stpes\.yaml:3:5: scenarios\.0: unknown key "stpes"; did you mean "steps"\?/);
+    assert.equal(r.stderr.match(/stpes\.yaml:\d+:\d+:/g)?.length, 1, r.stderr);
+  });
+
   test('invalid YAML and a wrong type: exit 2 with positions, every problem listed', async () => {
     const bad = await scenarioFile('bad.yaml', 'scenarios:\n  - name: x\n    steps: [ { call: a }\n');
     const wrongType = await scenarioFile('type.yaml', 'scenarios:\n  - name: y\n    steps:\n      - call: 42\n');

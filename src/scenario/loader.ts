@@ -121,7 +121,7 @@ export function parseScenarioText(text: string, file: string): { scenarios: Load
   if (data === null || data === undefined) return { problems: [at(0, 'empty file: expected `scenarios:` with at least one scenario')] };
   const parsed = ScenarioFile.safeParse(data);
   if (!parsed.success) {
-    return { problems: parsed.error.issues.map((issue) => issueToProblem(issue, doc, at)) };
+    return { problems: withoutEchoes(parsed.error.issues, doc).map((issue) => issueToProblem(issue, doc, at)) };
   }
   const regexProblems = checkRegexes(parsed.data, doc, at);
   if (regexProblems.length) return { problems: regexProblems };
@@ -170,6 +170,23 @@ function keyNode(doc: Document, parentPath: PropertyKey[], key: string): YamlNod
   if (!isMap(parent)) return undefined;
   const pair = parent.items.find((it) => (it.key as { value?: unknown })?.value === key);
   return pair?.key as YamlNode | undefined;
+}
+
+/**
+ * A misspelt required key shows up twice: as an unknown key and as the missing one. Keep only the
+ * unknown key, whose message already says "did you mean".
+ */
+function withoutEchoes(issues: z.core.$ZodIssue[], doc: Document): z.core.$ZodIssue[] {
+  const suggested = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeys(doc, issue.path);
+    for (const key of issue.keys) {
+      const s = suggest(key, known);
+      if (s) suggested.add(JSON.stringify([...issue.path.map(String), s]));
+    }
+  }
+  return issues.filter((issue) => !(issue.code === 'invalid_type' && suggested.has(JSON.stringify(issue.path.map(String)))));
 }
 
 function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At): ScenarioProblem {
