@@ -158,6 +158,24 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
     assert.match(done, /EXIT=130/);
   });
 
+  test('Ctrl-C at a sampling prompt refuses it: the server sees an error and the request still counts', async () => {
+    const scenario = path.join(dir, 'refuse.yaml');
+    await writeFile(
+      scenario,
+      `scenarios:
+  - name: refuse-sampling
+    steps:
+      - call: quick_recommend
+        expect: { isError: true, text: refused the sampling request, sampling: { count: 1, maxTokens: 100 } }
+`,
+    );
+    const t = startCli(['local', '--interactive', '--url', travel.url, scenario]);
+    await answer(t, '? Reply', ['C-c']);
+    const done = await waitFor(t, /EXIT=\d+/);
+    assert.match(done, /refuse-sampling\s+\S*\s*PASS/);
+    assert.match(done, /EXIT=0/);
+  });
+
   test('an enum is chosen with the arrow keys', async () => {
     const t = startCli(['call', 'choose_color', '--url', prompts.url]);
     await answer(t, '? Respond', ['Enter']);

@@ -164,7 +164,7 @@ export class Session {
       transcript.add({ ...base, answeredBy: 'unanswered', action, note });
       this.unanswered.push({
         step: transcript.currentStep,
-        reason: `unanswered elicitation ${JSON.stringify(req.message)}${mode === 'url' ? ` (url ${req.url})` : ''}: no scripted answer matched and no person may answer (answered ${action}); ${note}`,
+        reason: `unanswered elicitation ${JSON.stringify(req.message)}${mode === 'url' ? ` (url ${req.url})` : ''}: no scripted answer matched and no person may answer (answered ${action}; --interactive asks at a terminal); ${note}`,
       });
       return { action };
     };
@@ -181,14 +181,21 @@ export class Session {
         modelHints: ((p.modelPreferences as { hints?: { name?: string }[] })?.hints ?? []).map((h) => h.name ?? '').filter(Boolean),
         text: [typeof p.systemPrompt === 'string' ? p.systemPrompt : '', ...messages.map((m) => m.text)].filter(Boolean).join('\n'),
       };
-      const reply = await this.responder.sample(req);
       const base = { kind: 'sampling' as const, maxTokens: req.maxTokens, systemPrompt: req.systemPrompt, text: messages.map((m) => m.text).join('\n') };
+      let reply: Awaited<ReturnType<Responder['sample']>>;
+      try {
+        reply = await this.responder.sample(req);
+      } catch (e) {
+        // A person refused (Ctrl-C): the request still happened, so it counts and shows in the transcript.
+        transcript.add({ ...base, answeredBy: 'person', note: `refused: ${(e as Error).message}` });
+        throw e;
+      }
       if (!reply) {
         const note = scriptHintForSampling(req);
         transcript.add({ ...base, answeredBy: 'unanswered', note });
         this.unanswered.push({
           step: transcript.currentStep,
-          reason: `unanswered sampling request ${JSON.stringify(req.text.slice(0, 200))}: no scripted answer matched and no person may answer; ${note}`,
+          reason: `unanswered sampling request ${JSON.stringify(req.text.slice(0, 200))}: no scripted answer matched and no person may answer (--interactive asks at a terminal); ${note}`,
         });
         throw new Error('mcp-verify: no scripted sampling answer matched this request');
       }
