@@ -199,6 +199,19 @@ describe('the command line itself', () => {
     }
   });
 
+  test('colours: off by default without a terminal, on with FORCE_COLOR, off again with NO_COLOR or --no-color', async () => {
+    const files = ['scenarios/travel/prompts.yaml'];
+    const plain = await runCli(['local', '--url', stateful.url, ...files]);
+    assert.equal(plain.code, 0);
+    assert.doesNotMatch(plain.stdout, /\x1b\[/);
+    const forced = await runCli(['local', '--url', stateful.url, ...files], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    assert.match(forced.stdout, /\x1b\[32mPASS/);
+    const flag = await runCli(['local', '--url', stateful.url, '--no-color', ...files], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    assert.doesNotMatch(flag.stdout, /\x1b\[/);
+    const env = await runCli(['local', '--url', stateful.url, ...files], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    assert.doesNotMatch(env.stdout, /\x1b\[/);
+  });
+
   test('bad flag values are usage errors', async () => {
     const r1 = await runCli(['local', '--timeout', 'soon']);
     assert.equal(r1.code, 2);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import { isPassing, type RunResult } from '../results.js';
-// Loader (yaml, zod) and reporters (chalk) load inside the functions that need them: every command
+// Loader (yaml, zod) and reporters load inside the functions that need them: every command
 // module imports this file, so what it imports statically `--help` and `--version` pay for.
 import type { LoadedScenario } from '../scenario/loader.js';
 import { durationMs } from '../scenario/duration.js';

@@ -1,10 +1,9 @@
 // Doctor's report as text: a header, one aligned line per finding with its verdict, the fix under
 // each finding that needs one, the diagnosis, and a pointer to the full protocol suite.
-import type { ChalkInstance } from 'chalk';
-import { columns } from '../report/style.js';
+import { columns, type Style } from '../report/style.js';
 import type { DoctorReport, FindingVerdict } from './findings.js';
 
-export function renderDoctor(r: DoctorReport, c: ChalkInstance, suiteCommand?: string): string {
+export function renderDoctor(r: DoctorReport, c: Style, suiteCommand?: string): string {
   const lines = [c.bold(`mcp-verify doctor: ${r.target.label} ${r.target.url} (auth: ${r.target.authMethod})`), ''];
   const rows = r.findings.map((f) => [f.verdict, f.topic, f.detail]);
   const painted = columns(rows, (cell, _row, col) => (col === 0 ? paint(cell, c) : col === 1 ? c.bold(cell) : cell));
@@ -19,7 +18,7 @@ export function renderDoctor(r: DoctorReport, c: ChalkInstance, suiteCommand?: s
   return lines.join('\n') + '\n';
 }
 
-function paint(cell: string, c: ChalkInstance): string {
+function paint(cell: string, c: Style): string {
   const w = cell.trim();
   return w === 'PASS' ? c.green(cell) : w === 'FAIL' ? c.red(cell) : w === 'WARN' || w === 'SKIP' ? c.yellow(cell) : c.dim(cell);
 }

@@ -1,10 +1,9 @@
 // The seed article's Local vs Remote table: the same suite on two targets, one row per feature, then
 // Auth Method and Session ID Format, with rows that differ marked. The Comparison is plain data so any
 // reporter (or --json) can take it.
-import type { ChalkInstance } from 'chalk';
 import { FEATURES } from '../scenario/schema.js';
 import type { RunResult } from '../results.js';
-import { columns } from './style.js';
+import { columns, type Style } from './style.js';
 import { renderFailures, summaryLine } from './table.js';
 
 export interface ComparisonRow {
@@ -45,7 +44,7 @@ function formatName(f: RunResult['sessionIdFormat']): string {
   return f === 'hex string' ? 'Hex string' : f === 'none' ? 'None' : f === 'other' ? 'Other' : f;
 }
 
-export function renderComparison(cmp: Comparison, c: ChalkInstance): string {
+export function renderComparison(cmp: Comparison, c: Style): string {
   const [a, b] = cmp.runs;
   const lines: string[] = [];
   lines.push(c.bold(`mcp-verify ${a.tool.version}: ${cmp.labels[0]} vs ${cmp.labels[1]}`));

@@ -1,10 +1,9 @@
 // The PASS/FAIL table: one row per scenario, a summary by feature, the session id and its format, the
 // negotiated protocol version, and for each failure the expectation, what was seen and the transcript
 // lines behind it.
-import type { ChalkInstance } from 'chalk';
 import type { CheckResult, RunResult, ScenarioResult } from '../results.js';
 import type { RunListener } from '../scenario/runner.js';
-import { columns, styleFor } from './style.js';
+import { columns, styleFor, type Style } from './style.js';
 import { preview } from '../scenario/matchers.js';
 
 export interface Writable {
@@ -39,7 +38,7 @@ export function plainReporter(out: Writable, opts: { noColor?: boolean } = {}): 
   };
 }
 
-export function verdictWord(status: ScenarioResult['status'] | CheckResult['verdict'], c: ChalkInstance): string {
+export function verdictWord(status: ScenarioResult['status'] | CheckResult['verdict'], c: Style): string {
   switch (status) {
     case 'passed':
       return c.green('PASS');
@@ -56,7 +55,7 @@ export function verdictWord(status: ScenarioResult['status'] | CheckResult['verd
   }
 }
 
-export function renderTable(run: RunResult, c: ChalkInstance, verbose = false): string {
+export function renderTable(run: RunResult, c: Style, verbose = false): string {
   const lines: string[] = [];
   const t = run.target;
   lines.push(c.bold(`mcp-verify ${run.tool.version}: ${t.label} ${t.url} (auth: ${t.authMethod})`));
@@ -80,7 +79,7 @@ export function renderTable(run: RunResult, c: ChalkInstance, verbose = false): 
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
 }
 
-export function renderFailures(run: RunResult, c: ChalkInstance, verbose: boolean): string {
+export function renderFailures(run: RunResult, c: Style, verbose: boolean): string {
   const lines: string[] = [];
   if (run.connectError) lines.push('', c.red(run.connectError));
   for (const s of run.scenarios) {
@@ -131,7 +130,7 @@ function plainWord(status: string): string {
   return { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', flaky: 'FLAKY', interrupted: 'INTERRUPTED', 'expected-failure': 'XFAIL' }[status] ?? status;
 }
 
-function colourWord(cell: string, c: ChalkInstance): string {
+function colourWord(cell: string, c: Style): string {
   const w = cell.trim();
   return w === 'PASS' ? c.green(cell) : w === 'FAIL' || w === 'INTERRUPTED' ? c.red(cell) : c.yellow(cell);
 }

@@ -8,8 +8,7 @@
 //
 // Every server string shown goes through sanitizeForTerminal first (terminal safety).
 import { checkbox, input, select } from '@inquirer/prompts';
-import type { ChalkInstance } from 'chalk';
-import { Chalk } from 'chalk';
+import { makeStyle, type Style } from '../report/style.js';
 import { indent, sanitizeForTerminal } from '../terminal/sanitize.js';
 import {
   flatSchemaProblem,
@@ -35,7 +34,7 @@ export interface InteractiveOptions {
   samplingDefault?: string;
   /** Names what is running ("scenario x · call plan_trip") for the request header. */
   context?: () => string | undefined;
-  style?: ChalkInstance;
+  style?: Style;
   /** Called when the person stops the run (second Ctrl-C): the owner of the run's signal aborts it. */
   onStop?: () => void;
   /** The run's signal: an open prompt closes (answering cancel) when the run is stopped elsewhere. */
@@ -57,11 +56,11 @@ export class InteractiveResponder implements Responder {
   private interrupts = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly out: NodeJS.WritableStream;
-  private readonly style: ChalkInstance;
+  private readonly style: Style;
 
   constructor(private readonly opts: InteractiveOptions = {}) {
     this.out = opts.output ?? process.stderr;
-    this.style = opts.style ?? new Chalk({ level: 0 });
+    this.style = opts.style ?? makeStyle(false);
   }
 
   /** Aborted when the person stops the run (second Ctrl-C). Pass it to the runner as `signal`. */
