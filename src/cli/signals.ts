@@ -86,3 +86,16 @@ export function resetInterrupts(): void {
   controller = new AbortController();
   received = undefined;
 }
+
+/** For long-running servers (`example-server`, `emulate-agentcore`): resolves on the first SIGINT or SIGTERM. */
+export function untilStopSignal(): Promise<InterruptSignal> {
+  return new Promise((resolve) => {
+    const stop = (signal: InterruptSignal) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

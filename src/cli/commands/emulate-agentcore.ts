@@ -113,15 +113,8 @@ option. Stop with Ctrl-C.`,
       const authFlag = flags.auth === 'bearer' ? ` --bearer-token-env ${flags.bearerTokenEnv ?? 'TOKEN_VAR'}` : '';
       out(`run: mcp-verify remote --arn ${arn} --endpoint-url ${emulator.url}${authFlag}`);
 
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      const { untilStopSignal } = await import('../signals.js');
+      await untilStopSignal();
       await emulator.close();
       out('stopped');
     });

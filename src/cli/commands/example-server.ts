@@ -57,15 +57,8 @@ search_flights (progress + logs). Stop with Ctrl-C.`,
       const isDefaultUrl = server.url === `http://${DEFAULT_HOST}:${DEFAULT_PORT}/mcp`;
       process.stdout.write(`run: mcp-verify local${isDefaultUrl ? '' : ` --url ${server.url}`}\n`);
 
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      const { untilStopSignal } = await import('../signals.js');
+      await untilStopSignal();
       await server.close();
       process.stdout.write('stopped\n');
     });
