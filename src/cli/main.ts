@@ -37,6 +37,10 @@ Examples:
   mcp-verify example-server                # reference server at http://127.0.0.1:8000/mcp
   mcp-verify local                         # the bundled suite against it
   mcp-verify local --url http://localhost:9000/mcp my-scenarios/
+  mcp-verify doctor --url http://localhost:9000/mcp     # what is wrong, and the fix
+  mcp-verify remote --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
+  mcp-verify compare --url http://localhost:8000/mcp --arn ...   # Local vs Remote table
+  mcp-verify local --interactive                       # you answer what no script does
 ${EXIT_CODES_HELP}`,
   );
   registerDemo(program);

@@ -42,7 +42,7 @@ interface EmulateFlags {
 export function registerEmulateAgentCore(program: Command): void {
   program
     .command('emulate-agentcore')
-    .description('run a local EMULATOR of the AgentCore Runtime MCP data plane (not AWS) in front of an MCP server')
+    .description('Run a local EMULATOR of the AgentCore Runtime MCP data plane (not AWS) in front of an MCP server.')
     .requiredOption('--upstream <url>', 'the MCP server to put behind it, e.g. http://127.0.0.1:8000/mcp')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, 9000)
     .option('--host <host>', 'address to bind', '127.0.0.1')

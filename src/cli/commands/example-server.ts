@@ -16,7 +16,7 @@ function parsePort(value: string): number {
 export function registerExampleServer(program: Command): void {
   program
     .command('example-server')
-    .description('run the Travel Planner reference MCP server (elicitation, sampling, progress) at /mcp')
+    .description('Run the Travel Planner reference MCP server (elicitation, sampling, progress) at /mcp.')
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--host <host>', 'address to bind; 0.0.0.0 exposes it to the network', DEFAULT_HOST)
     .option('--stateless', "run without sessions, like FastMCP's stateless_http=True (elicitation and sampling break)")

@@ -24,8 +24,10 @@ Examples:
   mcp-verify local --workers 4 --retries 1 --shard 1/2 --reporter plain,github,junit=reports/junit.xml my-scenarios/
   mcp-verify local --var city=Tokyo --expected-failures known.txt --tag smoke my-scenarios/
   mcp-verify local --suite protocol --url http://localhost:3001/mcp --progress-tool my_long_task
+  mcp-verify local --interactive --record answers.yaml my-scenarios/   # you answer; replay it in CI
 
-Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error, 3 could not connect.`,
+Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error, 3 could not connect,
+130/143 interrupted (reports are still written).`,
   );
   cmd.action(async (paths: string[], flags: RunFlags & ProtocolToolFlags & { url: string; suite: string }) => {
     const url = parseHttpUrl(flags.url);
