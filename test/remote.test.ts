@@ -143,6 +143,8 @@ describe('compare and demo', () => {
     const slow = Array.from({ length: 8 }, () => '      - call: search_flights\n        args: { origin: A, destination: B }\n').join('');
     await writeFile(file, `scenarios:\n  - name: slow\n    feature: Progress Notifications\n    steps:\n${slow}`);
     const json = path.join(home, 'compare-interrupted.json');
+    // Sessions of earlier tests stay on the emulator (DELETE is 405 there, as on AgentCore): wait for a new one.
+    const before = new Set(sigv4.sessionIds());
     const child = spawn(process.execPath, [BIN, 'compare', '--url', server.url, '--arn', ARN, '--endpoint-url', sigv4.url, '--json', json, file], {
       cwd: ROOT,
       env: { ...process.env, ...awsEnv(), CI: 'true', NO_COLOR: '1' } as NodeJS.ProcessEnv,
@@ -154,7 +156,7 @@ describe('compare and demo', () => {
     child.stderr.on('data', (d) => (stderr += d));
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     // Signal once the remote side has a session open (the emulator knows it).
-    for (let i = 0; i < 200 && sigv4.sessionIds().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !sigv4.sessionIds().some((id) => !before.has(id)); i++) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     clearTimeout(killer);
