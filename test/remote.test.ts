@@ -72,6 +72,19 @@ describe('remote through the AgentCore emulator', () => {
     assert.match(r.stdout, /accountId=123456789012/);
   });
 
+  test('the protocol suite through AgentCore: passes, with what the platform hides skipped and said why', async () => {
+    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', sigv4.url, '--suite', 'protocol', '--reporter', 'plain'], { env: awsEnv() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^PASS Unknown session id → 404/m);
+    assert.match(r.stdout, /^PASS Two concurrent sessions: distinct ids, each gets only its own messages/m);
+    assert.match(r.stdout, /^SKIP Invalid Origin → 403/m);
+    assert.match(r.stdout, /^SKIP After DELETE the old id → 404/m);
+    assert.match(r.stdout, /^8 passed, 0 failed, 3 skipped/m);
+    const mixed = await runCli(['remote', '--arn', ARN, '--suite', 'protocol', 'scenarios/travel'], { env: awsEnv() });
+    assert.equal(mixed.code, 2);
+    assert.match(mixed.stderr, /either scenario paths or --suite protocol/);
+  });
+
   test('a wrong secret: exit 3 with a clear one-line message and no secret', async () => {
     const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', sigv4.url], { env: awsEnv({ AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-0123456789' }) });
     assert.equal(r.code, 3, r.stdout + r.stderr);

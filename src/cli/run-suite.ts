@@ -123,6 +123,34 @@ export async function runProtocolSuiteOn(target: Target, flags: RunFlags & Proto
   }
 }
 
+export interface SuiteFlags extends RunFlags, ProtocolToolFlags {
+  suite: string;
+}
+
+/** `--suite travel|protocol` and the protocol suite's tool flags, for every command that runs suites on a target. */
+export function addSuiteFlags(cmd: Command): Command {
+  cmd.option(
+    '--suite <name>',
+    'bundled suite when no paths are given: travel (the default), or protocol (the spec checks every stateful endpoint owes its clients, as a scenario suite for CI)',
+    'travel',
+  );
+  return addProtocolToolFlags(cmd);
+}
+
+/** Checks the suite flags before any I/O, so a mistake is exit 2 before credentials or connections. */
+export function checkSuiteFlags(paths: string[], flags: SuiteFlags): void {
+  if (flags.suite !== 'travel' && flags.suite !== 'protocol') throw new UsageError(`--suite takes travel or protocol (got "${flags.suite}")`);
+  if (flags.suite === 'protocol' && paths.length) {
+    throw new UsageError('--suite protocol runs the built-in protocol checks; give either scenario paths or --suite protocol, not both');
+  }
+}
+
+/** Runs what the flags chose on the target (scenario files, the travel suite or the protocol suite); returns the exit code. */
+export async function runChosenSuite(target: Target, paths: string[], flags: SuiteFlags, scenarios?: LoadedScenario[]): Promise<number> {
+  if (flags.suite === 'protocol') return exitCodeOf(await runProtocolSuiteOn(target, flags));
+  return exitCodeOf(await runSuiteOn(target, scenarios ?? (await loadSuite(paths)), flags));
+}
+
 /** Which tools exercise progress, elicitation and sampling (protocol suite and doctor). */
 export interface ProtocolToolFlags {
   progressTool?: string;

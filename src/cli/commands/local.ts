@@ -1,7 +1,7 @@
 // `mcp-verify local`: run scenario files against an MCP endpoint reachable over plain HTTP.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { addProtocolToolFlags, addRunFlags, exitCodeOf, loadSuite, runProtocolSuiteOn, runSuiteOn, type ProtocolToolFlags, type RunFlags } from '../run-suite.js';
+import { addRunFlags, addSuiteFlags, checkSuiteFlags, runChosenSuite, type SuiteFlags } from '../run-suite.js';
 
 export const DEFAULT_LOCAL_URL = 'http://127.0.0.1:8000/mcp';
 
@@ -10,9 +10,8 @@ export function registerLocal(program: Command): void {
     .command('local')
     .description('Run scenarios against a local (or any plain-HTTP) MCP endpoint.')
     .argument('[paths...]', 'scenario files or directories (default: the bundled travel suite)')
-    .option('--url <url>', 'the MCP endpoint', DEFAULT_LOCAL_URL)
-    .option('--suite <name>', 'bundled suite when no paths are given: travel (the default), or protocol (the spec checks every stateful endpoint owes its clients, as a scenario suite for CI)', 'travel');
-  addProtocolToolFlags(cmd);
+    .option('--url <url>', 'the MCP endpoint', DEFAULT_LOCAL_URL);
+  addSuiteFlags(cmd);
   addRunFlags(cmd).addHelpText(
     'after',
     `
@@ -29,19 +28,11 @@ Examples:
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error, 3 could not connect,
 130/143 interrupted (reports are still written).`,
   );
-  cmd.action(async (paths: string[], flags: RunFlags & ProtocolToolFlags & { url: string; suite: string }) => {
+  cmd.action(async (paths: string[], flags: SuiteFlags & { url: string }) => {
     const url = parseHttpUrl(flags.url);
-    if (flags.suite !== 'travel' && flags.suite !== 'protocol') throw new UsageError(`--suite takes travel or protocol (got "${flags.suite}")`);
-    if (flags.suite === 'protocol') {
-      if (paths.length) throw new UsageError('--suite protocol runs the built-in protocol checks; give either scenario paths or --suite protocol, not both');
-      const { localTarget } = await import('../../target/target.js');
-      process.exitCode = exitCodeOf(await runProtocolSuiteOn(localTarget(url), flags));
-      return;
-    }
-    const scenarios = await loadSuite(paths);
+    checkSuiteFlags(paths, flags);
     const { localTarget } = await import('../../target/target.js');
-    const run = await runSuiteOn(localTarget(url), scenarios, flags);
-    process.exitCode = exitCodeOf(run);
+    process.exitCode = await runChosenSuite(localTarget(url), paths, flags);
   });
 }
 

@@ -1,6 +1,6 @@
 // `mcp-verify remote`: the same scenarios against an AgentCore runtime, SigV4-signed (or bearer).
 import type { Command } from 'commander';
-import { addRunFlags, exitCodeOf, loadSuite, runSuiteOn, type RunFlags } from '../run-suite.js';
+import { addRunFlags, addSuiteFlags, checkSuiteFlags, loadSuite, runChosenSuite, type SuiteFlags } from '../run-suite.js';
 import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 
 export function registerRemote(program: Command): void {
@@ -9,6 +9,7 @@ export function registerRemote(program: Command): void {
     .description('Run scenarios against an Amazon Bedrock AgentCore runtime (SigV4 or bearer token).')
     .argument('[paths...]', 'scenario files or directories (default: the bundled travel suite)');
   addRemoteFlags(cmd);
+  addSuiteFlags(cmd);
   addRunFlags(cmd).addHelpText(
     'after',
     `
@@ -18,17 +19,18 @@ Examples:
   mcp-verify remote --runtime-id travel-AbCdEf1234 --account-id 123456789012 --region us-west-2
   AGENTCORE_TOKEN=eyJ... mcp-verify remote --arn ... --bearer-token-env AGENTCORE_TOKEN
   mcp-verify remote --arn ... --endpoint-url http://127.0.0.1:9000   # the local emulator
+  mcp-verify remote --arn ... --suite protocol                       # the spec checks, through AgentCore
 ${REMOTE_HELP}
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error (a bad ARN too),
 3 could not connect or authenticate (missing or expired credentials, unknown profile, 403).`,
   );
-  cmd.action(async (paths: string[], flags: RunFlags & RemoteFlags) => {
+  cmd.action(async (paths: string[], flags: SuiteFlags & RemoteFlags) => {
     const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
     resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before files or credentials
-    const scenarios = await loadSuite(paths);
+    checkSuiteFlags(paths, flags);
+    const scenarios = flags.suite === 'protocol' ? undefined : await loadSuite(paths);
     const target = await remoteTarget(remoteOptions(flags));
-    const run = await runSuiteOn(target, scenarios, flags);
-    process.exitCode = exitCodeOf(run);
+    process.exitCode = await runChosenSuite(target, paths, flags, scenarios);
   });
 }
