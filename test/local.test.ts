@@ -108,6 +108,39 @@ describe('mcp-verify local against the reference server', () => {
   });
 });
 
+describe('client capabilities withheld (--no-elicitation, --no-sampling)', () => {
+  test('steps that need a withheld capability are SKIP with the reason; a scenario with nothing left to run is SKIP, not PASS', async () => {
+    const r = await runCli(['local', '--url', stateful.url, '--no-sampling', '--reporter', 'plain', '--verbose', 'scenarios/travel/sampling.yaml', 'scenarios/travel/prompts.yaml']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^SKIP sampling-quick-recommend/m);
+    assert.match(r.stdout, /^SKIP sampling-in-plan-trip/m);
+    assert.match(r.stdout, /^PASS prompts/m);
+    assert.match(r.stdout, /^1 passed, 0 failed, 2 skipped/m);
+  });
+
+  test("the server's behaviour towards a client without elicitation can be tested; `requires` turns the skip into a FAIL", async () => {
+    const file = await scenarioFile(
+      'no-elicitation.yaml',
+      `scenarios:
+  - name: refused-politely
+    steps:
+      - call: plan_trip
+        expect: { isError: true, text: does not support form elicitation }
+  - name: needs-elicitation
+    requires: [elicitation]
+    steps:
+      - call: plan_trip
+        elicitation: [{ value: Tokyo }]
+`,
+    );
+    const r = await runCli(['local', '--url', stateful.url, '--no-elicitation', '--reporter', 'plain', file]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^PASS refused-politely/m);
+    assert.match(r.stdout, /^FAIL needs-elicitation .*mcp-verify \(the client\) did not declare the elicitation capability, which this scenario requires/m);
+    assert.doesNotMatch(r.stdout, /diagnosis/, 'a step that never ran gets no stateless/routing diagnosis');
+  });
+});
+
 describe('scenario files are checked before anything runs', () => {
   test('a misspelt key: exit 2, file:line:col, the offending text with a caret, and a suggestion', async () => {
     const file = await scenarioFile(

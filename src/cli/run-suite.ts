@@ -10,6 +10,7 @@ import { isPassing, type RunResult } from '../results.js';
 import type { LoadedScenario } from '../scenario/loader.js';
 import { durationMs } from '../scenario/duration.js';
 import type { Target } from '../target/target.js';
+import type { WithheldCapability } from '../session/session.js';
 import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
 import { interruptExitCode } from './signals.js';
 
@@ -28,6 +29,9 @@ export interface RunFlags extends CiFlags {
   interactive?: boolean;
   record?: string;
   samplingDefault?: string;
+  /** `--no-elicitation` / `--no-sampling` set these false. */
+  elicitation?: boolean;
+  sampling?: boolean;
 }
 
 /** The flags every suite-running command takes. */
@@ -41,7 +45,14 @@ export function addRunFlags(cmd: Command): Command {
     .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
-    .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply');
+    .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply')
+    .option('--no-elicitation', 'do not declare the elicitation capability: see how the server treats such clients; steps that need it are SKIP')
+    .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP');
+}
+
+/** The client capabilities the flags leave undeclared. */
+export function withheldCapabilities(flags: RunFlags): WithheldCapability[] {
+  return [...(flags.elicitation === false ? ['elicitation' as const] : []), ...(flags.sampling === false ? ['sampling' as const] : [])];
 }
 
 /** A byte size: 1048576, 512KB, 16MB, 1GB (binary multiples). */
@@ -92,7 +103,7 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const release = installRunSignals();
   let run: RunResult | undefined;
   try {
-    run = await runScenarios(target, ci.scenarios, { ...ci.options, stepTimeoutMs, workers, listeners, maxResponseBytes, signal: runAbortSignal(), ...interactive?.runOptions });
+    run = await runScenarios(target, ci.scenarios, { ...ci.options, stepTimeoutMs, workers, listeners, maxResponseBytes, withhold: withheldCapabilities(flags), signal: runAbortSignal(), ...interactive?.runOptions });
     return run;
   } finally {
     release();

@@ -23,7 +23,7 @@ import type { LoadedScenario } from './loader.js';
 import { durationMs, FEATURES, type Step } from './schema.js';
 import { runStep, stepLabel, type StepOutcome } from './steps.js';
 import { readCapturePath, ScenarioVariables, type VariableSources } from './variables.js';
-import { CLIENT_CAPABILITIES } from '../session/session.js';
+import type { WithheldCapability } from '../session/session.js';
 import { VERSION } from '../version.js';
 
 export interface RunListener {
@@ -55,6 +55,8 @@ export interface RunOptions {
   expectedFailures?: { apply(r: ScenarioResult): ScenarioResult };
   /** Response size cap in bytes (hostile-server defence); default in session/resilience.ts. */
   maxResponseBytes?: number;
+  /** Client capabilities mcp-verify does not declare (`--no-elicitation`, `--no-sampling`). */
+  withhold?: WithheldCapability[];
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -229,6 +231,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
       timeoutMs: stepTimeout,
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
+      withhold: opts.withhold,
     });
   let session = await openSession();
   const steps: StepResult[] = [];
@@ -288,6 +291,8 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
   // The step running when the signal came was cut short: its FAIL is not a verdict on the server.
   const interrupted = !!opts.signal?.aborted && (steps.length < scenario.steps.length || steps.at(-1)?.verdict === 'failed');
+  // A scenario none of whose steps could run shows nothing about the server: SKIP, not PASS.
+  const allSkipped = steps.length > 0 && steps.every((st) => st.verdict === 'skipped');
   // Captured secrets are known only now; the run's Redactor handles the rest.
   const redactor = new Redactor(vars.secrets);
   return redactor.value<ScenarioResult>({
@@ -297,7 +302,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
     line: loaded.line,
     feature: scenario.feature ?? null,
     tags: scenario.tags ?? [],
-    status: interrupted ? 'interrupted' : failed ? 'failed' : 'passed',
+    status: interrupted ? 'interrupted' : failed ? 'failed' : allSkipped ? 'skipped' : 'passed',
     attempts: 1,
     durationMs: Math.round(performance.now() - started),
     session: {
@@ -386,7 +391,7 @@ export function capabilitiesNeeded(step: Step): string[] {
 function missingCapability(session: Session, step: Step, scenarioRequires: string[]): { verdict: 'skipped' | 'failed'; message: string } | undefined {
   for (const cap of capabilitiesNeeded(step)) {
     const client = CLIENT_SIDE.has(cap);
-    const declared = client ? CLIENT_CAPABILITIES[cap] : session.facts.serverCapabilities[cap];
+    const declared = client ? session.facts.clientCapabilities[cap] : session.facts.serverCapabilities[cap];
     if (declared) continue;
     const who = client ? 'mcp-verify (the client)' : 'the server';
     const byStep = (step.requires as string[] | undefined)?.includes(cap);
@@ -447,7 +452,9 @@ function diagnose(session: Session, steps: StepResult[], loaded: LoadedScenario)
     const s = loaded.scenario.steps[i];
     return !!(s?.expect?.elicitations || s?.expect?.sampling || s?.elicitation?.length || s?.sampling?.length);
   };
-  const silent = steps.filter((st) => st.verdict === 'failed' && expectedInteraction(st.index)).filter((st) => {
+  // A step refused for a missing capability never ran: its silence says nothing about the server.
+  const ran = (st: StepResult) => !st.checks.some((c) => c.name === 'capability');
+  const silent = steps.filter((st) => st.verdict === 'failed' && ran(st) && expectedInteraction(st.index)).filter((st) => {
     const entries = session.transcript.forStep(st.index);
     return !entries.some((e) => e.kind === 'elicitation' || e.kind === 'sampling');
   });

@@ -12,6 +12,9 @@ import { resilientFetch } from './resilience.js';
 /** What mcp-verify declares at initialize; the runner SKIPs steps that need a client capability not in it. */
 export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {} };
 
+/** Client capabilities a run may leave undeclared (`--no-elicitation`, `--no-sampling`). */
+export type WithheldCapability = 'elicitation' | 'sampling';
+
 export interface SessionOptions {
   /** Answers server→client requests; replaced per step by the runner (step rules, then scenario rules…). */
   responder: Responder;
@@ -24,6 +27,8 @@ export interface SessionOptions {
   clientName?: string;
   /** Response size cap in bytes (hostile-server defence); see resilience.ts. */
   maxResponseBytes?: number;
+  /** Client capabilities not to declare, to test how the server treats clients without them. */
+  withhold?: WithheldCapability[];
 }
 
 export interface SessionFacts {
@@ -35,6 +40,8 @@ export interface SessionFacts {
   serverName: string | null;
   serverVersion: string | null;
   serverCapabilities: Record<string, unknown>;
+  /** What mcp-verify declared as the client. */
+  clientCapabilities: Record<string, unknown>;
 }
 
 export class Session {
@@ -60,6 +67,7 @@ export class Session {
 
   static async open(target: Target, opts: SessionOptions): Promise<Session> {
     const transcript = new Transcript(opts.transcriptLimit);
+    const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     if (opts.onEntry) transcript.onEntry = opts.onEntry;
     const faults: Session['faults'] = [];
     // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent.
@@ -78,16 +86,16 @@ export class Session {
     const client = new Client(
       { name: opts.clientName ?? 'mcp-verify', version: '0.1.0' },
       {
-        capabilities: CLIENT_CAPABILITIES,
+        capabilities: clientCapabilities,
         ...(opts.timeoutMs ? { defaultRequestTimeout: opts.timeoutMs } : {}),
       } as ConstructorParameters<typeof Client>[1],
     );
     const session = new Session(target, client, transport, transcript, opts.responder);
     session.faults = faults;
-    session.registerHandlers();
+    session.registerHandlers(clientCapabilities);
     try {
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 } as never);
-      session.guardElicitations();
+      if (clientCapabilities.elicitation) session.guardElicitations();
     } catch (e) {
       await transport.close().catch(() => {});
       throw connectFailure(target, e);
@@ -103,6 +111,7 @@ export class Session {
       serverName: server?.name ?? null,
       serverVersion: server?.version ?? null,
       serverCapabilities: (client.getServerCapabilities() ?? {}) as Record<string, unknown>,
+      clientCapabilities,
     };
     return session;
   }
@@ -138,7 +147,8 @@ export class Session {
     }) as typeof transport.onmessage;
   }
 
-  private registerHandlers(): void {
+  /** The SDK refuses a handler for an undeclared capability; an undeclared one answers "method not found". */
+  private registerHandlers(declared: Record<string, unknown>): void {
     const { client, transcript } = this;
     const answerElicitation = async (request: { params?: unknown }) => {
       const p = (request.params ?? {}) as Record<string, unknown>;
@@ -169,9 +179,9 @@ export class Session {
       return { action };
     };
     this.answerElicitation = answerElicitation;
-    client.setRequestHandler('elicitation/create', answerElicitation as never);
+    if (declared.elicitation) client.setRequestHandler('elicitation/create', answerElicitation as never);
 
-    client.setRequestHandler('sampling/createMessage', async (request) => {
+    if (declared.sampling) client.setRequestHandler('sampling/createMessage', async (request) => {
       const p = request.params as Record<string, unknown>;
       const messages = ((p.messages as { role: string; content: unknown }[]) ?? []).map((m) => ({ role: m.role, text: contentText(m.content) }));
       const req: SamplingRequest = {
