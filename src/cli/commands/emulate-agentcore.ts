@@ -18,6 +18,14 @@ function parseSeconds(value: string): number {
   return n;
 }
 
+/** A duration of 0 or more: a bare number is milliseconds; 500ms, 2s, 1m. */
+function parseDelay(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim());
+  const n = m ? Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1) : NaN;
+  if (!Number.isFinite(n) || n > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration like 800ms, 2s or 1m (a bare number is milliseconds).');
+  return Math.round(n);
+}
+
 function choice<T extends string>(...allowed: T[]) {
   return (value: string): T => {
     if (!(allowed as string[]).includes(value)) throw new InvalidArgumentError(`expected one of: ${allowed.join(', ')}.`);
@@ -35,6 +43,7 @@ interface EmulateFlags {
   bearerTokenEnv?: string;
   profile?: string;
   idleTimeout: number;
+  coldStart: number;
   get: '405' | 'proxy';
   delete: '405' | 'proxy';
 }
@@ -52,6 +61,7 @@ export function registerEmulateAgentCore(program: Command): void {
     .option('--bearer-token-env <name>', 'with --auth bearer: NAME of the env variable holding the only token to accept (default: any token)')
     .option('--profile <name>', 'with --auth sigv4: AWS profile whose credentials requests must be signed with')
     .option('--idle-timeout <seconds>', 'end a session after this many idle seconds (AgentCore allows 60-28800)', parseSeconds, 900)
+    .option('--cold-start <duration>', "delay a new session's first request by this much, like a microVM being provisioned (800ms, 2s); later requests are not delayed", parseDelay, 0)
     .option('--get <mode>', 'answer GET (standalone SSE stream) with 405 or proxy it', choice('405', 'proxy'), '405')
     .option('--delete <mode>', 'answer DELETE (end session) with 405 or proxy it', choice('405', 'proxy'), '405')
     .addHelpText(
@@ -95,6 +105,7 @@ option. Stop with Ctrl-C.`,
         bearerToken,
         profile: flags.profile,
         idleTimeoutSeconds: flags.idleTimeout,
+        coldStartMs: flags.coldStart,
         getMode: flags.get,
         deleteMode: flags.delete,
         log: (line) => out(`  ${line}`),
@@ -108,7 +119,7 @@ option. Stop with Ctrl-C.`,
       out(`AgentCore Runtime EMULATOR (local, NOT AWS) listening on ${emulator.url}`);
       out(`  upstream MCP server: ${flags.upstream}`);
       out(`  auth: ${authText}`);
-      out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s`);
+      out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s${flags.coldStart ? `, cold start: ${flags.coldStart}ms` : ''}`);
       out(`  invocation URL: ${emulator.invocationUrl(arn)}`);
       const authFlag = flags.auth === 'bearer' ? ` --bearer-token-env ${flags.bearerTokenEnv ?? 'TOKEN_VAR'}` : '';
       out(`run: mcp-verify remote --arn ${arn} --endpoint-url ${emulator.url}${authFlag}`);
