@@ -321,7 +321,8 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   });
 }
 
-async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal: AbortSignal | undefined, vars: ScenarioVariables): Promise<StepResult> {
+/** One step on an open session: capability gate, run, checks, captures (also `load`'s per-iteration step). */
+export async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal: AbortSignal | undefined, vars: ScenarioVariables): Promise<StepResult> {
   const started = performance.now();
   const gate = missingCapability(session, step, loaded.scenario.requires ?? []);
   const base = { index: i, id: step.id ?? `step-${i + 1}`, label: stepLabel(step), file: loaded.file, line: loaded.stepLines[i] ?? loaded.line };
@@ -403,7 +404,7 @@ function missingCapability(session: Session, step: Step, scenarioRequires: strin
   return undefined;
 }
 
-function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
+export function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
   const exp = { idIssued: true, persistent: true, format: 'any' as const, ...loaded.scenario.session };
   const t = session.transcript;
   const id = session.facts.idAtInitialize;
