@@ -52,6 +52,8 @@ export function parseThreshold(expression: string): Threshold {
   const text = expression.trim();
   const m = GRAMMAR.exec(text);
   const bad = (why: string) => new UsageError(`--threshold "${expression}": ${why}; e.g. ${THRESHOLD_HELP}`);
+  const phased = /^(cold|warm)\.(errors|throughput|iterations)\b/.exec(text);
+  if (phased) throw bad(`${phased[2]} is counted for the whole run; drop the ${phased[1]}. prefix`);
   if (!m) throw bad('expected [METRIC] AGGREGATE OP VALUE');
   let [, metric, aggregate, op, raw] = m as unknown as [string, string | undefined, string, string, string];
   aggregate = aggregate.toLowerCase();
