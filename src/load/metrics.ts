@@ -16,7 +16,7 @@ const HIGHEST_US = 3_600_000_000;
 const MAX_TABLE = 200;
 
 function newHistogram(): Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 'packed', autoResize: true });
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 32, autoResize: true });
 }
 
 export interface Tally {
@@ -199,7 +199,7 @@ export class LoadMetrics implements ThresholdSource {
     for (const [k, v] of Object.entries(j.failedChecks)) m.failedChecks.set(k, { ...v });
     for (const [k, v] of Object.entries(j.histograms)) {
       const h = newHistogram();
-      h.add(hdr.decodeFromCompressedBase64(v, 'packed'));
+      h.add(hdr.decodeFromCompressedBase64(v, 32));
       m.histograms.set(k, h);
     }
     return m;
