@@ -70,6 +70,25 @@ describe('load against the reference server', () => {
     assert.match(r.stderr, /^load \d+s\/1s {2}\d+ iterations .* errors 0 {2}users \d+/m);
   });
 
+  test('on a terminal the status is one line redrawn in place', async (t) => {
+    const { existsSync } = await import('node:fs');
+    if (!existsSync('/usr/bin/script')) return t.skip('needs script(1) from util-linux for a pseudo-terminal');
+    const cmd = [process.execPath, BIN, 'load', '--url', server.url, '--concurrency', '2', '--iterations', '4', NOOP].map((a) => `'${a}'`).join(' ');
+    const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      const child = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, env: { ...process.env, CI: undefined, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', (code) => {
+        clearTimeout(killer);
+        resolve({ code, text });
+      });
+    });
+    assert.equal(out.code, 0, out.text);
+    assert.match(out.text, /\r\x1b\[2Kload \d+s {2}\d+ iterations/, 'the line is cleared and redrawn, not appended');
+    assert.match(out.text, /PASSED: every threshold held/);
+  });
+
   test('thresholds: exit 0 when they hold, exit 1 naming each violated one', async () => {
     const common = ['load', '--url', server.url, '--concurrency', '3', '--iterations', '6', NOOP, '--status-interval', '0'];
     const ok = await runCli([...common, '--threshold', 'p99<10m', '--threshold', 'tools/call:noop p95<10m', '--threshold', 'errors<1%', '--threshold', 'cold.ready p99<10m', '--threshold', 'iterations count>=6']);

@@ -29,6 +29,8 @@ export class LoadSession {
   /** performance.now() when the running step started; first elicitation/progress/sampling are measured from it. */
   private stepStarted = 0;
   private firsts: Partial<Record<'elicitation' | 'progress' | 'sampling', number>> = {};
+  /** When the running step's result (or error) arrived, from its start: the request's own latency. */
+  private resultMs: number | undefined;
   iterations = 0;
 
   private constructor(readonly session: Session) {}
@@ -52,6 +54,7 @@ export class LoadSession {
   }
 
   private onEntry(e: TranscriptEntry): void {
+    if (e.kind === 'result' && this.resultMs === undefined) this.resultMs = performance.now() - this.stepStarted;
     if ((e.kind === 'elicitation' || e.kind === 'progress' || e.kind === 'sampling') && this.firsts[e.kind] === undefined) {
       this.firsts[e.kind] = performance.now() - this.stepStarted;
     }
@@ -74,7 +77,13 @@ export class LoadSession {
     this.session.transcript.currentStep = i;
     this.session.responder = responder;
     this.firsts = {};
+    this.resultMs = undefined;
     this.stepStarted = performance.now();
+  }
+
+  /** The step's request latency (to its result), excluding the checks that ran after it. */
+  takeResultMs(): number | undefined {
+    return this.resultMs;
   }
 
   takeFirsts(): Partial<Record<'elicitation' | 'progress' | 'sampling', number>> {
@@ -174,7 +183,7 @@ export async function runIteration(input: IterationInput): Promise<{ result: Ite
       ls.beginStep(i, new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder]));
       const t0 = performance.now();
       const r = await runOneStep(ls.session, loaded, step, i, durationMs(step.timeout, stepTimeout), signal, vars);
-      const latencyMs = performance.now() - t0;
+      const latencyMs = ls.takeResultMs() ?? performance.now() - t0;
       if (signal.aborted && r.verdict === 'failed') break; // cut short: not a verdict on the server
       if (i === 0) result.firstResultMs = performance.now() - started;
       result.steps.push({ method: stepMethod(step), label: r.label, latencyMs, verdict: r.verdict, firsts: ls.takeFirsts() });
