@@ -113,6 +113,7 @@ export async function runLoad(input: LoadRunInput): Promise<LoadReport> {
 
   const startedAt = Date.now();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   // `stop`: start no more iterations. `abort`: cut running ones short (Ctrl-C, or the graceful stop ran out).
   const stop = new AbortController();
   const graceOver = new AbortController();
@@ -239,9 +240,16 @@ export async function runLoad(input: LoadRunInput): Promise<LoadReport> {
   if (pacer && pacer.late > 0) {
     warnings.push(`--rate ${o.rate}/s was not reached: ${pacer.late} iteration(s) started late because every virtual user was busy (raise --concurrency)`);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+  // A saturated generator measures its own queueing, not the server: say so rather than report it as latency.
+  if (endedAt - startedAt >= 2000 && cpuMs / (endedAt - startedAt) > 0.9) {
+    warnings.push(`the load generator was CPU-bound (${Math.round((100 * cpuMs) / (endedAt - startedAt))}% of a core): latencies include its own queueing; use fewer users per machine (--shard across machines)`);
+  }
+  const generator = { cpuMs, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
   tick(snapshot());
   const report = input.redact(
-    buildReport({ version: input.version, target: input.targetSummary, startedAt, endedAt, config, stoppedBy, connectError, warnings, metrics, thresholds: o.thresholds }),
+    buildReport({ version: input.version, target: input.targetSummary, startedAt, endedAt, config, stoppedBy, connectError, warnings, metrics, thresholds: o.thresholds, generator }),
   );
   for (const l of input.listeners) await l.onEnd?.(report);
   return report;

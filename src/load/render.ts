@@ -73,6 +73,7 @@ export function renderLoadTable(r: LoadReport): string {
     `iterations  ${s.iterations} (cold ${s.coldIterations}, warm ${s.warmIterations})  failed ${s.failedIterations} (${pct(s.errorRate)})${s.interruptedIterations ? `  interrupted ${s.interruptedIterations}` : ''}  ${s.iterationsPerSecond}/s`,
     `requests    ${s.requests}  failed ${s.failedRequests}  ${s.requestsPerSecond}/s`,
     `duration    ${formatMs(r.durationMs)} (${STOPPED[r.stoppedBy]})`,
+    `generator   ${formatMs(r.generator.cpuMs)} CPU, peak RSS ${r.generator.maxRssMiB} MiB`,
     '',
   );
   if (r.connectError) lines.push(`could not connect: ${r.connectError}`, '');

@@ -61,6 +61,8 @@ export interface LoadReport {
   /** Every threshold held (and nothing stopped the run early). */
   passed: boolean;
   metrics: MetricsJson;
+  /** The load generator's own cost (this process; summed over merged shards): CPU time and peak RSS. */
+  generator: { cpuMs: number; maxRssMiB: number };
   /** Merged reports: the parts. */
   parts?: { shard: { index: number; count: number } | null; users: number; startedAt: string; endedAt: string }[];
 }
@@ -76,6 +78,7 @@ export interface ReportInput {
   warnings: string[];
   metrics: LoadMetrics;
   thresholds: Threshold[];
+  generator: LoadReport['generator'];
   parts?: LoadReport['parts'];
 }
 
@@ -123,6 +126,7 @@ export function buildReport(input: ReportInput): LoadReport {
     thresholdsGiven: input.thresholds.map((t) => t.expression),
     thresholds,
     passed: thresholds.every((t) => t.ok) && !input.connectError,
+    generator: input.generator,
     metrics: m.toJSON(),
     ...(input.parts ? { parts: input.parts } : {}),
   };
@@ -192,6 +196,10 @@ export function mergeReports(reports: { report: LoadReport; file: string }[], th
     warnings,
     metrics,
     thresholds: given,
+    generator: {
+      cpuMs: reports.reduce((a, r) => a + (r.report.generator?.cpuMs ?? 0), 0),
+      maxRssMiB: Math.max(0, ...reports.map((r) => r.report.generator?.maxRssMiB ?? 0)),
+    },
     parts: reports.map(({ report }) => ({ shard: report.config.shard, users: report.config.users.length, startedAt: report.startedAt, endedAt: report.endedAt })),
   });
 }
