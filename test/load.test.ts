@@ -290,6 +290,24 @@ describe('load through the AgentCore emulator', () => {
     assert.match(md, /\| cold \| session ready \(initialize \+ initialized\) \| 3 \|/);
     for (const text of [r.stdout, r.stderr, JSON.stringify(rep), md]) assert.ok(!text.includes(SECRET), 'the secret key never appears');
   });
+
+  test('a bearer-token runtime takes the same flags as remote; the token never appears', async () => {
+    const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.load-test-bearer-token.signature';
+    const bearer = await startAgentCoreEmulator({ upstream: server.url, port: 0, auth: 'bearer', bearerToken: TOKEN });
+    try {
+      const json = path.join(dir, 'bearer.json');
+      const r = await runCli(['load', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'LOAD_TOKEN', '--concurrency', '2', '--iterations', '4', NOOP, '--status-interval', '0', '--reporter', `table,json=${json}`], { env: { LOAD_TOKEN: TOKEN } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /\(auth: Bearer\)/);
+      assert.match(r.stderr, /no --rate: 2 virtual user\(s\) go as fast as the endpoint answers; AgentCore documents about 25 invocations per second/);
+      const text = await readFile(json, 'utf8');
+      for (const t of [r.stdout, r.stderr, text]) assert.ok(!t.includes(TOKEN), 'the bearer token never appears');
+      const wrong = await runCli(['load', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'LOAD_TOKEN', '--iterations', '2', NOOP, '--status-interval', '0'], { env: { LOAD_TOKEN: 'not-the-token-0123456789' } });
+      assert.equal(wrong.code, 3, wrong.stdout + wrong.stderr);
+    } finally {
+      await bearer.close();
+    }
+  });
 });
 
 describe('threshold expressions', () => {
