@@ -246,10 +246,12 @@ export async function runLoad(input: LoadRunInput): Promise<LoadReport> {
   if (endedAt - startedAt >= 2000 && cpuMs / (endedAt - startedAt) > 0.9) {
     warnings.push(`the load generator was CPU-bound (${Math.round((100 * cpuMs) / (endedAt - startedAt))}% of a core): latencies include its own queueing; use fewer users per machine (--shard across machines)`);
   }
+  const assigned = o.iterations === undefined ? users.length : users.filter((v) => v < o.iterations!).length;
+  if (assigned === 0) warnings.push(`this shard has no iterations: --iterations ${o.iterations} gives none to its virtual users`);
   const generator = { cpuMs, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };
   tick(snapshot());
   const report = input.redact(
-    buildReport({ version: input.version, target: input.targetSummary, startedAt, endedAt, config, stoppedBy, connectError, warnings, metrics, thresholds: o.thresholds, generator }),
+    buildReport({ version: input.version, target: input.targetSummary, startedAt, endedAt, config, stoppedBy, connectError, warnings, metrics, thresholds: o.thresholds, generator, expectWork: assigned > 0 }),
   );
   for (const l of input.listeners) await l.onEnd?.(report);
   return report;

@@ -98,7 +98,7 @@ export function renderLoadTable(r: LoadReport): string {
     lines.push('');
   }
   lines.push('thresholds:');
-  for (const t of r.thresholds) lines.push(`  ${t.ok ? 'PASS' : 'FAIL'}  ${t.expression}${t.implicit ? ' (default: every iteration passes; allow some with --threshold errors<1%)' : ''}  ${t.detail}`);
+  for (const t of r.thresholds) lines.push(`  ${t.ok ? 'PASS' : 'FAIL'}  ${t.expression}${t.implicit && t.metric === 'errors' ? ' (default: every iteration passes; allow some with --threshold errors<1%)' : t.implicit ? ' (always)' : ''}  ${t.detail}`);
   const failed = r.thresholds.filter((t) => !t.ok);
   lines.push('', r.connectError ? 'FAILED: could not connect' : failed.length ? `FAILED: ${failed.length} threshold(s) violated: ${failed.map((t) => t.expression).join(', ')}` : r.interrupted ? 'interrupted: thresholds held on the partial results' : 'PASSED: every threshold held');
   return lines.join('\n') + '\n';

@@ -79,6 +79,8 @@ export interface ReportInput {
   metrics: LoadMetrics;
   thresholds: Threshold[];
   generator: LoadReport['generator'];
+  /** False when this shard was given no iterations at all (more users than --iterations). */
+  expectWork?: boolean;
   parts?: LoadReport['parts'];
 }
 
@@ -96,6 +98,10 @@ export function buildReport(input: ReportInput): LoadReport {
   }
   const thresholds = evaluateThresholds(withDefaultThresholds(input.thresholds), m);
   const interrupted = input.stoppedBy === 'interrupted';
+  // Nothing measured is not a pass: a run that completed no iteration says so and fails.
+  if (m.iterations === 0 && !interrupted && !input.connectError && input.expectWork !== false) {
+    thresholds.push({ expression: 'iterations>0', metric: 'iterations', aggregate: 'count', op: '>', value: 0, implicit: true, ok: false, actual: 0, detail: 'no iteration completed: nothing was measured' });
+  }
   return {
     tool: 'mcp-verify',
     kind: 'load',
