@@ -43,6 +43,16 @@ export interface SessionSummary {
   exchanges: number;
 }
 
+/** What a listener learns when a scenario (or a protocol check) begins: plain values, no YAML behind them. */
+export interface ScenarioInfo {
+  id: string;
+  name: string;
+  file: string;
+  line: number;
+  feature: string | null;
+  tags: string[];
+}
+
 export interface ScenarioResult {
   id: string;
   name: string;
