@@ -8,6 +8,7 @@
 export const MAX_DURATION_MS = 2 ** 31 - 1;
 
 export const DURATION_HINT = 'a duration like 500ms, 10s or 2m (a bare number is milliseconds)';
+export const DURATION_PATTERN = /^\d+(\.\d+)?\s*(ms|s|m)?$/;
 
 const PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/;
 
@@ -17,11 +18,11 @@ export function parseDuration(value: number | string): { ms: number } | { proble
   if (typeof value === 'number') ms = value;
   else {
     const m = PATTERN.exec(value.trim());
-    if (!m) return { problem: `takes ${DURATION_HINT} (got "${value}")` };
+    if (!m) return { problem: `takes a duration like 500ms, 10s or 2m (got "${value}"); a bare number is milliseconds` };
     const n = Number(m[1]);
     ms = m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n;
   }
-  if (!Number.isFinite(ms) || ms <= 0) return { problem: `takes ${DURATION_HINT}, more than zero (got "${value}")` };
+  if (!Number.isFinite(ms) || ms <= 0) return { problem: `takes a duration of more than zero, like 500ms, 10s or 2m (got "${value}")` };
   if (ms > MAX_DURATION_MS) return { problem: `takes at most ${MAX_DURATION_MS} ms (about 24.8 days) (got "${value}")` };
   return { ms: Math.max(1, Math.round(ms)) };
 }

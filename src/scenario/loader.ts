@@ -201,11 +201,11 @@ function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At, data: un
     const kn = keyNode(doc, issue.path, key);
     const offset = kn?.range?.[0] ?? nodeAt(doc, issue.path).node?.range?.[0] ?? 0;
     const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
-    // In a step (or its expect), name the kind: "args" does not belong to a read step.
+    // In a step (or its expect), name the kind and the keys it takes: "args" does not belong to a read step.
     const kind = stepKindAt(data, issue.path);
-    const owner = kind ? ` for a ${kind.kind} step${kind.inExpect ? "'s expect" : ''}` : '';
-    const takes = kind ? `; a ${kind.kind} step${kind.inExpect ? "'s expect" : ''} takes: ${known.join(', ')}` : known.length ? `; expected one of: ${known.join(', ')}` : '';
-    return at(offset, `${where}unknown key "${key}"${more}${owner}${suggestion ? `; did you mean "${suggestion}"?` : takes}`);
+    const takes = kind ? `a ${kind.kind} step${kind.inExpect ? "'s expect" : ''} takes: ${known.join(', ')}` : known.length ? `expected one of: ${known.join(', ')}` : '';
+    const hint = suggestion ? `; did you mean "${suggestion}"?${kind ? ` (${takes})` : ''}` : takes ? `; ${takes}` : '';
+    return at(offset, `${where}unknown key "${key}"${more}${hint}`);
   }
   const { node } = nodeAt(doc, issue.path);
   return at(node?.range?.[0] ?? 0, `${where}${issue.message}`);

@@ -1,11 +1,12 @@
 // The pieces of the scenario language that step kinds (steps/*.ts) and scenarios share: durations,
 // scripted answers, expectations, capabilities. schema.ts assembles them; it re-exports every name.
 import { z } from 'zod';
-import { DURATION_HINT, parseDuration } from './duration.js';
+import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.js';
 
 export const Duration = z
-  .union([z.number(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m)?$/, DURATION_HINT)])
+  .union([z.number(), z.string().regex(DURATION_PATTERN, DURATION_HINT)])
   .superRefine((v, ctx) => {
+    if (typeof v === 'string' && !DURATION_PATTERN.test(v)) return; // the pattern's message says it
     const r = parseDuration(v);
     if ('problem' in r) ctx.addIssue({ code: 'custom', message: r.problem.replace(/^takes /, 'expected ') });
   })

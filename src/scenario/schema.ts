@@ -83,5 +83,6 @@ export { durationMs } from './duration.js';
 
 /** The JSON Schema published for editors (yaml-language-server) and `mcp-verify schema`. */
 export function scenarioJsonSchema(): unknown {
-  return z.toJSONSchema(ScenarioFile, { io: 'input', unrepresentable: 'any' });
+  // reused: 'ref': the parts every step kind shares are $defs, not copied into each kind.
+  return z.toJSONSchema(ScenarioFile, { io: 'input', unrepresentable: 'any', reused: 'ref' });
 }

@@ -86,8 +86,11 @@ export async function runStep(session: Session, step: Step, timeoutMs: number, s
 /** A request failure in words: the SDK's typed errors (timeout, JSON-RPC error code) or the network cause. */
 export function describeRequestError(e: unknown): { code?: number; message: string; timeout?: boolean } {
   if (e instanceof SdkError) {
-    const timeout = e.code === SdkErrorCode.RequestTimeout;
-    return { message: e.message, ...(timeout ? { timeout: true } : {}) };
+    if (e.code === SdkErrorCode.RequestTimeout) {
+      const ms = (e.data as { timeout?: unknown } | undefined)?.timeout;
+      return { message: typeof ms === 'number' ? `${e.message} after ${ms} ms` : e.message, timeout: true };
+    }
+    return { message: e.message };
   }
   if (e instanceof ProtocolError) {
     // -32001: the server's own request timeout.
