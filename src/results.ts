@@ -53,13 +53,8 @@ export interface ScenarioInfo {
   tags: string[];
 }
 
-export interface ScenarioResult {
-  id: string;
-  name: string;
-  file: string;
-  line: number;
-  feature: string | null;
-  tags: string[];
+/** A scenario's result: its ScenarioInfo, and what happened. */
+export interface ScenarioResult extends ScenarioInfo {
   status: ScenarioStatus;
   /** How many attempts ran (1 without retries). */
   attempts: number;
