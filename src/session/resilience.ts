@@ -10,7 +10,6 @@
 // Nothing the server sends is executed or opened here: bodies are only parsed as JSON.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FetchLike } from '../target/target.js';
-import { networkErrorText } from './session.js';
 
 export interface ResilienceOptions {
   /** Largest response body accepted, in bytes (default 16 MiB). */
@@ -333,4 +332,19 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cap
       await reader.cancel(reason).catch(() => {});
     },
   });
+}
+
+/** The root cause of a fetch failure in words ("connection refused"), not "fetch failed". */
+export function networkErrorText(e: unknown): string {
+  let err = e as { message?: string; code?: string; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && err; i++) {
+    const code = err.code;
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
+    if (!err.cause) break;
+    err = err.cause as typeof err;
+  }
+  return (e as Error)?.message ?? String(e);
 }

@@ -1,13 +1,14 @@
 // A Session is one MCP session on a Target: the SDK v2 client over streamable HTTP, client capabilities
 // declared, responders registered, and every exchange recorded in a Transcript.
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ConnectError } from '../errors.js';
 import type { Responder, SamplingRequest } from '../responders/responder.js';
 import { flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
 import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
-import { resilientFetch } from './resilience.js';
+import { networkErrorText, resilientFetch } from './resilience.js';
+
 import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
 
@@ -339,21 +340,6 @@ function rpcMethods(body: string): string[] {
   }
 }
 
-/** The root cause of a fetch failure in words ("connection refused"), not "fetch failed". */
-export function networkErrorText(e: unknown): string {
-  let err = e as { message?: string; code?: string; cause?: unknown } | undefined;
-  for (let i = 0; i < 5 && err; i++) {
-    const code = err.code;
-    if (code === 'ECONNREFUSED') return 'connection refused';
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
-    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
-    if (!err.cause) break;
-    err = err.cause as typeof err;
-  }
-  return (e as Error)?.message ?? String(e);
-}
-
 /** A failed initialize, in one line a person can act on (exit 3). */
 function connectFailure(target: Target, e: unknown): ConnectError {
   const text = networkErrorText(e);
@@ -362,16 +348,12 @@ function connectFailure(target: Target, e: unknown): ConnectError {
     const hint = target.kind === 'local' ? ' Start the reference server with `mcp-verify example-server`, or pass --url.' : '';
     return new ConnectError(`cannot connect to ${url}: connection refused.${hint}`);
   }
-  const status = (e as { status?: number; code?: number })?.status ?? httpStatusFrom(text);
+  // The SDK's typed HTTP error carries the status (401/403 have their own codes too).
+  const status = e instanceof SdkHttpError ? e.status : e instanceof SdkError && e.code === SdkErrorCode.ClientHttpAuthentication ? 401 : e instanceof SdkError && e.code === SdkErrorCode.ClientHttpForbidden ? 403 : (e as { status?: number })?.status;
   if (status === 401 || status === 403) {
     return new ConnectError(`${url} refused authentication (HTTP ${status}) during initialize: ${oneLine(text)}`);
   }
   return new ConnectError(`cannot open an MCP session at ${url}: ${oneLine(text)}`);
-}
-
-function httpStatusFrom(text: string): number | undefined {
-  const m = /\b(?:HTTP|status(?: code)?)[: ]+(\d{3})\b/i.exec(text);
-  return m ? Number(m[1]) : undefined;
 }
 
 function oneLine(s: string): string {
