@@ -42,14 +42,15 @@ after(async () => {
 });
 
 describe('Duration: a bare number is milliseconds everywhere', () => {
-  test('--timeout 500 and `timeout: 500` both give the step 500 ms', async () => {
+  // 2000 rather than 500: the flag also bounds initialize, which a loaded CI machine can take a while over.
+  test('--timeout 2000 and `timeout: 2000` both give the step 2000 ms', async () => {
     const file = path.join(dir, 'wait.yaml');
     await writeFile(file, 'scenarios:\n  - name: waits\n    session: { idIssued: false }\n    steps:\n      - call: wait\n');
     const yamlTimeout = path.join(dir, 'wait-500.yaml');
-    await writeFile(yamlTimeout, 'scenarios:\n  - name: waits\n    session: { idIssued: false }\n    steps:\n      - call: wait\n        timeout: 500\n');
+    await writeFile(yamlTimeout, 'scenarios:\n  - name: waits\n    session: { idIssued: false }\n    steps:\n      - call: wait\n        timeout: 2000\n');
     const messages: string[] = [];
     for (const [args, json] of [
-      [['--timeout', '500', file], path.join(dir, 'flag.json')],
+      [['--timeout', '2000', file], path.join(dir, 'flag.json')],
       [[yamlTimeout], path.join(dir, 'yaml.json')],
     ] as const) {
       const r = await runCli(['local', '--url', silentCall.url, '--reporter', `plain,json=${json}`, ...args], { timeoutMs: 30_000 });
@@ -58,7 +59,7 @@ describe('Duration: a bare number is milliseconds everywhere', () => {
       const request = report.scenarios[0].steps[0].checks.find((c: { name: string }) => c.name === 'request');
       messages.push(request.message);
     }
-    assert.match(messages[0]!, /timed out after 500 ms/);
+    assert.match(messages[0]!, /timed out after 2000 ms/);
     assert.equal(messages[0], messages[1]);
   });
 
@@ -86,10 +87,11 @@ describe('init --timeout bounds every listing', () => {
   test('a server that never answers tools/list: exit 3 after the timeout, not the SDK\'s 60 s', async () => {
     const out = path.join(dir, 'starter.yaml');
     // Bounded by runCli's 20 s: without a per-request timeout the listing would wait 60 s.
-    const r = await runCli(['init', '--url', silentList.url, '--timeout', '1s', '--out', out], { timeoutMs: 20_000 });
+    // 2s: the same flag bounds initialize, which a loaded machine can be slow over.
+    const r = await runCli(['init', '--url', silentList.url, '--timeout', '2s', '--out', out], { timeoutMs: 20_000 });
     assert.equal(r.signal, null, 'init did not end by itself');
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /tools\/list got no answer within 1000 ms/);
+    assert.match(r.stderr, /tools\/list got no answer within 2000 ms/);
     assert.ok(silentList.seen.includes('tools/list'));
   });
 });
@@ -125,6 +127,14 @@ describe('step kinds: a key that does not belong to the kind is exit 2 at its po
 });
 
 describe('demo and compare: two plans, every run flag', () => {
+  test('compare and demo refuse --interactive (one target at a time), exit 2 before connecting', async () => {
+    for (const args of [['compare', '--url', silentCall.url, '--arn', ARN, '--endpoint-url', silentList.url.replace(/\/mcp$/, ''), '--interactive'], ['demo', '--record', path.join(dir, 'rec.yaml')]]) {
+      const r = await runCli(args, { env: ENV });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, /--interactive and --record answer one target at a time/);
+    }
+  });
+
   test('demo --reporter junit=F --retries 1 writes F with both sides', async () => {
     const junit = path.join(dir, 'demo', 'junit.xml');
     const r = await runCli(['demo', '--reporter', `table,junit=${junit}`, '--retries', '1'], { timeoutMs: 120_000 });
@@ -184,7 +194,7 @@ describe('the JSON report has a published schema', () => {
     const validate = await validateReport();
     const cases: [string, string[], number][] = [
       ['pass', ['local', '--url', travel.url, 'scenarios/travel/prompts.yaml'], 0],
-      ['fail', ['local', '--url', silentCall.url, '--timeout', '300ms', path.join(dir, 'wait.yaml')], 1],
+      ['fail', ['local', '--url', silentCall.url, '--timeout', '2s', path.join(dir, 'wait.yaml')], 1],
       ['unreachable', ['local', '--url', 'http://127.0.0.1:9/mcp', '--timeout', '2s'], 3],
       ['protocol', ['local', '--suite', 'protocol', '--url', travel.url, '--timeout', '10s'], -1],
     ];

@@ -2,6 +2,7 @@
 // Two plans (one per target, the same flags and pre-run checks as `local`) run on the one execution
 // path; a comparison listener prints the Local vs Remote table once both have ended.
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import type { RunResult } from '../../results.js';
 import { addRunFlags, addSuiteFlags, checkSuiteFlags, cliReporters, loadSuite, runControl, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
@@ -56,6 +57,9 @@ Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage or scenar
  * local plan so a bad ${env.X} is reported before credentials are looked up.
  */
 export async function runComparison(local: Target, remote: Target | (() => Promise<Target>), scenarios: LoadedScenario[], flags: CompareFlags): Promise<number> {
+  if (flags.interactive || flags.record) {
+    throw new UsageError('--interactive and --record answer one target at a time: use local or remote (or demo --local-only)');
+  }
   const { buildPlan } = await import('../../run/plan.js');
   const { executeRun } = await import('../../run/execute.js');
   const { exitCode } = await import('../../run/exit-code.js');
