@@ -9,6 +9,7 @@ import type { TargetSummary } from '../results.js';
 import type { LoadedScenario } from '../scenario/loader.js';
 import type { VariableSources } from '../scenario/variables.js';
 import type { Target } from '../target/target.js';
+import { planScenario } from '../run/plan.js';
 import { runIteration, type IterationResult, type LoadSession, type SessionSettings } from './iteration.js';
 import { LoadMetrics } from './metrics.js';
 import { shardUsers, type LoadOptions } from './options.js';
@@ -109,6 +110,8 @@ export async function runLoad(input: LoadRunInput): Promise<LoadReport> {
     scenarios: scenarios.map((s) => s.scenario.name),
   };
   const warnings = [...input.warnings];
+  // Resolved once, as every command's plan resolves them: kinds, labels, timeouts (step > scenario > run).
+  const plans = scenarios.map((s) => planScenario(s, o.timeoutMs));
   for (const l of input.listeners) l.onBegin?.({ target: input.targetSummary, config, warnings });
 
   const startedAt = Date.now();
@@ -205,9 +208,9 @@ export async function runLoad(input: LoadRunInput): Promise<LoadReport> {
           await session.close();
           session = undefined;
         }
-        const loaded = scenarios[k % scenarios.length]!;
+        const planned = plans[k % plans.length]!;
         const variables: VariableSources = { ...input.variables, cli: { ...input.variables.cli, 'load.vu': String(v + 1), 'load.iteration': String(k + 1) } };
-        const { result, session: next } = await runIteration({ target: input.target, loaded, session, settings: input.settings, variables, signal: abort });
+        const { result, session: next } = await runIteration({ target: input.target, planned, session, settings: input.settings, variables, signal: abort });
         session = next;
         if (result.readyMs !== undefined) opened++;
         if (result.connectError && opened === 0) {

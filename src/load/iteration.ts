@@ -1,17 +1,15 @@
 // THE hook of `load` into the scenario machinery: one iteration = one scenario's steps on a Session,
 // with the scenario's scripted answers and every expectation checked exactly as `local` checks them
 // (runner.runOneStep, runner.sessionChecks), timed. Everything else in src/load/ is about users,
-// pacing and numbers; only this file knows how a scenario runs. (When the run plan lands, this is where
-// `session.run(step, {signal, responder})` and the plan's resolved steps plug in.)
+// pacing and numbers; only this file knows how a scenario runs: the run plan's `planScenario` resolves
+// it, the runner's `runOneStep` runs each step over `session.run(step, {signal, responder, index})`.
 import { ConnectError, UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
-import type { Responder } from '../responders/responder.js';
 import { ResponderChain } from '../responders/responder.js';
 import { ScriptedResponder } from '../responders/scripted.js';
 import type { CheckResult, StepResult } from '../results.js';
-import type { LoadedScenario } from '../scenario/loader.js';
+import type { PlannedScenario } from '../run/plan.js';
 import { runOneStep, sessionChecks } from '../scenario/runner.js';
-import { durationMs } from '../scenario/duration.js';
 import type { Step } from '../scenario/schema.js';
 import { ScenarioVariables, type VariableSources } from '../scenario/variables.js';
 import { Session, type WithheldCapability } from '../session/session.js';
@@ -60,25 +58,25 @@ export class LoadSession {
     }
   }
 
+  /** Evidence numbers used so far: every step of every iteration on this session gets its own. */
+  private evidence = 0;
+
   /**
-   * A reused session starts each iteration with clean per-step evidence (step indexes repeat across
-   * iterations); the session-id facts (ids sent and received) keep accumulating, so persistence is
-   * still checked over the session's whole life.
+   * A reused session's steps repeat their indexes across iterations, so each step runs under a fresh
+   * evidence number (session.run's index): one iteration's entries, unanswered requests and faults never
+   * count for the next, while the session-id facts (ids sent and received) keep accumulating, so
+   * persistence is still checked over the session's whole life. The transcript stays bounded.
    */
   beginIteration(): void {
-    const s = this.session;
-    s.transcript.entries.length = 0;
-    s.unanswered.length = 0;
-    s.faults.length = 0;
     this.iterations++;
   }
 
-  beginStep(i: number, responder: Responder): void {
-    this.session.transcript.currentStep = i;
-    this.session.responder = responder;
+  /** Starts a step's timers; returns the evidence number to run it under. */
+  beginStep(): number {
     this.firsts = {};
     this.resultMs = undefined;
     this.stepStarted = performance.now();
+    return this.evidence++;
   }
 
   /** The step's request latency (to its result), excluding the checks that ran after it. */
@@ -91,7 +89,6 @@ export class LoadSession {
   }
 
   async close(): Promise<void> {
-    this.session.transcript.currentStep = -1;
     await this.session.close().catch(() => {});
   }
 }
@@ -128,7 +125,8 @@ export interface IterationResult {
 
 export interface IterationInput {
   target: Target;
-  loaded: LoadedScenario;
+  /** The scenario as the run plan resolves it (kinds, labels, timeouts). */
+  planned: PlannedScenario;
   /** The session to reuse, or undefined to open one (a cold iteration). */
   session?: LoadSession;
   settings: SessionSettings;
@@ -147,7 +145,8 @@ export function stepMethod(step: Step): string {
 
 /** Runs one iteration; the session it used (opened or reused) is returned for the next one. */
 export async function runIteration(input: IterationInput): Promise<{ result: IterationResult; session?: LoadSession }> {
-  const { loaded, signal } = input;
+  const { planned, signal } = input;
+  const { loaded } = planned;
   const { scenario } = loaded;
   const started = performance.now();
   const result: IterationResult = { scenario: scenario.name, cold: !input.session, durationMs: 0, steps: [], failed: false, interrupted: false, failedChecks: [], sessionLost: false };
@@ -174,21 +173,22 @@ export async function runIteration(input: IterationInput): Promise<{ result: Ite
   }
   ls.beginIteration();
   const vars = new ScenarioVariables(scenario, input.variables);
-  const stepTimeout = scenario.timeout !== undefined ? durationMs(scenario.timeout, input.settings.timeoutMs) : input.settings.timeoutMs;
   try {
     const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
     for (let i = 0; i < scenario.steps.length; i++) {
       if (signal.aborted) break;
       const step = vars.resolve(scenario.steps[i]!);
-      ls.beginStep(i, new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder]));
+      // Answer rules in precedence order: the step's, then the scenario's (no person under load).
+      const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder]);
+      const evidence = ls.beginStep();
       const t0 = performance.now();
-      const r = await runOneStep(ls.session, loaded, step, i, durationMs(step.timeout, stepTimeout), signal, vars);
+      const r = await runOneStep(ls.session, planned, step, i, planned.steps[i]!.timeoutMs, signal, vars, responder, undefined, evidence);
       const latencyMs = ls.takeResultMs() ?? performance.now() - t0;
       if (signal.aborted && r.verdict === 'failed') break; // cut short: not a verdict on the server
       if (i === 0) result.firstResultMs = performance.now() - started;
       result.steps.push({ method: stepMethod(step), label: r.label, latencyMs, verdict: r.verdict, firsts: ls.takeFirsts() });
       if (r.verdict === 'failed') {
-        const entries = ls.session.transcript.forStep(i);
+        const entries = ls.session.transcript.forStep(evidence);
         for (const c of r.checks.filter((x) => x.verdict === 'failed')) fail(`${r.label} › ${c.name}`, c.message ?? 'failed', causeOf(c, entries));
         if (r.checks.some((c) => c.name === 'session.expired') || entries.some((e) => e.kind === 'http' && e.status === 404 && e.sessionIdSent)) result.sessionLost = true;
       }
@@ -197,7 +197,6 @@ export async function runIteration(input: IterationInput): Promise<{ result: Ite
     const message = e instanceof UserError ? e.message : `internal error: ${(e as Error).message}`;
     fail('scenario', message, 'error');
   }
-  ls.session.transcript.currentStep = -1;
   if (signal.aborted && result.steps.length < scenario.steps.length) result.interrupted = true;
   if (!result.interrupted) {
     for (const c of sessionChecks(loaded, ls.session).filter((x: CheckResult) => x.verdict === 'failed')) fail(c.name, c.message ?? 'failed', `expectation ${c.name}`);

@@ -4,6 +4,7 @@
 // before anything connects. Durations follow the project's one rule: a bare number is milliseconds,
 // or 500ms / 30s / 2m.
 import { UsageError } from '../errors.js';
+import { parseDuration } from '../scenario/duration.js';
 import { parseThresholds, type Threshold } from './thresholds.js';
 
 export type LoadMode = 'cold' | 'warm' | 'mixed';
@@ -56,12 +57,11 @@ export const DEFAULT_DURATION_MS = 30_000;
 
 /** A duration flag: bare number = ms, or 500ms / 30s / 2m; `allowZero` for delays that may be none. */
 export function parseLoadDuration(value: string, flag: string, allowZero = false): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim());
-  const n = m ? Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1) : NaN;
-  if (!Number.isFinite(n) || n > 2 ** 31 - 1 || (!allowZero && n <= 0)) {
-    throw new UsageError(`${flag} takes a duration like 500ms, 30s or 2m (a bare number is milliseconds)${allowZero ? '' : ', more than zero'} (got "${value}")`);
-  }
-  return Math.round(n);
+  // The project's one Duration rule (scenario/duration.ts); delays such as --ramp-up may also be 0.
+  if (allowZero && /^0+(?:\.0+)?\s*(ms|s|m)?$/.test(value.trim())) return 0;
+  const r = parseDuration(value);
+  if ('problem' in r) throw new UsageError(`${flag} ${r.problem}`);
+  return r.ms;
 }
 
 function positiveInt(value: string | undefined, flag: string, fallback?: number): number | undefined {

@@ -3,6 +3,7 @@
 // can be tested without an AWS account. The startup lines say plainly that this is not AWS.
 
 import { InvalidArgumentError, type Command } from 'commander';
+import { parseDuration } from '../../scenario/duration.js';
 
 const EXAMPLE_ARN_RUNTIME = 'my_agent-Ab12Cd34Ef';
 
@@ -18,12 +19,12 @@ function parseSeconds(value: string): number {
   return n;
 }
 
-/** A duration of 0 or more: a bare number is milliseconds; 500ms, 2s, 1m. */
+/** A delay of 0 or more, by the project's one Duration rule: a bare number is milliseconds; 800ms, 2s, 1m. */
 function parseDelay(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(value.trim());
-  const n = m ? Number(m[1]) * (m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1) : NaN;
-  if (!Number.isFinite(n) || n > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration like 800ms, 2s or 1m (a bare number is milliseconds).');
-  return Math.round(n);
+  if (/^0+(?:\.0+)?\s*(ms|s|m)?$/.test(value.trim())) return 0;
+  const r = parseDuration(value);
+  if ('problem' in r) throw new InvalidArgumentError(r.problem);
+  return r.ms;
 }
 
 function choice<T extends string>(...allowed: T[]) {

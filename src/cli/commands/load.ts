@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.js';
 import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
-import { loadSuite, parseByteSize, withheldCapabilities } from '../run-suite.js';
+import { loadSuite } from '../run-suite.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -99,7 +99,9 @@ Exit codes: 0 every threshold held, 1 a threshold was violated, 2 usage or scena
       const options = resolveLoadOptions(flags);
       const { parseLoadReporters, checkReportPaths, createLoadReporters, statusListener } = await import('../../load/reporters.js');
       const specs = parseLoadReporters(flags.reporter);
+      const { parseByteSize } = await import('../../run/plan.js');
       const maxResponseBytes = parseByteSize(flags.maxResponse);
+      const withhold = [...(flags.elicitation === false ? ['elicitation' as const] : []), ...(flags.sampling === false ? ['sampling' as const] : [])];
       let url: URL | undefined;
       if (!remote) url = parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL);
       else (await import('../../target/remote.js')).resolveRemoteEndpoint(remoteOptions(flags));
@@ -119,7 +121,7 @@ Exit codes: 0 every threshold held, 1 a threshold was violated, 2 usage or scena
       const target = remote ? await (await import('../../target/remote.js')).remoteTarget(remoteOptions(flags)) : (await import('../../target/target.js')).localTarget(url!);
       const { Redactor } = await import('../../redact.js');
       const redactor = new Redactor([...target.secrets, ...knownSecrets(scenarios, variables)]);
-      const { targetSummary } = await import('../../scenario/runner.js');
+      const { targetSummary } = await import('../../run/run-result.js');
       const { runLoad } = await import('../../load/engine.js');
       const { installRunSignals, runAbortSignal, interruptExitCode } = await import('../signals.js');
       const { VERSION } = await import('../../version.js');
@@ -132,7 +134,7 @@ Exit codes: 0 every threshold held, 1 a threshold was violated, 2 usage or scena
           targetSummary: redactor.value(targetSummary(target)),
           scenarios,
           options,
-          settings: { timeoutMs: options.timeoutMs, maxResponseBytes, withhold: withheldCapabilities(flags) },
+          settings: { timeoutMs: options.timeoutMs, maxResponseBytes, withhold },
           variables,
           signal: runAbortSignal(),
           listeners: [status.listener, ...createLoadReporters(specs, process.stdout)],
