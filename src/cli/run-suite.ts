@@ -32,6 +32,8 @@ export interface RunFlags extends CiFlags {
   /** `--no-elicitation` / `--no-sampling` set these false. */
   elicitation?: boolean;
   sampling?: boolean;
+  /** `--trace FILE`: a HAR of every HTTP exchange. */
+  trace?: string;
 }
 
 /** The flags every suite-running command takes. */
@@ -39,9 +41,10 @@ export function addRunFlags(cmd: Command): Command {
   return addCiFlags(cmd)
     .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
-    .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
+    .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
+    .option('--trace <file>', 'write every HTTP exchange of the run (bodies, SSE events, timings; credentials redacted) as a HAR 1.2 file')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
-    .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too')
+    .option('-v, --verbose', 'show the transcript, diagnoses and notes for passing steps and scenarios too')
     .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
@@ -85,14 +88,14 @@ export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
 }
 
 export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], flags: RunFlags): Promise<RunResult> {
-  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
+  const { parseReporterSpecs } = await import('../report/reporters.js');
   const specs = parseReporterSpecs(flags.reporter);
   const { runScenarios } = await import('../scenario/runner.js');
   const stepTimeoutMs = parseTimeout(flags.timeout);
   const workers = parsePositiveInt(flags.workers, '--workers', 1);
   const ci = await prepareCiRun(scenarios, flags);
   const maxResponseBytes = parseByteSize(flags.maxResponse);
-  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
+  const { listeners, captureWire } = await runListeners(specs, flags);
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun } = await import('./signals.js');
   // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
@@ -103,12 +106,32 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const release = installRunSignals();
   let run: RunResult | undefined;
   try {
-    run = await runScenarios(target, ci.scenarios, { ...ci.options, stepTimeoutMs, workers, listeners, maxResponseBytes, withhold: withheldCapabilities(flags), signal: runAbortSignal(), ...interactive?.runOptions });
+    run = await runScenarios(target, ci.scenarios, {
+      ...ci.options,
+      stepTimeoutMs,
+      workers,
+      listeners,
+      maxResponseBytes,
+      withhold: withheldCapabilities(flags),
+      signal: runAbortSignal(),
+      captureWire,
+      evidenceForAll: !!flags.verbose,
+      ...interactive?.runOptions,
+    });
     return run;
   } finally {
     release();
     await interactive?.finish(run?.interrupted ?? true);
   }
+}
+
+/** The reporters the flags name, plus the HAR writer of `--trace`; whether they need the wire trace. */
+export async function runListeners(specs: import('../report/reporters.js').ReporterSpec[], flags: RunFlags) {
+  const { createReporters, harTraceWriter, needsWireCapture } = await import('../report/reporters.js');
+  const ctx = { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose };
+  const listeners = createReporters(specs, ctx);
+  if (flags.trace) listeners.push(harTraceWriter(flags.trace, ctx));
+  return { listeners, captureWire: needsWireCapture(specs, flags.trace) };
 }
 
 /** The built-in protocol suite (`--suite protocol`): same reporters, same RunResult, no YAML. */

@@ -10,6 +10,8 @@ import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderTap } from './tap.js';
 import { githubAnnotations, githubSummary } from './github.js';
+import { renderHtml } from './html.js';
+import { renderHar } from './har.js';
 
 export interface ReporterContext {
   stdout: Writable;
@@ -17,7 +19,7 @@ export interface ReporterContext {
   verbose?: boolean;
 }
 
-export const REPORTER_NAMES = ['table', 'plain', 'json', 'junit', 'tap', 'github'] as const;
+export const REPORTER_NAMES = ['table', 'plain', 'json', 'junit', 'tap', 'github', 'html'] as const;
 
 export interface ReporterSpec {
   name: string;
@@ -49,6 +51,8 @@ export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Ru
         return documentReporter(s, ctx, renderTap);
       case 'github':
         return githubReporter(s, ctx);
+      case 'html':
+        return runsDocumentReporter(s.file, `--reporter html${s.file ? `=${s.file}` : ''}`, ctx, renderHtml);
       case 'plain':
         return plainReporter(ctx.stdout, ctx);
       default:
@@ -69,6 +73,34 @@ function documentReporter(spec: ReporterSpec, ctx: ReporterContext, render: (run
       const text = render(run);
       if (spec.file) writeFileSync(spec.file, text);
       else ctx.stdout.write(text);
+    },
+  };
+}
+
+/** Whether the run must keep each scenario's wire trace: an HTML report or a HAR trace needs it. */
+export function needsWireCapture(specs: ReporterSpec[], traceFile?: string): boolean {
+  return !!traceFile || specs.some((s) => s.name === 'html');
+}
+
+/** `--trace FILE`: every HTTP exchange of the run as a HAR 1.2 file (src/report/har.ts). */
+export function harTraceWriter(file: string, ctx: ReporterContext): RunListener {
+  return runsDocumentReporter(file, `--trace ${file}`, ctx, renderHar);
+}
+
+/**
+ * A document over every run that ends while it listens: one for local or remote, two for compare (its
+ * two sides, side by side). Rewritten at each run's end, so the file is whole after either side ends,
+ * and after a failure or a signal too.
+ */
+function runsDocumentReporter(file: string | undefined, flag: string, ctx: ReporterContext, render: (runs: RunResult[]) => string): RunListener {
+  if (file) prepareReportFile(file, flag);
+  const runs: RunResult[] = [];
+  return {
+    onEnd(run) {
+      runs.push(run);
+      const text = render(runs);
+      if (file) writeFileSync(file, text);
+      else if (runs.length === 1) ctx.stdout.write(text);
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type FeatureSummary,
   type RunResult,
   type ScenarioResult,
+  type SessionTrace,
   type StepResult,
   type TargetSummary,
 } from '../results.js';
@@ -57,6 +58,10 @@ export interface RunOptions {
   maxResponseBytes?: number;
   /** Client capabilities mcp-verify does not declare (`--no-elicitation`, `--no-sampling`). */
   withhold?: WithheldCapability[];
+  /** Keep each scenario's raw exchanges and transcript in its result (`trace`): HTML report, HAR. */
+  captureWire?: boolean;
+  /** Transcript lines as evidence for every step, passing ones too (`-v`), not only failing ones. */
+  evidenceForAll?: boolean;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -232,8 +237,10 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
+      captureWire: opts.captureWire,
     });
   let session = await openSession();
+  const sessions = [session];
   const steps: StepResult[] = [];
   let error: string | undefined;
   try {
@@ -253,16 +260,17 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
         ]);
       };
       prepare(session);
-      let result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+      let result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars, opts.evidenceForAll);
       const expired = expiredSessionId(session, i);
       if (expired && scenario.session?.reinitialize && !opts.signal?.aborted) {
         // The spec: a client that gets 404 for its session MUST start a new one. Only where the
         // scenario allows it, since re-initializing hides the expiry from every later check.
         await session.close();
         session = await openSession();
+        sessions.push(session);
         session.transcript.note(`session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
         prepare(session);
-        result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+        result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars, opts.evidenceForAll);
         result.checks.unshift({ name: 'session.reinitialized', verdict: 'passed', message: `session ${expired} expired (HTTP 404); re-initialized and retried the step` });
       } else if (expired) {
         result.checks.unshift({
@@ -318,10 +326,24 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
     steps,
     ...(error ? { error } : {}),
     ...(diagnosis ? { diagnosis } : {}),
+    ...(opts.captureWire ? { trace: sessions.map(sessionTrace) } : {}),
   });
 }
 
-async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal: AbortSignal | undefined, vars: ScenarioVariables): Promise<StepResult> {
+function sessionTrace(s: Session): SessionTrace {
+  return { sessionId: s.facts.idAtInitialize, wire: s.wire!.snapshot(), transcript: [...s.transcript.entries], transcriptDropped: s.transcript.dropped };
+}
+
+async function runOneStep(
+  session: Session,
+  loaded: LoadedScenario,
+  step: Step,
+  i: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  vars: ScenarioVariables,
+  evidenceForAll = false,
+): Promise<StepResult> {
   const started = performance.now();
   const gate = missingCapability(session, step, loaded.scenario.requires ?? []);
   const base = { index: i, id: step.id ?? `step-${i + 1}`, label: stepLabel(step), file: loaded.file, line: loaded.stepLines[i] ?? loaded.line };
@@ -340,7 +362,7 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
-    ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+    ...(verdict === 'failed' || evidenceForAll ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
   };
 }
 

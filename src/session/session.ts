@@ -8,6 +8,7 @@ import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
 import { resilientFetch } from './resilience.js';
+import { WireCapture } from './wire-capture.js';
 
 /** What mcp-verify declares at initialize; the runner SKIPs steps that need a client capability not in it. */
 export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {} };
@@ -29,6 +30,8 @@ export interface SessionOptions {
   maxResponseBytes?: number;
   /** Client capabilities not to declare, to test how the server treats clients without them. */
   withhold?: WithheldCapability[];
+  /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
+  captureWire?: boolean;
 }
 
 export interface SessionFacts {
@@ -52,6 +55,8 @@ export class Session {
   /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
   faults: { step: number; reason: string }[] = [];
   facts!: SessionFacts;
+  /** The raw exchanges, when the run asked for them (captureWire). */
+  wire?: WireCapture;
   private closed = false;
 
   private constructor(
@@ -70,8 +75,9 @@ export class Session {
     const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     if (opts.onEntry) transcript.onEntry = opts.onEntry;
     const faults: Session['faults'] = [];
+    const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
     // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent.
-    const fetch = resilientFetch(recordingFetch(target.fetch, transcript), {
+    const fetch = resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
       maxResponseBytes: opts.maxResponseBytes,
       note: (text) => transcript.note(text),
       fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
@@ -92,6 +98,7 @@ export class Session {
     );
     const session = new Session(target, client, transport, transcript, opts.responder);
     session.faults = faults;
+    if (wire) session.wire = wire;
     session.registerHandlers(clientCapabilities);
     try {
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 } as never);

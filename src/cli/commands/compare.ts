@@ -2,10 +2,10 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import type { RunResult } from '../../results.js';
-import { exitCodeOf, loadSuite, parsePositiveInt, parseTimeout } from '../run-suite.js';
+import { exitCodeOf, loadSuite, parsePositiveInt, parseTimeout, runListeners } from '../run-suite.js';
 import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
@@ -16,6 +16,8 @@ interface CompareFlags extends RemoteFlags {
   workers?: string;
   json?: string;
   color?: boolean;
+  reporter?: string;
+  trace?: string;
 }
 
 export function registerCompare(program: Command): void {
@@ -28,6 +30,8 @@ export function registerCompare(program: Command): void {
     .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
     .option('--workers <n>', 'scenarios to run at once on each target', '1')
     .option('--json <file>', 'also write the comparison (both full results) as JSON')
+    .option('--reporter <list>', 'html=FILE: also write both sides side by side as one HTML report (with session timelines)')
+    .option('--trace <file>', 'write every HTTP exchange of both sides as one HAR 1.2 file (credentials redacted)')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .addHelpText(
       'after',
@@ -35,6 +39,7 @@ export function registerCompare(program: Command): void {
 Examples:
   mcp-verify compare --url http://localhost:8000/mcp --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
   mcp-verify compare --arn ... --endpoint-url http://127.0.0.1:9000 --json compare.json
+  mcp-verify compare --arn ... --reporter html=compare.html --trace compare.har
 ${REMOTE_HELP}
 
 Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage error, 3 either side unreachable.`,
@@ -55,13 +60,19 @@ export async function compareTargets(
   local: Target,
   remote: Target,
   scenarios: LoadedScenario[],
-  flags: { timeout?: string; workers?: string; json?: string; color?: boolean },
+  flags: { timeout?: string; workers?: string; json?: string; color?: boolean; reporter?: string; trace?: string },
 ): Promise<number> {
   const { runScenarios } = await import('../../scenario/runner.js');
+  const { parseReporterSpecs } = await import('../../report/reporters.js');
+  const specs = flags.reporter ? parseReporterSpecs(flags.reporter) : [];
+  const other = specs.find((sp) => sp.name !== 'html' || !sp.file);
+  if (other) throw new UsageError(`compare prints its own side-by-side table; --reporter takes html=FILE here (got "${other.name}${other.file ? `=${other.file}` : ''}"; use --json FILE for JSON)`);
+  // One listener set for both sides: the HTML report and the HAR hold the two runs side by side.
+  const { listeners, captureWire } = await runListeners(specs, { trace: flags.trace, color: flags.color });
   const { compareRuns, renderComparison } = await import('../../report/compare.js');
   const { styleFor } = await import('../../report/style.js');
   const { installRunSignals, runAbortSignal } = await import('../signals.js');
-  const opts = { stepTimeoutMs: parseTimeout(flags.timeout), workers: parsePositiveInt(flags.workers, '--workers', 1), signal: runAbortSignal() };
+  const opts = { stepTimeoutMs: parseTimeout(flags.timeout), workers: parsePositiveInt(flags.workers, '--workers', 1), signal: runAbortSignal(), listeners, captureWire };
   // A signal stops both sides; the comparison of what ran is still printed and written.
   const release = installRunSignals();
   let a: RunResult, b: RunResult;
@@ -74,7 +85,8 @@ export async function compareTargets(
   process.stdout.write(renderComparison(cmp, styleFor(process.stdout, flags.color === false)));
   if (flags.json) {
     await mkdir(path.dirname(path.resolve(flags.json)), { recursive: true });
-    await writeFile(flags.json, JSON.stringify(cmp, null, 2) + '\n');
+    const withoutTraces = (r: RunResult) => ({ ...r, scenarios: r.scenarios.map(({ trace: _trace, ...sc }) => sc) });
+    await writeFile(flags.json, JSON.stringify({ ...cmp, runs: cmp.runs.map(withoutTraces) }, null, 2) + '\n');
   }
   const codes = [exitCodeOf(a), exitCodeOf(b)];
   const interrupted = codes.find((c) => c === ExitCode.Interrupted || c === ExitCode.Terminated);
