@@ -438,46 +438,47 @@ function progressOf(e: WireEvent): { value: number; total?: number } | undefined
 function timelineSvg(lanes: Lane[], items: Item[], progress: { t: number; value: number; total?: number; stream: string }[], stepStarts: Map<number, number>, s: ScenarioResult, end: number): string {
   const rowsN = lanes.length + (progress.length ? 1 : 0);
   const top = 18;
-  const height = top + rowsN * LANE_H + 8;
+  const height = top + rowsN * LANE_H + 16;
   const width = LABEL_W + PLOT_W + 10;
   const x = (t: number) => LABEL_W + Math.max(0, Math.min(1, t / end)) * PLOT_W;
   const parts: string[] = [];
   lanes.forEach((l, i) => {
     const y = top + i * LANE_H;
     parts.push(`<rect class="lane-bg" x="${LABEL_W}" y="${y + 2}" width="${PLOT_W}" height="${LANE_H - 4}"/>`);
-    parts.push(`<text class="lane-label" x="4" y="${y + LANE_H / 2 + 4}">${esc(clip(l.label, 34))}<title>${esc(l.label)}</title></text>`);
+    parts.push(`<text class="lane-label" data-lane="${esc(l.key)}" x="4" y="${y + LANE_H / 2 + 4}">${esc(clip(l.label, 34))}<title>${esc(l.label)}</title></text>`);
   });
   // Ticks: 0 and the end, and the start of each step.
-  parts.push(`<text class="axis" x="${LABEL_W}" y="12">0</text><text class="axis" x="${LABEL_W + PLOT_W}" y="12" text-anchor="end">${esc(ms(end))}</text>`);
+  parts.push(`<text class="axis" x="${LABEL_W}" y="${height - 2}">0</text><text class="axis" x="${LABEL_W + PLOT_W}" y="${height - 2}" text-anchor="end">${esc(ms(end))}</text>`);
   for (const [step, t] of stepStarts) {
     const label = s.steps[step]?.label ?? `step ${step + 1}`;
-    parts.push(`<line class="step-line" x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="14" y2="${height - 6}"/><text class="axis" x="${(x(t) + 2).toFixed(1)}" y="12">${esc(clip(`${step + 1}. ${label}`, 28))}<title>${esc(label)}</title></text>`);
+    parts.push(`<line class="step-line" x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="14" y2="${height - 14}"/><text class="axis" x="${(x(t) + 2).toFixed(1)}" y="12">${esc(clip(`${step + 1}. ${label}`, 28))}<title>${esc(label)}</title></text>`);
   }
   for (const it of items) {
     const y = top + it.lane * LANE_H;
+    const lane = `data-lane="${esc(lanes[it.lane]!.key)}" data-kind="${it.kind}"`;
     if (it.kind === 'bar') {
       const x1 = x(it.t);
       const x2 = it.end === undefined ? LABEL_W + PLOT_W : Math.max(x1 + 2, x(it.end));
-      parts.push(`<g class="ti" data-raw="${it.raw}" tabindex="0"><rect class="stream-bar" x="${x1.toFixed(1)}" y="${y + 8}" width="${(x2 - x1).toFixed(1)}" height="${LANE_H - 16}" rx="3"/><title>${esc(it.title)}</title></g>`);
+      parts.push(`<g class="ti" ${lane} data-raw="${it.raw}" tabindex="0"><rect class="stream-bar" x="${x1.toFixed(1)}" y="${y + 8}" width="${(x2 - x1).toFixed(1)}" height="${LANE_H - 16}" rx="3"/><title>${esc(it.title)}</title></g>`);
     } else if (it.end !== undefined) {
       const x1 = x(it.t);
       const x2 = Math.max(x1 + 4, x(it.end));
-      parts.push(`<g class="ti" data-raw="${it.raw}" tabindex="0"><rect class="k-${it.kind}" x="${x1.toFixed(1)}" y="${y + 6}" width="${(x2 - x1).toFixed(1)}" height="${LANE_H - 12}" rx="3"/><title>${esc(it.title)}</title></g>`);
+      parts.push(`<g class="ti" ${lane} data-raw="${it.raw}" tabindex="0"><rect class="k-${it.kind}" x="${x1.toFixed(1)}" y="${y + 6}" width="${(x2 - x1).toFixed(1)}" height="${LANE_H - 12}" rx="3"/><title>${esc(it.title)}</title></g>`);
     } else {
-      parts.push(`<g class="ti k-${it.kind}" data-raw="${it.raw}" tabindex="0"><circle class="k-${it.kind}" cx="${x(it.t).toFixed(1)}" cy="${y + LANE_H / 2}" r="5"/><title>${esc(it.title)}</title></g>`);
+      parts.push(`<g class="ti k-${it.kind}" ${lane} data-raw="${it.raw}" tabindex="0"><circle class="k-${it.kind}" cx="${x(it.t).toFixed(1)}" cy="${y + LANE_H / 2}" r="5"/><title>${esc(it.title)}</title></g>`);
     }
   }
   if (progress.length) {
     // Progress as a bar over time: each notification's share of its total, held until the next one.
     const y = top + lanes.length * LANE_H;
     const max = Math.max(...progress.map((p) => p.total ?? p.value), 1);
-    parts.push(`<rect class="lane-bg" x="${LABEL_W}" y="${y + 2}" width="${PLOT_W}" height="${LANE_H - 4}"/><text class="lane-label" x="4" y="${y + LANE_H / 2 + 4}">progress (${esc(progress[0]!.stream)})</text>`);
+    parts.push(`<rect class="lane-bg" x="${LABEL_W}" y="${y + 2}" width="${PLOT_W}" height="${LANE_H - 4}"/><text class="lane-label" data-lane="progress" x="4" y="${y + LANE_H / 2 + 4}">progress (${esc(progress[0]!.stream)})</text>`);
     progress.forEach((p, i) => {
       const x1 = x(p.t);
       const x2 = i + 1 < progress.length ? x(progress[i + 1]!.t) : x(end);
       const frac = Math.max(0, Math.min(1, p.value / (p.total ?? max)));
       const h = (LANE_H - 6) * frac;
-      parts.push(`<rect class="prog" x="${x1.toFixed(1)}" y="${(y + LANE_H - 3 - h).toFixed(1)}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${h.toFixed(1)}"><title>${esc(`${p.value}${p.total !== undefined ? `/${p.total}` : ''} at +${p.t}ms`)}</title></rect>`);
+      parts.push(`<rect class="prog" data-stream="${esc(p.stream)}" x="${x1.toFixed(1)}" y="${(y + LANE_H - 3 - h).toFixed(1)}" width="${Math.max(1, x2 - x1).toFixed(1)}" height="${h.toFixed(1)}"><title>${esc(`${p.value}${p.total !== undefined ? `/${p.total}` : ''} at +${p.t}ms`)}</title></rect>`);
     });
   }
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="session timeline">${parts.join('')}</svg>`;
