@@ -46,6 +46,11 @@ Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage error, 3 
     );
   cmd.action(async (paths: string[], flags: CompareFlags) => {
     const url = parseHttpUrl(flags.url);
+    if (flags.reporter) {
+      const { parseReporterSpecs } = await import('../../report/reporters.js');
+      const other = parseReporterSpecs(flags.reporter).find((sp) => sp.name !== 'html' || !sp.file);
+      if (other) throw new UsageError(`compare prints its own side-by-side table; --reporter takes html=FILE here (got "${other.name}${other.file ? `=${other.file}` : ''}"; use --json FILE for JSON)`);
+    }
     const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
     resolveRemoteEndpoint(remoteOptions(flags));
     const scenarios = await loadSuite(paths);
@@ -64,9 +69,8 @@ export async function compareTargets(
 ): Promise<number> {
   const { runScenarios } = await import('../../scenario/runner.js');
   const { parseReporterSpecs } = await import('../../report/reporters.js');
-  const specs = flags.reporter ? parseReporterSpecs(flags.reporter) : [];
-  const other = specs.find((sp) => sp.name !== 'html' || !sp.file);
-  if (other) throw new UsageError(`compare prints its own side-by-side table; --reporter takes html=FILE here (got "${other.name}${other.file ? `=${other.file}` : ''}"; use --json FILE for JSON)`);
+  // The side-by-side table is printed below; of --reporter only the HTML report takes both runs.
+  const specs = (flags.reporter ? parseReporterSpecs(flags.reporter) : []).filter((sp) => sp.name === 'html' && sp.file);
   // One listener set for both sides: the HTML report and the HAR hold the two runs side by side.
   const { listeners, captureWire } = await runListeners(specs, { trace: flags.trace, color: flags.color });
   const { compareRuns, renderComparison } = await import('../../report/compare.js');
