@@ -465,7 +465,7 @@ function timelineSvg(lanes: Lane[], items: Item[], progress: { t: number; value:
       const x2 = Math.max(x1 + 4, x(it.end));
       parts.push(`<g class="ti" ${lane} data-raw="${it.raw}" tabindex="0"><rect class="k-${it.kind}" x="${x1.toFixed(1)}" y="${y + 6}" width="${(x2 - x1).toFixed(1)}" height="${LANE_H - 12}" rx="3"/><title>${esc(it.title)}</title></g>`);
     } else {
-      parts.push(`<g class="ti k-${it.kind}" ${lane} data-raw="${it.raw}" tabindex="0"><circle class="k-${it.kind}" cx="${x(it.t).toFixed(1)}" cy="${y + LANE_H / 2}" r="5"/><title>${esc(it.title)}</title></g>`);
+      parts.push(`<g class="ti k-${it.kind}" ${lane} data-raw="${it.raw}" tabindex="0"><circle class="k-${it.kind}" cx="${x(it.t).toFixed(1)}" cy="${y + LANE_H / 2 + nudge(it.kind)}" r="4.5"/><title>${esc(it.title)}</title></g>`);
     }
   }
   if (progress.length) {
@@ -482,6 +482,11 @@ function timelineSvg(lanes: Lane[], items: Item[], progress: { t: number; value:
     });
   }
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="session timeline">${parts.join('')}</svg>`;
+}
+
+/** Notifications sit a little below requests and responses, so a progress sent with an elicitation stays visible. */
+function nudge(kind: string): number {
+  return kind === 'progress' || kind === 'log' || kind === 'notification' ? 5 : kind === 'request' || kind === 'response' || kind === 'error' ? -4 : 0;
 }
 
 function clip(s: string, n: number): string {
