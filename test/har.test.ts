@@ -6,7 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -42,6 +43,15 @@ async function importHar(text: string): Promise<Har> {
 /** Every form a server or a careless writer might put a secret in. */
 function encodings(secret: string): string[] {
   return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')];
+}
+
+/** A loopback port nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
 
 let dir: string;
@@ -105,6 +115,47 @@ describe('--trace: a HAR 1.2 of a local run', () => {
     const page = har.log.pages!.find((p) => /confirm-on-the-get-stream/.test(p.title))!;
     const get = har.log.entries.find((e) => e.pageref === page.id && e.request.method === 'GET')!;
     assert.match(get.response.content.text ?? '', /elicitation\/create/);
+  });
+});
+
+describe('--trace: bounds and failures', () => {
+  test('a body larger than the bound is cut in the trace, and says so', async () => {
+    const server = await startReportServer();
+    try {
+      const suite = path.join(dir, 'big.yaml');
+      await writeFile(suite, 'scenarios:\n  - name: big\n    steps:\n      - call: big_answer\n        expect: { text: xxx }\n');
+      const file = path.join(dir, 'big.har');
+      const r = await runCli(['local', '--url', server.url, suite, '--reporter', 'plain', '--trace', file]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const text = await readFile(file, 'utf8');
+      assert.equal(validator()(JSON.parse(text)), true);
+      const har = await importHar(text);
+      const big = har.log.entries.find((e) => /"name":"big_answer"/.test(e.request.postData?.text ?? ''))!;
+      assert.ok(big.response.content.size > 100 * 1024, 'the real size is recorded');
+      assert.ok(big.response.content.text!.length <= 64 * 1024, 'the copy is bounded');
+      assert.match(big.comment ?? '', /response body cut in the trace/);
+      assert.ok(text.length < 200 * 1024, `the whole HAR stays small (${text.length} bytes)`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('nothing listening: exit 3, and the HAR and HTML report are still written, valid', async () => {
+    const harFile = path.join(dir, 'refused.har');
+    const htmlFile = path.join(dir, 'refused.html');
+    const port = await closedPort();
+    const r = await runCli(['local', '--url', `http://127.0.0.1:${port}/mcp`, '--reporter', `table,html=${htmlFile}`, '--trace', harFile]);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    const text = await readFile(harFile, 'utf8');
+    assert.equal(validator()(JSON.parse(text)), true);
+    assert.equal((await importHar(text)).log.entries.length, 0);
+    assert.match(await readFile(htmlFile, 'utf8'), new RegExp(`Could not connect:</b> cannot connect to http://127\\.0\\.0\\.1:${port}/mcp: connection refused`));
+  });
+
+  test('--trace with --suite protocol is a usage error before anything runs', async () => {
+    const r = await runCli(['local', '--url', 'http://127.0.0.1:1/mcp', '--suite', 'protocol', '--trace', path.join(dir, 'p.har')]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /--trace records scenario runs/);
   });
 });
 

@@ -6,6 +6,7 @@
 //   not reach a client through AgentCore;
 // - `hostile_echo` answers (and logs) text full of HTML, `<script>` and terminal escape sequences, and
 //   reflects the request's headers URL-encoded, as a hostile server would;
+// - `big_answer` answers 100 KB, more than the trace keeps of one body;
 // - it does not offer prompts (the capability is taken out of initialize), so a prompt step is SKIP.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -43,6 +44,9 @@ function build(state: () => SessionState) {
     const reflected = Object.entries(state().lastHeaders).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
     return { content: [{ type: 'text', text: `${HOSTILE_TEXT} headers: ${reflected}` }] };
   });
+  server.registerTool('big_answer', { description: 'Answers with 100 KB of text (the trace keeps a bounded copy).' }, async () => ({
+    content: [{ type: 'text', text: 'x'.repeat(100 * 1024) }],
+  }));
   const caps = server.server.getCapabilities() as Record<string, unknown>;
   delete caps.prompts;
   return server;
