@@ -229,10 +229,4 @@ describe('--trace and --reporter html on a remote run: SigV4 with a session toke
     assert.match(html, /<tr><td>Auth Method<\/td><td class="differs">None<\/td><td class="differs">SigV4<\/td><td><b>differs<\/b><\/td><\/tr>/);
     for (const secret of [SECRET, SESSION_TOKEN]) assert.ok(!html.includes(secret));
   });
-
-  test('compare --reporter takes html=FILE only, before anything runs (exit 2)', async () => {
-    const r = await runCli(['compare', '--url', upstream.url, '--arn', ARN, '--endpoint-url', emulator.url, '--reporter', 'junit=x.xml'], { env: env() });
-    assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /--reporter takes html=FILE here/);
-  });
 });

@@ -1,7 +1,7 @@
 // Reporter selection: `--reporter table,plain,...` names listeners that all receive the same run events.
 // Each output format is a sibling module over the same Results.
 import { UsageError } from '../errors.js';
-import type { RunListener } from '../scenario/runner.js';
+import type { RunListener, RunsDocumentListener } from '../run/listeners.js';
 import { plainReporter, tableReporter, type Writable } from './table.js';
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { renderHar } from './har.js';
 
 export interface ReporterContext {
   stdout: Writable;
+  /** Where a reporter's one-line messages go (never process.stderr directly). */
+  stderr: Writable;
   noColor?: boolean;
   verbose?: boolean;
 }
@@ -41,7 +43,11 @@ export function parseReporterSpecs(spec: string | undefined): ReporterSpec[] {
 }
 
 export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): RunListener[] {
-  return specs.map((s) => {
+  return specs.map((s): RunListener => ({ ...createReporter(s, ctx), name: s.file ? `${s.name}=${s.file}` : s.name }));
+}
+
+function createReporter(s: ReporterSpec, ctx: ReporterContext): RunListener {
+  {
     switch (s.name) {
       case 'json':
         return documentReporter(s, ctx, renderJson);
@@ -58,7 +64,7 @@ export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Ru
       default:
         return tableReporter(ctx.stdout, ctx);
     }
-  });
+  }
 }
 
 /**
@@ -84,25 +90,18 @@ export function needsWireCapture(specs: ReporterSpec[], traceFile?: string): boo
 
 /** `--trace FILE`: every HTTP exchange of the run as a HAR 1.2 file (src/report/har.ts). */
 export function harTraceWriter(file: string, ctx: ReporterContext): RunListener {
-  return runsDocumentReporter(file, `--trace ${file}`, ctx, renderHar);
+  return { ...runsDocumentReporter(file, `--trace ${file}`, ctx, renderHar), name: `trace=${file}` };
 }
 
-/**
- * A document over every run that ends while it listens: one for local or remote, two for compare (its
- * two sides, side by side). Rewritten at each run's end, so the file is whole after either side ends,
- * and after a failure or a signal too.
- */
-function runsDocumentReporter(file: string | undefined, flag: string, ctx: ReporterContext, render: (runs: RunResult[]) => string): RunListener {
+/** A document over one run (onEnd) or several (onRuns), written whole each time, after failures and signals too. */
+function runsDocumentReporter(file: string | undefined, flag: string, ctx: ReporterContext, render: (runs: RunResult[]) => string): RunsDocumentListener {
   if (file) prepareReportFile(file, flag);
-  const runs: RunResult[] = [];
-  return {
-    onEnd(run) {
-      runs.push(run);
-      const text = render(runs);
-      if (file) writeFileSync(file, text);
-      else if (runs.length === 1) ctx.stdout.write(text);
-    },
+  const write = (runs: RunResult[]) => {
+    const text = render(runs);
+    if (file) writeFileSync(file, text);
+    else ctx.stdout.write(text);
   };
+  return { onEnd: (run) => write([run]), onRuns: write };
 }
 
 /** Annotations on stdout; the summary appended to github=PATH, else $GITHUB_STEP_SUMMARY when set. */
