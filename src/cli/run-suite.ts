@@ -33,6 +33,8 @@ export interface RunFlags extends CiFlags {
   /** `--no-elicitation` / `--no-sampling` set these false. */
   elicitation?: boolean;
   sampling?: boolean;
+  /** `--trace FILE`: a HAR of every HTTP exchange. */
+  trace?: string;
 }
 
 /** The flags every suite-running command takes. */
@@ -40,9 +42,10 @@ export function addRunFlags(cmd: Command): Command {
   return addCiFlags(cmd)
     .addOption(durationOption('--timeout <duration>', 'per-step timeout', '30s'))
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
-    .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
+    .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
+    .option('--trace <file>', 'write every HTTP exchange of the run (bodies, SSE events, timings; credentials redacted) as a HAR 1.2 file')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
-    .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too')
+    .option('-v, --verbose', 'show the transcript, diagnoses and notes for passing steps and scenarios too')
     .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
@@ -74,10 +77,16 @@ export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
   return loadScenarios(files, paths.length ? process.cwd() : PACKAGE_ROOT);
 }
 
-/** How the CLI reporters are made: every --reporter spec, on process.stdout, one-line messages on stderr. */
+/**
+ * How the CLI reporters are made: every --reporter spec, on process.stdout, one-line messages on stderr;
+ * `--trace FILE` adds the HAR writer.
+ */
 export async function cliReporters(flags: RunFlags) {
-  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
-  return createReporters(parseReporterSpecs(flags.reporter), { stdout: process.stdout, stderr: process.stderr, noColor: flags.color === false, verbose: flags.verbose });
+  const { createReporters, harTraceWriter, parseReporterSpecs } = await import('../report/reporters.js');
+  const ctx = { stdout: process.stdout, stderr: process.stderr, noColor: flags.color === false, verbose: flags.verbose };
+  const listeners = createReporters(parseReporterSpecs(flags.reporter), ctx);
+  if (flags.trace) listeners.push(harTraceWriter(flags.trace, ctx));
+  return listeners;
 }
 
 /** What every run shares at the CLI: a listener failure is one line on stderr; the plan's notices too. */

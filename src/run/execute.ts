@@ -55,6 +55,8 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
     maxResponseBytes: plan.maxResponseBytes,
     withhold: plan.withhold,
     stepTimeoutMs: plan.stepTimeoutMs,
+    captureWire: plan.captureWire,
+    evidenceForAll: plan.evidenceForAll,
   };
   const workers = Math.max(1, Math.min(plan.workers, scenarios.length || 1));
   const worker = async () => {

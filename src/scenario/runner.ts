@@ -5,7 +5,7 @@ import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
 import { ResponderChain } from '../responders/responder.js';
 import { ScriptedResponder } from '../responders/scripted.js';
-import type { CheckResult, ScenarioInfo, ScenarioResult, StepResult } from '../results.js';
+import type { CheckResult, ScenarioInfo, ScenarioResult, SessionTrace, StepResult } from '../results.js';
 import type { PlannedScenario, ResolvedStep } from '../run/plan.js';
 import { Session } from '../session/session.js';
 import { sessionIdFormat } from '../session/session-id.js';
@@ -37,6 +37,10 @@ export interface ScenarioRunOptions {
   withhold?: WithheldCapability[];
   /** The run's per-step timeout (the session's connect timeout too). */
   stepTimeoutMs: number;
+  /** Keep each scenario's raw exchanges and transcript in its result (`trace`): HTML report, HAR. */
+  captureWire?: boolean;
+  /** Transcript lines as evidence for every step, passing ones too (`-v`), not only failing ones. */
+  evidenceForAll?: boolean;
 }
 
 export function emptyResult(s: ScenarioInfo, status: ScenarioResult['status'], error?: string): ScenarioResult {
@@ -97,8 +101,10 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
+      captureWire: opts.captureWire,
     });
   let session = await openSession();
+  const sessions = [session];
   const steps: StepResult[] = [];
   let error: string | undefined;
   try {
@@ -111,7 +117,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       const step = vars.resolve(scenario.steps[i]!);
       // Answer rules in precedence order: the step's, the scenario's, then a person's.
       const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder, ...(opts.fallbackResponders ?? [])]);
-      const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome);
+      const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome, opts.evidenceForAll);
       let result = await runIt(session);
       const expired = expiredSessionId(session, i);
       if (expired && scenario.session?.reinitialize && !opts.signal?.aborted) {
@@ -119,6 +125,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         // scenario allows it, since re-initializing hides the expiry from every later check.
         await session.close();
         session = await openSession();
+        sessions.push(session);
         session.noteForStep(i, `session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
         result = await runIt(session);
         result.checks.unshift({ name: 'session.reinitialized', verdict: 'passed', message: `session ${expired} expired (HTTP 404); re-initialized and retried the step` });
@@ -170,7 +177,12 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
     steps,
     ...(error ? { error } : {}),
     ...(diagnosis ? { diagnosis } : {}),
+    ...(opts.captureWire ? { trace: sessions.map(sessionTrace) } : {}),
   });
+}
+
+function sessionTrace(s: Session): SessionTrace {
+  return { sessionId: s.facts.idAtInitialize, wire: s.wire!.snapshot(), transcript: [...s.transcript.entries], transcriptDropped: s.transcript.dropped };
 }
 
 /**
@@ -188,6 +200,7 @@ export async function runOneStep(
   vars: ScenarioVariables,
   responder: Responder,
   onOutcome?: ScenarioRunOptions['onOutcome'],
+  evidenceForAll = false,
   evidenceIndex: number = i,
 ): Promise<StepResult> {
   const started = performance.now();
@@ -208,7 +221,7 @@ export async function runOneStep(
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
-    ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+    ...(verdict === 'failed' || evidenceForAll ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
 import { networkErrorText, resilientFetch } from './resilience.js';
+import { WireCapture } from './wire-capture.js';
 
 import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
@@ -32,6 +33,8 @@ export interface SessionOptions {
   maxResponseBytes?: number;
   /** Client capabilities not to declare, to test how the server treats clients without them. */
   withhold?: WithheldCapability[];
+  /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
+  captureWire?: boolean;
 }
 
 export interface SessionFacts {
@@ -59,6 +62,8 @@ export class Session {
   /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
   private faultList: { step: number; reason: string }[] = [];
   facts!: SessionFacts;
+  /** The raw exchanges, when the run asked for them (captureWire). */
+  wire?: WireCapture;
   private closed = false;
 
   private constructor(
@@ -118,8 +123,9 @@ export class Session {
     const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     if (opts.onEntry) transcript.onEntry = opts.onEntry;
     const faults: { step: number; reason: string }[] = [];
+    const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
     // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent.
-    const fetch = resilientFetch(recordingFetch(target.fetch, transcript), {
+    const fetch = resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
       maxResponseBytes: opts.maxResponseBytes,
       note: (text) => transcript.note(text),
       fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
@@ -138,6 +144,7 @@ export class Session {
     );
     const session = new Session(target, client, transport, transcript, opts.responder);
     session.faultList = faults;
+    if (wire) session.wire = wire;
     session.registerHandlers(clientCapabilities);
     try {
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 });
