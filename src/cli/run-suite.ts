@@ -12,13 +12,14 @@ import { durationMs } from '../scenario/duration.js';
 import type { Target } from '../target/target.js';
 import type { WithheldCapability } from '../session/session.js';
 import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
+import { addLlmFlags, type LlmFlags } from './llm-flags.js';
 import { interruptExitCode } from './signals.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled suite: the seed article's whole verification against the reference server. */
 export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
 
-export interface RunFlags extends CiFlags {
+export interface RunFlags extends CiFlags, LlmFlags {
   timeout?: string;
   workers?: string;
   reporter?: string;
@@ -36,7 +37,7 @@ export interface RunFlags extends CiFlags {
 
 /** The flags every suite-running command takes. */
 export function addRunFlags(cmd: Command): Command {
-  return addCiFlags(cmd)
+  return addLlmFlags(addCiFlags(cmd))
     .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
@@ -92,9 +93,12 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const workers = parsePositiveInt(flags.workers, '--workers', 1);
   const ci = await prepareCiRun(scenarios, flags);
   const maxResponseBytes = parseByteSize(flags.maxResponse);
-  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun } = await import('./signals.js');
+  // LLMs for sampling, only when a rule or --sampling-llm names one: keys checked (exit 2) before anything connects.
+  const llm = await (await import('./llm-flags.js')).prepareLlmRun(ci.scenarios, flags, runAbortSignal());
+  if (llm) process.stderr.write(`mcp-verify: ${llm.header}\n`);
+  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
   // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
   const interactive =
     flags.interactive || flags.record
@@ -103,7 +107,9 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const release = installRunSignals();
   let run: RunResult | undefined;
   try {
-    run = await runScenarios(target, ci.scenarios, { ...ci.options, stepTimeoutMs, workers, listeners, maxResponseBytes, withhold: withheldCapabilities(flags), signal: runAbortSignal(), ...interactive?.runOptions });
+    if (llm && interactive) llm.setReview((req, draft) => interactive.responder.reviewDraft(req, draft));
+    const secrets = [...(ci.options.secrets ?? []), ...(llm?.secrets ?? [])];
+    run = await runScenarios(target, ci.scenarios, { ...ci.options, secrets, stepTimeoutMs, workers, listeners, maxResponseBytes, withhold: withheldCapabilities(flags), signal: runAbortSignal(), ...llm?.runOptions, ...interactive?.runOptions });
     return run;
   } finally {
     release();

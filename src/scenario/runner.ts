@@ -4,7 +4,7 @@ import { ConnectError, UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
 import { ResponderChain } from '../responders/responder.js';
-import { ScriptedResponder } from '../responders/scripted.js';
+import { ScriptedResponder, type LlmAnswerer } from '../responders/scripted.js';
 import {
   RESULTS_SCHEMA_VERSION,
   type CheckResult,
@@ -57,6 +57,8 @@ export interface RunOptions {
   maxResponseBytes?: number;
   /** Client capabilities mcp-verify does not declare (`--no-elicitation`, `--no-sampling`). */
   withhold?: WithheldCapability[];
+  /** LLMs prepared for the run (src/responders/llm/): `llm:` rules ask `answer`; `fallback` answers what no rule did. */
+  llm?: { answer: LlmAnswerer; fallback?: Responder };
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -224,7 +226,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   const timer = scenarioTimeout !== undefined ? setTimeout(() => timeoutAbort.abort(), scenarioTimeout) : undefined;
   const stepSignal = opts.signal ? AbortSignal.any([opts.signal, timeoutAbort.signal]) : timeoutAbort.signal;
   const vars = new ScenarioVariables(scenario, opts.variables ?? { env: process.env, cli: {}, cliSecrets: [] });
-  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
+  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling), opts.llm?.answer);
   const openSession = () =>
     Session.open(target, {
       responder: scenarioResponder,
@@ -247,8 +249,9 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
       const prepare = (s: Session) => {
         s.transcript.currentStep = i;
         s.responder = new ResponderChain([
-          new ScriptedResponder(step.elicitation, step.sampling),
+          new ScriptedResponder(step.elicitation, step.sampling, opts.llm?.answer),
           scenarioResponder,
+          ...(opts.llm?.fallback ? [opts.llm.fallback] : []),
           ...(opts.fallbackResponders ?? []),
         ]);
       };
@@ -335,12 +338,26 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const f of session.faults.filter((x) => x.step === i)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
   const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
+  const llm = llmUsage(entries);
   return {
     ...base,
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
+    ...(llm ? { llm } : {}),
     ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+  };
+}
+
+/** Token usage of the step's LLM answers (drafts a person sent or edited, and answers over budget, included), for the reports. */
+function llmUsage(entries: TranscriptEntry[]): StepResult['llm'] {
+  const used = entries.filter((e): e is Extract<TranscriptEntry, { kind: 'sampling' }> => e.kind === 'sampling' && e.usage !== undefined);
+  if (used.length === 0) return undefined;
+  return {
+    calls: used.length,
+    inputTokens: used.reduce((n, e) => n + (e.usage?.inputTokens ?? 0), 0),
+    outputTokens: used.reduce((n, e) => n + (e.usage?.outputTokens ?? 0), 0),
+    models: [...new Set(used.map((e) => (e.provider && e.model ? `${e.provider}:${e.model}` : e.model)).filter((m): m is string => !!m))],
   };
 }
 
