@@ -5,6 +5,7 @@ import type { CheckResult, RunResult, ScenarioResult } from '../results.js';
 import type { RunListener } from '../scenario/runner.js';
 import { columns, styleFor, type Style } from './style.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, runUsage, usageLines } from './llm-usage.js';
 
 export interface Writable {
   write(s: string): unknown;
@@ -33,6 +34,8 @@ export function plainReporter(out: Writable, opts: { noColor?: boolean } = {}): 
     },
     onEnd(run) {
       out.write(renderFailures(run, c, false));
+      const usage = runUsage(run);
+      if (usage) out.write(`LLM usage: ${describeUsage(usage)}\n`);
       out.write(summaryLine(run) + '\n');
     },
   };
@@ -74,6 +77,8 @@ export function renderTable(run: RunResult, c: Style, verbose = false): string {
     lines.push(...columns(frows, (cell, r, col) => (r === 0 ? c.bold(cell) : col === 1 ? colourWord(cell, c) : cell)));
   }
   lines.push(renderFailures(run, c, verbose).trimEnd());
+  const usage = usageLines(run);
+  if (usage.length) lines.push('', ...usage);
   lines.push('');
   lines.push(summaryLine(run));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';

@@ -10,6 +10,9 @@ import { imageBytes, type LlmAnswer, type LlmRequest } from './request.js';
 const IMAGE_FORMATS: Record<string, 'png' | 'jpeg' | 'gif' | 'webp'> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
 export function bedrockClient(config: LlmConfig, region: string | undefined, credentials: AwsCredentialsProvider): BedrockRuntimeClient {
+  // The SDK warns on every Node 20 start that its 2027 releases will need Node 22: about its future, not
+  // this run (mcp-verify supports Node 20), and it would land in the middle of the run's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new BedrockRuntimeClient({
     ...(region ? { region } : {}),
     ...(config.profile ? { profile: config.profile } : {}),
@@ -66,6 +69,9 @@ export function explainBedrockError(err: unknown): string {
   const status = e?.$metadata?.httpStatusCode;
   const retried = (e?.$metadata?.attempts ?? 1) > 1;
   if (e?.name === 'TimeoutError') return 'the request timed out';
+  if (e?.name === 'UnrecognizedClientException' || e?.name === 'InvalidSignatureException' || e?.name === 'ExpiredTokenException') {
+    return `HTTP ${status ?? 403} ${e.name}: the AWS credentials were refused (${shortMessage(err)}); check the profile or keys the chain found`;
+  }
   if (typeof status === 'number') {
     const name = e.name && e.name !== 'Error' && e.name !== 'UnknownError' ? ` ${e.name}` : '';
     if (status === 200 || status === 0) return `malformed answer: ${shortMessage(err)}`;

@@ -27,7 +27,7 @@ export async function withDeadline<T>(
   try {
     return await call(signal);
   } catch (err) {
-    if (err instanceof AnswerFailure) throw err;
+    if (err instanceof AnswerFailure) throw new AnswerFailure(`${where}: ${err.message}`, err.answeredBy, err.usage);
     if (deadline.aborted) throw new AnswerFailure(`${where}: no answer within ${formatMs(timeoutMs)} (the llm timeout; retries included); raise it with timeout: on the llm rule or --llm-timeout`);
     if (outer?.aborted) throw new AnswerFailure(`${where}: the run was stopped before the LLM answered`);
     throw new AnswerFailure(`${where}: ${explain(err)}`);
