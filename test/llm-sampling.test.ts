@@ -365,6 +365,11 @@ describe('keys and budget', () => {
     const v = await runCli(['validate', await file('both.yaml', `scenarios:\n  - name: b\n    steps:\n      - call: x\n        sampling:\n          - { text: hi, llm: { provider: openai, model: m } }\n`)]);
     assert.equal(v.code, 2, show(v));
     assert.match(v.stdout + v.stderr, /both\.yaml:6:\d+: .*a sampling answer has text or llm, not both/);
+    // A misspelt text is said once, with the suggestion (not also as "needs text or llm").
+    const typo = await runCli(['validate', await file('typo.yaml', `scenarios:\n  - name: t\n    steps:\n      - call: x\n        sampling:\n          - { txt: hi }\n`)]);
+    assert.equal(typo.code, 2, show(typo));
+    assert.match(typo.stderr, /unknown key "txt"; did you mean "text"\?/);
+    assert.doesNotMatch(typo.stderr, /needs text/);
     assert.deepEqual(PROVIDERS.map((p) => ep[p].requests.length), counts, 'no endpoint saw a request');
   });
 

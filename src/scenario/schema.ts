@@ -95,7 +95,11 @@ export const SamplingAnswer = z
   })
   .superRefine((rule, ctx) => {
     if ((rule.text === undefined) === (rule.llm === undefined)) {
-      ctx.addIssue({ code: 'custom', message: rule.text === undefined ? 'a sampling answer needs text (a fixed reply) or llm (ask a model)' : 'a sampling answer has text or llm, not both' });
+      ctx.addIssue(
+        rule.text === undefined
+          ? { code: 'custom', message: 'a sampling answer needs text (a fixed reply) or llm (ask a model)', params: { missingOneOf: ['text', 'llm'] } }
+          : { code: 'custom', message: 'a sampling answer has text or llm, not both' },
+      );
     }
   })
   .describe('A scripted answer to sampling/createMessage: a fixed text, or an LLM to ask.');
