@@ -295,7 +295,7 @@ describe('LLM failures are clear, bounded step failures', () => {
       - call: quick_recommend
         sampling:
           - llm: { provider: ${provider}, model: ${model}, baseUrl: "${ep[provider].baseUrl}"${provider === 'bedrock' ? ', region: us-west-2' : ''}${extra} }
-`,
+${model === 'echo-key' ? '        expect: { text: { equals: "Recommendation: your key is [REDACTED]" } }\n' : ''}`,
       )
       .join('');
     const audio = `  - name: audio
@@ -328,7 +328,10 @@ describe('LLM failures are clear, bounded step failures', () => {
     assert.equal(tries('bedrock', 'rate-always'), 3);
     assert.equal(tries('openai', 'rate-once'), 2);
     assert.equal(tries('bedrock', 'rate-once'), 2);
-    // The endpoint reflected the key (in a 401 message, and in an answer): it is redacted everywhere.
+    // The endpoint reflected the key (in a 401 message, and in an answer): it is redacted everywhere,
+    // and the server under test never received it (its tool result repeats what it got).
+    // (its expectation is checked on the raw result, before any report redaction).
+    assert.equal(scenario(json, 'openai-echo-key').status, 'passed', failures(json, 'openai-echo-key'));
     assert.ok(all.includes('[REDACTED]'));
     assertNoSecrets(all);
 

@@ -6,6 +6,7 @@
 import { ConnectError, UsageError } from '../../errors.js';
 import type { LlmConfig } from '../../scenario/schema.js';
 import { durationMs } from '../../scenario/duration.js';
+import { Redactor } from '../../redact.js';
 import { AnswerFailure, type SamplingReply, type SamplingRequest } from '../responder.js';
 import { describeBudget, LlmBudget, type BudgetLimits } from './budget.js';
 import { withDeadline, type LlmProvider } from './provider.js';
@@ -148,7 +149,10 @@ export class LlmSampler {
     const answer = await withDeadline(where, timeoutMs, this.opts.signal, (signal) => provider.complete(request, signal), explain);
     const over = this.budget.record(answer.usage);
     if (over) throw new AnswerFailure(over, 'llm', answer.usage);
-    const draft: SamplingReply = { text: answer.text, model: answer.model, stopReason: answer.stopReason, answeredBy: 'llm', provider: config.provider, usage: answer.usage };
+    // An endpoint that puts a key into its answer (a hostile or careless gateway) must not hand it to
+    // the server under test, nor show it to a person reviewing the draft.
+    const redactor = new Redactor(this.secrets);
+    const draft: SamplingReply = { text: redactor.text(answer.text), model: redactor.text(answer.model), stopReason: answer.stopReason, answeredBy: 'llm', provider: config.provider, usage: answer.usage };
     return this.opts.review ? this.opts.review(req, draft) : draft;
   }
 }
