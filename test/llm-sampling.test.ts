@@ -22,7 +22,7 @@ const OPENAI_KEY = 'sk-openai-LOCAL-secret-0001';
 const ANTHROPIC_KEY = 'sk-ant-LOCAL-secret-0002';
 const WRONG_KEY = 'sk-wrong-LOCAL-secret-0009';
 const AWS = { accessKeyId: 'AKIDLLMLOCALTEST', secretAccessKey: 'llm-local-secret-access-key-0003', region: 'us-west-2' };
-const SECRETS = [OPENAI_KEY, ANTHROPIC_KEY, WRONG_KEY, AWS.secretAccessKey];
+const SECRETS = [OPENAI_KEY, ANTHROPIC_KEY, WRONG_KEY, AWS.accessKeyId, AWS.secretAccessKey];
 const BEDROCK_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
 const PROVIDERS: Provider[] = ['bedrock', 'openai', 'anthropic'];
 

@@ -97,7 +97,7 @@ export class LlmSampler {
       const { createCredentialsProvider } = await import('../../target/credentials.js');
       const credentials = await createCredentialsProvider(profile ? { profile } : {});
       const creds = await credentials(); // exit 3 with the chain's explanation
-      this.secrets.push(creds.secretAccessKey, ...(creds.sessionToken ? [creds.sessionToken] : []));
+      this.secrets.push(creds.accessKeyId, creds.secretAccessKey, ...(creds.sessionToken ? [creds.sessionToken] : []));
       const { bedrockClient, bedrockProvider } = await import('./bedrock.js');
       let region = config.region ?? this.opts.region;
       const client = bedrockClient({ ...config, ...(profile ? { profile } : {}) }, region, credentials);
