@@ -140,9 +140,10 @@ export class LlmSampler {
       throw e;
     }
     const { provider } = prepared;
+    // Mapped first: a request that cannot be sent (audio, tool use) spends nothing.
+    const request = toLlmRequest(req.params ?? { messages: req.messages.map((m) => ({ role: m.role, content: { type: 'text', text: m.text } })), maxTokens: req.maxTokens, systemPrompt: req.systemPrompt }, config, this.budget.tokensLeft);
     const refused = this.budget.reserve();
     if (refused) throw new AnswerFailure(refused);
-    const request = toLlmRequest(req.params ?? { messages: req.messages.map((m) => ({ role: m.role, content: { type: 'text', text: m.text } })), maxTokens: req.maxTokens, systemPrompt: req.systemPrompt }, config, this.budget.tokensLeft);
     const timeoutMs = config.timeout !== undefined ? durationMs(config.timeout, DEFAULT_LLM_TIMEOUT_MS) : (this.opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS);
     const where = `LLM ${provider.label.replace(` ${config.model} `, ` ${request.model} `)}`;
     const explain = await explainerFor(config.provider);
