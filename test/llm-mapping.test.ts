@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pickModel, toLlmRequest, FALLBACK_MAX_TOKENS } from '../src/responders/llm/request.js';
 import { LlmBudget, parseBudget } from '../src/responders/llm/budget.js';
-import { parseSamplingLlm } from '../src/responders/llm/sampler.js';
+import { parseSamplingLlm } from '../src/responders/llm/plan.js';
 import { AnswerFailure } from '../src/responders/responder.js';
 import type { LlmConfig } from '../src/scenario/schema.js';
 

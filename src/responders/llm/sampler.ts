@@ -1,6 +1,6 @@
-// The LLMs a run may ask, prepared once before anything connects: every API key read from the variable
-// named (a missing one is exit 2), AWS credentials and region resolved for Bedrock (exit 3 / exit 2),
-// every key registered as a secret, one client per configured endpoint, one budget for the run. Then
+// The LLMs a run may ask (the plan's LlmPlan, plan.ts), prepared once before anything connects: AWS
+// credentials and region resolved for Bedrock (exit 3 / exit 2), every key and AWS secret registered as
+// a secret, one client per configured endpoint, one budget for the run. Then
 // `answer` turns an MCP sampling request into a provider call and the provider's answer into a reply.
 // Nothing here is created, and nothing is ever sent to an LLM, unless a rule or --sampling-llm names one.
 import { ConnectError, UsageError } from '../../errors.js';
@@ -8,49 +8,25 @@ import type { LlmConfig } from '../../scenario/schema.js';
 import { durationMs } from '../../scenario/duration.js';
 import { Redactor } from '../../redact.js';
 import { AnswerFailure, type SamplingReply, type SamplingRequest } from '../responder.js';
-import { describeBudget, LlmBudget, type BudgetLimits } from './budget.js';
+import { describeBudget, LlmBudget } from './budget.js';
+import { apiKeyFor, type LlmPlan } from './plan.js';
 import { withDeadline, type LlmProvider } from './provider.js';
 import { toLlmRequest } from './request.js';
 
-/** An LLM named somewhere, and where (for messages): "scenarios/x.yaml:12" or "--sampling-llm". */
-export interface LlmSource {
-  config: LlmConfig;
-  where: string;
-}
-
 export interface LlmRunOptions {
-  /** --llm-region / --llm-profile (and a command's own --profile): defaults for Bedrock configs. */
-  region?: string;
-  profile?: string;
-  /** --llm-timeout in ms: the default per answer when a config sets none. */
-  timeoutMs?: number;
-  budget?: BudgetLimits;
-  env?: NodeJS.ProcessEnv;
   /** Aborts calls in flight when the run stops. */
   signal?: AbortSignal;
   /** Interactive mode: a person sees each draft and sends, edits or replaces it. */
   review?: (req: SamplingRequest, draft: SamplingReply) => Promise<SamplingReply>;
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_LLM_TIMEOUT_MS = 20_000;
-export const DEFAULT_KEY_ENV = { openai: 'OPENAI_API_KEY', anthropic: 'ANTHROPIC_API_KEY' } as const;
 
 interface Prepared {
   provider: LlmProvider;
   /** "openai gpt-4o-mini at https://api.openai.com/v1 (key from $OPENAI_API_KEY)". */
   header: string;
-}
-
-/** Parses `--sampling-llm PROVIDER:MODEL` (the model may itself contain colons, as Bedrock ids do). */
-export function parseSamplingLlm(value: string): { provider: LlmConfig['provider']; model: string } {
-  const i = value.indexOf(':');
-  const provider = i < 0 ? value : value.slice(0, i);
-  const model = i < 0 ? '' : value.slice(i + 1);
-  if (provider !== 'bedrock' && provider !== 'openai' && provider !== 'anthropic') {
-    throw new UsageError(`--sampling-llm takes PROVIDER:MODEL with provider bedrock, openai or anthropic (got "${value}"), e.g. openai:gpt-4o-mini`);
-  }
-  if (!model.trim()) throw new UsageError(`--sampling-llm ${value}: the model is missing; e.g. ${provider}:${provider === 'bedrock' ? 'anthropic.claude-3-haiku-20240307-v1:0' : provider === 'openai' ? 'gpt-4o-mini' : 'claude-3-5-haiku-latest'}`);
-  return { provider, model: model.trim() };
 }
 
 function configKey(config: LlmConfig): string {
@@ -63,21 +39,24 @@ export class LlmSampler {
   readonly secrets: string[] = [];
   private readonly prepared = new Map<string, Prepared>();
 
-  private constructor(private readonly opts: LlmRunOptions) {
-    this.budget = new LlmBudget(opts.budget);
+  private constructor(
+    private readonly plan: LlmPlan,
+    private readonly opts: LlmRunOptions,
+  ) {
+    this.budget = new LlmBudget(plan.budget);
   }
 
-  /** Prepares every configured LLM; a missing key is a UsageError (exit 2), unusable AWS credentials a ConnectError (exit 3). */
-  static async prepare(sources: LlmSource[], opts: LlmRunOptions = {}): Promise<LlmSampler> {
-    const sampler = new LlmSampler(opts);
-    for (const s of sources) await sampler.prepareOne(s.config, s.where);
+  /** Prepares every LLM of the plan (whose keys buildPlan checked); unusable AWS credentials are a ConnectError (exit 3). */
+  static async prepare(plan: LlmPlan, opts: LlmRunOptions = {}): Promise<LlmSampler> {
+    const sampler = new LlmSampler(plan, opts);
+    for (const s of plan.sources) await sampler.prepareOne(s.config, s.where);
     return sampler;
   }
 
   /** The run header: which LLMs may be called, and the budget. */
   header(): string {
     const lines = [...new Set([...this.prepared.values()].map((p) => p.header))];
-    return `sampling requests may be sent to an LLM: ${lines.join('; ')}; ${describeBudget(this.opts.budget)}`;
+    return `sampling requests may be sent to an LLM: ${lines.join('; ')}; ${describeBudget(this.plan.budget)}`;
   }
 
   /** Lets a late-set review hook (interactive mode) see drafts. */
@@ -89,17 +68,16 @@ export class LlmSampler {
     const key = configKey(config);
     const known = this.prepared.get(key);
     if (known) return known;
-    const env = this.opts.env ?? process.env;
     if (config.baseUrl && !/^https?:$/.test(new URL(config.baseUrl).protocol)) throw new UsageError(`${where}: llm baseUrl must be http:// or https:// (got ${config.baseUrl})`);
     let prepared: Prepared;
     if (config.provider === 'bedrock') {
-      const profile = config.profile ?? this.opts.profile;
+      const profile = config.profile ?? this.plan.profile;
       const { createCredentialsProvider } = await import('../../target/credentials.js');
       const credentials = await createCredentialsProvider(profile ? { profile } : {});
       const creds = await credentials(); // exit 3 with the chain's explanation
       this.secrets.push(creds.accessKeyId, creds.secretAccessKey, ...(creds.sessionToken ? [creds.sessionToken] : []));
       const { bedrockClient, bedrockProvider } = await import('./bedrock.js');
-      let region = config.region ?? this.opts.region;
+      let region = config.region ?? this.plan.region;
       const client = bedrockClient({ ...config, ...(profile ? { profile } : {}) }, region, credentials);
       if (!region) {
         region = await client.config.region().catch(() => undefined);
@@ -107,23 +85,12 @@ export class LlmSampler {
       }
       prepared = { provider: bedrockProvider(config, client, region), header: `bedrock ${config.model} in ${region}${config.baseUrl ? ` at ${config.baseUrl}` : ''} (AWS credentials${profile ? ` of profile ${profile}` : ' from the default chain'})` };
     } else {
-      const varName = config.apiKeyEnv ?? DEFAULT_KEY_ENV[config.provider];
-      let apiKey = env[varName];
-      let keyNote = `key from $${varName}`;
-      if (!apiKey) {
-        // A local OpenAI-compatible server (Ollama, vLLM, LM Studio) usually takes no key.
-        if (config.provider === 'openai' && config.baseUrl && !config.apiKeyEnv) {
-          apiKey = 'no-key';
-          keyNote = `no key: $${varName} is not set`;
-        } else {
-          throw new UsageError(
-            `${where}: the ${config.provider} LLM needs an API key in $${varName}, which is not set` +
-              `${config.apiKeyEnv ? '' : ` (name another variable with apiKeyEnv${where === '--sampling-llm' ? ' or --llm-api-key-env' : ''})`}; keys are read only from the environment`,
-          );
-        }
-      } else this.secrets.push(apiKey);
+      const { key, varName } = apiKeyFor(config, where, this.opts.env);
+      if (key) this.secrets.push(key);
+      const keyNote = key ? `key from $${varName}` : `no key: $${varName} is not set`;
       const mod = config.provider === 'openai' ? await import('./openai.js') : await import('./anthropic.js');
-      const provider = 'openaiProvider' in mod ? mod.openaiProvider(config, apiKey) : mod.anthropicProvider(config, apiKey);
+      // A local OpenAI-compatible server (Ollama, vLLM, LM Studio) usually takes no key; the client wants a string.
+      const provider = 'openaiProvider' in mod ? mod.openaiProvider(config, key ?? 'no-key') : mod.anthropicProvider(config, key!);
       prepared = { provider, header: `${provider.label} (${keyNote})` };
     }
     this.prepared.set(key, prepared);
@@ -144,7 +111,7 @@ export class LlmSampler {
     const request = toLlmRequest(req.params ?? { messages: req.messages.map((m) => ({ role: m.role, content: { type: 'text', text: m.text } })), maxTokens: req.maxTokens, systemPrompt: req.systemPrompt }, config, this.budget.tokensLeft);
     const refused = this.budget.reserve();
     if (refused) throw new AnswerFailure(refused);
-    const timeoutMs = config.timeout !== undefined ? durationMs(config.timeout, DEFAULT_LLM_TIMEOUT_MS) : (this.opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS);
+    const timeoutMs = config.timeout !== undefined ? durationMs(config.timeout, DEFAULT_LLM_TIMEOUT_MS) : (this.plan.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS);
     const where = `LLM ${provider.label.replace(` ${config.model} `, ` ${request.model} `)}`;
     const explain = await explainerFor(config.provider);
     const answer = await withDeadline(where, timeoutMs, this.opts.signal, (signal) => provider.complete(request, signal), explain);
