@@ -268,6 +268,21 @@ describe('sampling answered by an LLM through each provider\'s client library', 
   });
 });
 
+describe('call and compare take the LLM flags', () => {
+  test('call: the LLM answers the tool\'s sampling request with no person present; a missing key is exit 2 before listing', async () => {
+    const before = ep.anthropic.requests.length;
+    const r = await runCli(['call', 'quick_recommend', '--url', travel.url, '--sampling-llm', 'anthropic:claude-local', '--llm-base-url', ep.anthropic.baseUrl], { env: env() });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout.trim(), `Recommendation: ${ep.anthropic.answerText}`);
+    assert.match(r.stderr, /sampling requests may be sent to an LLM: anthropic claude-local/);
+    assert.equal(ep.anthropic.requests.length, before + 1);
+    assertNoSecrets(r.stdout + r.stderr);
+    const k = await runCli(['call', 'quick_recommend', '--url', 'http://127.0.0.1:9/mcp', '--sampling-llm', 'anthropic:claude-local'], { env: env({ ANTHROPIC_API_KEY: undefined }) });
+    assert.equal(k.code, 2, show(k));
+    assert.match(k.stderr, /needs an API key in \$ANTHROPIC_API_KEY/);
+  });
+});
+
 describe('LLM failures are clear, bounded step failures', () => {
   test('401, 403, 429 (recovered and not), a hanging endpoint, malformed answers, unsupported content, a reflected key', async () => {
     const cases: [name: string, provider: Provider, model: string, extra: string][] = [
