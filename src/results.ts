@@ -32,6 +32,16 @@ export interface StepResult {
   checks: CheckResult[];
   /** Transcript lines behind a failure (redacted), for the report; for every step with --verbose. */
   evidence?: string[];
+  /** LLM answers to the step's sampling requests (src/responders/llm/): calls, tokens, models. */
+  llm?: LlmStepUsage;
+}
+
+export interface LlmStepUsage {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** "openai:gpt-4o-mini-2024-07-18": the model ids the providers reported. */
+  models: string[];
 }
 
 export interface SessionSummary {

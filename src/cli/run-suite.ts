@@ -13,12 +13,14 @@ import type { Target } from '../target/target.js';
 import type { RunPlan } from '../run/plan.js';
 import type { RunControl } from '../run/execute.js';
 import { addCiFlags, type CiFlags } from './ci-gating.js';
+import { addLlmFlags } from './llm-flags.js';
+import type { LlmOptions } from '../responders/llm/plan.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled suite: the seed article's whole verification against the reference server. */
 export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
 
-export interface RunFlags extends CiFlags {
+export interface RunFlags extends CiFlags, LlmOptions {
   /** Milliseconds (durationOption). */
   timeout?: number;
   workers?: string;
@@ -39,7 +41,7 @@ export interface RunFlags extends CiFlags {
 
 /** The flags every suite-running command takes. */
 export function addRunFlags(cmd: Command): Command {
-  return addCiFlags(cmd)
+  return addLlmFlags(addCiFlags(cmd), durationOption)
     .addOption(durationOption('--timeout <duration>', 'per-step timeout', '30s'))
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
@@ -55,12 +57,12 @@ export function addRunFlags(cmd: Command): Command {
 }
 
 /** `--timeout <duration>` (and every other duration flag): the one Duration rule, as commander's argParser. */
-export function durationOption(flags: string, description: string, defaultText: string): Option {
+export function durationOption(flags: string, description: string, defaultText?: string): Option {
   const flag = flags.split(/[ ,]/)[0]!;
+  const option = new Option(flags, `${description} (500ms, 10s, 2m; a bare number is milliseconds)`).argParser((v: string) => durationArg(v, flag));
+  if (defaultText === undefined) return option;
   const parsed = parseDuration(defaultText);
-  return new Option(flags, `${description} (500ms, 10s, 2m; a bare number is milliseconds)`)
-    .argParser((v: string) => durationArg(v, flag))
-    .default('ms' in parsed ? parsed.ms : undefined, defaultText);
+  return option.default('ms' in parsed ? parsed.ms : undefined, defaultText);
 }
 
 /** A duration flag's value in ms; a mistake is commander's usage error (exit 2). */
@@ -112,10 +114,13 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     plan.suite === 'scenarios' && (flags.interactive || flags.record)
       ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, plan.scenarios.map((s) => s.loaded), [process.cwd(), PACKAGE_ROOT], { signal: runAbortSignal(), onStop: () => interruptRun('SIGINT') })
       : undefined;
+  // LLMs for sampling, only when the plan names one (keys were checked by buildPlan): the header says so.
+  const llm = await (await import('./llm-flags.js')).prepareLlm(plan, runAbortSignal());
+  if (llm && interactive) llm.setReview((req, draft) => interactive.responder.reviewDraft(req, draft));
   const release = installRunSignals();
   let run: RunResult | undefined;
   try {
-    run = await executeRun(plan, listeners, { ...runControl(plan, runAbortSignal()), ...interactive?.runOptions });
+    run = await executeRun(plan, listeners, { ...runControl(plan, runAbortSignal()), ...llm?.control, ...interactive?.runOptions });
     return exitCode(run, interruptReceived());
   } finally {
     release();

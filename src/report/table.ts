@@ -5,6 +5,7 @@ import type { CheckResult, RunResult, ScenarioResult } from '../results.js';
 import type { RunListener } from '../run/listeners.js';
 import { columns, styleFor, type Style } from './style.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, runUsage, usageLines } from './llm-usage.js';
 
 export interface Writable {
   write(s: string): unknown;
@@ -36,6 +37,8 @@ export function plainReporter(out: Writable, opts: { noColor?: boolean; verbose?
     onEnd(run) {
       out.write(renderFailures(run, c, false));
       if (opts.verbose) out.write(renderPassingTranscripts(run, c));
+      const usage = runUsage(run);
+      if (usage) out.write(`LLM usage: ${describeUsage(usage)}\n`);
       out.write(summaryLine(run) + '\n');
     },
   };
@@ -78,6 +81,8 @@ export function renderTable(run: RunResult, c: Style, verbose = false): string {
   }
   lines.push(renderFailures(run, c, verbose).trimEnd());
   if (verbose) lines.push(renderPassingTranscripts(run, c).trimEnd());
+  const usage = usageLines(run);
+  if (usage.length) lines.push('', ...usage);
   lines.push('');
   lines.push(summaryLine(run));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';

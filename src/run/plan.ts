@@ -11,11 +11,12 @@ import type { WithheldCapability } from '../session/session.js';
 import type { Target } from '../target/target.js';
 import type { ProtocolOptions } from '../protocol/context.js';
 import { durationMs } from '../scenario/duration.js';
+import { planLlm, type LlmOptions, type LlmPlan } from '../responders/llm/plan.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
 /** The run options as the CLI (or later a config file) gives them; buildPlan checks and resolves them. */
-export interface PlanOptions {
+export interface PlanOptions extends LlmOptions {
   /** Per-step timeout in ms (already a Duration; see scenario/duration.ts). */
   timeout?: number;
   workers?: string | number;
@@ -91,6 +92,8 @@ export interface RunPlan {
   evidenceForAll: boolean;
   /** Things the user should know that are not errors (e.g. an empty shard), for the CLI to print. */
   notices: string[];
+  /** LLMs that answer sampling (an `llm:` rule or --sampling-llm), keys checked; absent: nothing is sent to an LLM. */
+  llm?: LlmPlan;
 }
 
 export function scenarioInfo(s: LoadedScenario): ScenarioInfo {
@@ -113,6 +116,7 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   if (suite === 'protocol') {
     // Its raw requests (src/protocol/wire.ts) bypass the session's capture: a HAR would be empty.
     if (options.trace) throw new UsageError('--trace records scenario runs; --suite protocol sends its own raw requests and cannot be traced yet (its HTML report has no timelines either)');
+    planLlm([], options, suite, base.notices);
     return { ...base, suite, scenarios: [], variables: { env: process.env, cli: {}, cliSecrets: [] }, secrets: [] };
   }
 
@@ -128,12 +132,14 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   checkVariables(selected, variables);
   const shard = parseShard(options.shard);
   if (shard && selected.length === 0) base.notices.push(`shard ${shard.index}/${shard.count} has no scenarios (the selection has fewer than ${shard.count})`);
+  const llm = planLlm(selected, options, suite, base.notices);
   return {
     ...base,
     suite,
     scenarios: selected.map((s) => planScenario(s, stepTimeoutMs)),
     variables,
-    secrets: knownSecrets(selected, variables),
+    secrets: [...knownSecrets(selected, variables), ...(llm?.secrets ?? [])],
+    ...(llm ? { llm } : {}),
     ...(expectedFailures ? { expectedFailures } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
 import { ResponderChain } from '../responders/responder.js';
-import { ScriptedResponder } from '../responders/scripted.js';
+import { ScriptedResponder, type LlmAnswerer } from '../responders/scripted.js';
 import type { CheckResult, ScenarioInfo, ScenarioResult, SessionTrace, StepResult } from '../results.js';
 import type { PlannedScenario, ResolvedStep } from '../run/plan.js';
 import { Session } from '../session/session.js';
@@ -41,6 +41,8 @@ export interface ScenarioRunOptions {
   captureWire?: boolean;
   /** Transcript lines as evidence for every step, passing ones too (`-v`), not only failing ones. */
   evidenceForAll?: boolean;
+  /** LLMs prepared for the run (src/responders/llm/): `llm:` rules ask `answer`; `fallback` answers what no rule did. */
+  llm?: { answer: LlmAnswerer; fallback?: Responder };
 }
 
 export function emptyResult(s: ScenarioInfo, status: ScenarioResult['status'], error?: string): ScenarioResult {
@@ -93,7 +95,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
   const timer = scenarioTimeout !== undefined ? setTimeout(() => timeoutAbort.abort(), scenarioTimeout) : undefined;
   const stepSignal = opts.signal ? AbortSignal.any([opts.signal, timeoutAbort.signal]) : timeoutAbort.signal;
   const vars = new ScenarioVariables(scenario, opts.variables);
-  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
+  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling), opts.llm?.answer);
   const openSession = () =>
     Session.open(target, {
       responder: scenarioResponder,
@@ -116,7 +118,13 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       }
       const step = vars.resolve(scenario.steps[i]!);
       // Answer rules in precedence order: the step's, the scenario's, then a person's.
-      const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder, ...(opts.fallbackResponders ?? [])]);
+      // Precedence: the step's rules, the scenario's, the run's LLM (--sampling-llm), then a person.
+      const responder = new ResponderChain([
+        new ScriptedResponder(step.elicitation, step.sampling, opts.llm?.answer),
+        scenarioResponder,
+        ...(opts.llm?.fallback ? [opts.llm.fallback] : []),
+        ...(opts.fallbackResponders ?? []),
+      ]);
       const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome, opts.evidenceForAll);
       let result = await runIt(session);
       const expired = expiredSessionId(session, i);
@@ -216,12 +224,26 @@ export async function runOneStep(
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
   const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
+  const llm = llmUsage(entries);
   return {
     ...base,
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
+    ...(llm ? { llm } : {}),
     ...(verdict === 'failed' || evidenceForAll ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+  };
+}
+
+/** Token usage of the step's LLM answers (drafts a person sent or edited, and answers over budget, included), for the reports. */
+function llmUsage(entries: TranscriptEntry[]): StepResult['llm'] {
+  const used = entries.filter((e): e is Extract<TranscriptEntry, { kind: 'sampling' }> => e.kind === 'sampling' && e.usage !== undefined);
+  if (used.length === 0) return undefined;
+  return {
+    calls: used.length,
+    inputTokens: used.reduce((n, e) => n + (e.usage?.inputTokens ?? 0), 0),
+    outputTokens: used.reduce((n, e) => n + (e.usage?.outputTokens ?? 0), 0),
+    models: [...new Set(used.map((e) => (e.provider && e.model ? `${e.provider}:${e.model}` : e.model)).filter((m): m is string => !!m))],
   };
 }
 

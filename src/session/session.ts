@@ -3,7 +3,7 @@
 import { Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ConnectError } from '../errors.js';
 import type { Responder, SamplingRequest } from '../responders/responder.js';
-import { flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
+import { AnswerFailure, flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
 import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
@@ -243,12 +243,20 @@ export class Session {
         maxTokens: typeof p.maxTokens === 'number' ? p.maxTokens : undefined,
         modelHints: ((p.modelPreferences as { hints?: { name?: string }[] })?.hints ?? []).map((h) => h.name ?? '').filter(Boolean),
         text: [typeof p.systemPrompt === 'string' ? p.systemPrompt : '', ...messages.map((m) => m.text)].filter(Boolean).join('\n'),
+        params: p,
       };
       const base = { kind: 'sampling' as const, maxTokens: req.maxTokens, systemPrompt: req.systemPrompt, text: messages.map((m) => m.text).join('\n') };
       let reply: Awaited<ReturnType<Responder['sample']>>;
       try {
         reply = await this.responder.sample(req);
       } catch (e) {
+        if (e instanceof AnswerFailure) {
+          // An LLM could not answer (refused, timed out, junk, budget spent): the server gets an error
+          // and the step fails saying why.
+          transcript.add({ ...base, answeredBy: e.answeredBy, note: `failed: ${e.message}`, ...(e.usage ? { usage: e.usage } : {}) });
+          this.unansweredList.push({ step: transcript.currentStep, reason: e.message });
+          throw new Error(`mcp-verify: ${e.message}`);
+        }
         // A person refused (Ctrl-C): the request still happened, so it counts and shows in the transcript.
         transcript.add({ ...base, answeredBy: 'person', note: `refused: ${(e as Error).message}` });
         throw e;
@@ -262,7 +270,16 @@ export class Session {
         });
         throw new Error('mcp-verify: no scripted sampling answer matched this request');
       }
-      transcript.add({ ...base, answeredBy: reply.answeredBy, reply: reply.text, model: reply.model });
+      transcript.add({
+        ...base,
+        answeredBy: reply.answeredBy,
+        reply: reply.text,
+        model: reply.model,
+        stopReason: reply.stopReason,
+        ...(reply.provider ? { provider: reply.provider } : {}),
+        ...(reply.usage ? { usage: reply.usage } : {}),
+        ...(reply.note ? { note: reply.note } : {}),
+      });
       return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
     });
 

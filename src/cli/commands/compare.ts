@@ -76,7 +76,9 @@ export async function runComparison(local: Target, remote: Target | (() => Promi
   const release = installRunSignals();
   let runs: [RunResult, RunResult];
   try {
-    const control = runControl(localPlan, runAbortSignal());
+    // One set of LLM clients and one budget for both sides (the keys were checked by buildPlan).
+    const llm = await (await import('../llm-flags.js')).prepareLlm(localPlan, runAbortSignal());
+    const control = { ...runControl(localPlan, runAbortSignal()), ...llm?.control };
     runs = await Promise.all([executeRun(localPlan, [a], control), executeRun(remotePlan, [b], { ...control })]);
   } finally {
     release();
