@@ -15,6 +15,7 @@ export interface CiFlags {
   var?: string[];
   secretVar?: string[];
   expectedFailures?: string;
+  strict?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -28,12 +29,13 @@ export function addCiFlags(cmd: Command): Command {
     .option('--retries <n>', 'run a failed scenario again, in a new session, up to n times; a later pass is FLAKY', '0')
     .option('--var <name=value>', 'a variable for ${name} in scenario files (repeatable)', collect)
     .option('--secret-var <name=value>', 'like --var, and the value is redacted from every output and report (repeatable)', collect)
+    .option('--strict', 'warnings (a call\'s traffic on the GET stream, an undeclared capability used) fail the run, for CI')
     .option('--expected-failures <file>', 'known failures (scenario or scenario/step-id a line): XFAIL, and an entry that passes fails the run as stale');
 }
 
 export interface CiRun {
   scenarios: LoadedScenario[];
-  options: Pick<RunOptions, 'retries' | 'bail' | 'variables' | 'secrets' | 'expectedFailures'>;
+  options: Pick<RunOptions, 'retries' | 'bail' | 'variables' | 'secrets' | 'expectedFailures' | 'strict'>;
 }
 
 /** Select, check variables, read the expected-failures file: everything that can fail before a request. */
@@ -54,6 +56,6 @@ export async function prepareCiRun(all: LoadedScenario[], flags: CiFlags): Promi
   if (shard && scenarios.length === 0) process.stderr.write(`mcp-verify: shard ${shard.index}/${shard.count} has no scenarios (the selection has fewer than ${shard.count})\n`);
   return {
     scenarios,
-    options: { retries, bail: !!flags.bail, variables, secrets: knownSecrets(scenarios, variables), ...(expectedFailures ? { expectedFailures } : {}) },
+    options: { retries, bail: !!flags.bail, strict: !!flags.strict, variables, secrets: knownSecrets(scenarios, variables), ...(expectedFailures ? { expectedFailures } : {}) },
   };
 }

@@ -25,6 +25,8 @@ interface Case {
   error?: { message: string; type: string; body: string };
   skipped?: string;
   out?: string;
+  /** Warnings: a <property name="warning"> each, and their text in <system-out>. */
+  warnings?: string[];
 }
 
 function renderSuite(s: ScenarioResult, index: number, run: RunResult): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
@@ -55,6 +57,8 @@ function renderSuite(s: ScenarioResult, index: number, run: RunResult): { xml: s
   if (s.session?.id) props['session.id'] = s.session.id;
   if (s.session) props['session.format'] = s.session.format;
   if (s.session?.protocolVersion) props.protocolVersion = s.session.protocolVersion;
+  const warningCount = s.steps.reduce((n, st) => n + st.checks.filter((x) => x.verdict === 'warning').length, 0) + s.checks.filter((x) => x.verdict === 'warning').length;
+  if (warningCount) props.warnings = String(warningCount);
   const out = [
     s.status === 'flaky' ? `FLAKY: passed on attempt ${s.attempts}\n${(s.failedAttempts ?? []).join('\n')}` : '',
     s.diagnosis ? `diagnosis: ${s.diagnosis}` : '',
@@ -90,6 +94,12 @@ function stepCase(st: StepResult, xfail: boolean): Case {
   else if (st.verdict === 'failed' && xfail) c.skipped = `expected failure: ${checkLine(failed[0]!)}`;
   else if (st.verdict === 'failed') c.failure = failureOf(failed);
   if (st.verdict === 'failed' && st.evidence?.length) c.out = `transcript (${st.file}:${st.line}):\n${st.evidence.join('\n')}`;
+  const warnings = st.checks.filter((x) => x.verdict === 'warning');
+  if (warnings.length) {
+    c.warnings = warnings.map((w) => checkLine(w));
+    const text = warnings.map((w) => [`WARNING ${checkLine(w)} (${st.file}:${st.line})`, w.reference && `  spec: ${w.reference}`, w.fix && `  ${w.fix}`].filter(Boolean).join('\n')).join('\n');
+    c.out = c.out ? `${text}\n${c.out}` : text;
+  }
   return c;
 }
 
@@ -108,6 +118,7 @@ function checkLine(ch: CheckResult): string {
 function renderCase(c: Case, classname: string): string {
   const head = `    <testcase${attr({ name: c.name, classname, time: secs(c.time), file: c.file, line: c.line })}`;
   const inner = [
+    c.warnings?.length ? `      <properties>\n${c.warnings.map((w) => `        <property${attr({ name: 'warning', value: w })}/>\n`).join('')}      </properties>\n` : '',
     c.failure ? `      <failure${attr({ message: c.failure.message, type: c.failure.type })}>${text(c.failure.body)}</failure>\n` : '',
     c.error ? `      <error${attr({ message: c.error.message, type: c.error.type })}>${text(c.error.body)}</error>\n` : '',
     c.skipped !== undefined ? `      <skipped${attr({ message: c.skipped })}/>\n` : '',

@@ -7,6 +7,8 @@ import { matchCount, matchSubset, matchText, preview, toList } from './matchers.
 import type { Expect, Step } from './schema.js';
 import type { StepOutcome } from './steps.js';
 
+/** A text `actual` stays text (reporters quote it once): only cut to a readable length. */
+const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) + '…' : text);
 const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'passed', ...extra });
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
 const check = (name: string, problem: string | undefined, extra: Partial<CheckResult> = {}) => (problem ? fail(name, problem, extra) : pass(name, extra));
@@ -48,7 +50,7 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
     }
     if (expect.text !== undefined) {
       const p = matchText(outcome.text, expect.text);
-      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: preview(outcome.text, 500) }));
+      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500) }));
     }
     if (expect.json !== undefined) {
       let parsed: unknown;
@@ -59,7 +61,7 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
         problem = `result text is not JSON: ${preview(outcome.text)}`;
       }
       problem ??= matchSubset(parsed, expect.json);
-      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? preview(outcome.text, 500) }));
+      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? clip(outcome.text, 500) }));
     }
     if (expect.structured !== undefined) {
       const sc = result.structuredContent;
@@ -130,7 +132,7 @@ function checkSampling(exp: NonNullable<Expect['sampling']>, seen: SamplingEntry
   if (exp.contains !== undefined) {
     const all = seen.map((s) => s.text).join('\n');
     const missing = toList(exp.contains).find((c) => !all.toLowerCase().includes(c.toLowerCase()));
-    out.push(check('sampling.contains', seen.length === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}` : undefined, { expected: exp.contains, actual: preview(all, 300) }));
+    out.push(check('sampling.contains', seen.length === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}` : undefined, { expected: exp.contains, actual: clip(all, 300) }));
   }
   return out;
 }

@@ -22,9 +22,11 @@ import { evaluateStep } from './checks.js';
 import type { LoadedScenario } from './loader.js';
 import { durationMs, FEATURES, type Step } from './schema.js';
 import { runStep, stepLabel, type StepOutcome } from './steps.js';
-import { readCapturePath, ScenarioVariables, type VariableSources } from './variables.js';
+import { readCapturePath, referencedNames, ScenarioVariables, type VariableSources } from './variables.js';
 import type { WithheldCapability } from '../session/session.js';
 import { VERSION } from '../version.js';
+import { applyStrict, getStreamWarnings, stepVerdict, undeclaredCapabilityWarnings } from './warnings.js';
+import { runDiagnosis, scenarioDiagnosis } from './diagnosis.js';
 
 export interface RunListener {
   onBegin?(info: { target: TargetSummary; total: number }): void;
@@ -57,6 +59,8 @@ export interface RunOptions {
   maxResponseBytes?: number;
   /** Client capabilities mcp-verify does not declare (`--no-elicitation`, `--no-sampling`). */
   withhold?: WithheldCapability[];
+  /** `--strict`: warnings are failures. */
+  strict?: boolean;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -86,6 +90,7 @@ export async function runScenarios(target: Target, scenarios: LoadedScenario[], 
       let r: ScenarioResult;
       try {
         r = await runScenarioWithRetries(target, s, opts);
+        if (opts.strict) r = applyStrict(r);
         if (opts.expectedFailures) r = opts.expectedFailures.apply(r);
         if (opts.bail && r.status === 'failed') bailed = true;
       } catch (e) {
@@ -135,8 +140,10 @@ export function buildRunResult(target: TargetSummary, scenarios: ScenarioResult[
     sessionIdFormat: firstSession?.format ?? 'none',
     scenarios,
     features: summarizeFeatures(scenarios),
+    ...(runDiagnosis(scenarios) ? { diagnosis: runDiagnosis(scenarios) } : {}),
     summary: {
       total: scenarios.length,
+      warnings: count('warning'),
       passed: count('passed'),
       failed: count('failed'),
       skipped: count('skipped'),
@@ -154,16 +161,23 @@ export function summarizeFeatures(scenarios: ScenarioResult[]): FeatureSummary[]
   const names = [...FEATURES, ...new Set(scenarios.map((s) => s.feature).filter((f): f is string => !!f && !(FEATURES as readonly string[]).includes(f)))];
   const out: FeatureSummary[] = [];
   for (const feature of names) {
-    const mine = scenarios.filter((s) => s.feature === feature && s.status !== 'skipped');
+    const all = scenarios.filter((s) => s.feature === feature);
+    const mine = all.filter((s) => s.status !== 'skipped');
     let failed = mine.filter((s) => s.status === 'failed' || s.status === 'interrupted').length;
+    let warned = mine.filter((s) => s.status === 'warning').length;
     let total = mine.length;
     if (feature === 'Session ID Persistence') {
-      const others = scenarios.filter((s) => s.feature !== feature && s.checks.some((c) => c.name.startsWith('session.')));
+      const others = scenarios.filter((s) => s.feature !== feature && s.status !== 'skipped' && s.checks.some((c) => c.name.startsWith('session.')));
       total += others.length;
       failed += others.filter((s) => s.checks.some((c) => c.name.startsWith('session.') && c.verdict === 'failed')).length;
+      warned += others.filter((s) => s.checks.some((c) => c.name.startsWith('session.') && c.verdict === 'warning')).length;
     }
-    if (total === 0) continue;
-    out.push({ feature, verdict: failed ? 'failed' : 'passed', scenarios: total, failed });
+    // A row whose scenarios were all skipped shows nothing about the server: SKIP, never PASS.
+    if (total === 0) {
+      if (all.length) out.push({ feature, verdict: 'skipped', scenarios: all.length, failed: 0 });
+      continue;
+    }
+    out.push({ feature, verdict: failed ? 'failed' : warned ? 'warning' : 'passed', scenarios: total, failed, ...(warned ? { warned } : {}) });
   }
   return out;
 }
@@ -235,6 +249,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
     });
   let session = await openSession();
   const steps: StepResult[] = [];
+  const skippedCaptures = new Map<string, StepResult>();
   let error: string | undefined;
   try {
     for (let i = 0; i < scenario.steps.length; i++) {
@@ -242,6 +257,24 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
       if (timeoutAbort.signal.aborted) {
         error = `scenario timeout of ${scenario.timeout} exceeded before step ${i + 1}`;
         break;
+      }
+      // A step that reads a value a skipped step would have captured cannot run either: SKIP, saying where.
+      const missing = [...referencedNames(scenario.steps[i]!)].find((n) => skippedCaptures.has(n));
+      if (missing) {
+        const from = skippedCaptures.get(missing)!;
+        const raw = scenario.steps[i]!;
+        steps.push({
+          index: i,
+          id: raw.id ?? `step-${i + 1}`,
+          label: stepLabel(raw),
+          file: loaded.file,
+          line: loaded.stepLines[i] ?? loaded.line,
+          verdict: 'skipped',
+          durationMs: 0,
+          checks: [{ name: 'capture', verdict: 'skipped', message: `needs \${${missing}}, captured by step ${from.index + 1} "${from.label}" (${from.file}:${from.line}), which was skipped` }],
+        });
+        for (const c of Object.keys(raw.capture ?? {})) skippedCaptures.set(c, steps.at(-1)!);
+        continue;
       }
       const step = vars.resolve(scenario.steps[i]!);
       const prepare = (s: Session) => {
@@ -273,6 +306,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
         result.verdict = 'failed';
       }
       steps.push(result);
+      if (result.verdict === 'skipped') for (const c of Object.keys(step.capture ?? {})) skippedCaptures.set(c, result);
       if (timeoutAbort.signal.aborted && !opts.signal?.aborted) {
         error = `scenario timeout of ${scenario.timeout} exceeded during step ${i + 1} (${result.label})`;
         break;
@@ -287,8 +321,9 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   session.transcript.currentStep = -1;
   const { deleteStatus } = await session.close();
   const checks = sessionChecks(loaded, session);
-  const diagnosis = diagnose(session, steps, loaded);
+  const diagnosis = scenarioDiagnosis(session, steps, loaded);
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
+  const warned = checks.some((c) => c.verdict === 'warning') || steps.some((s) => s.verdict === 'warning');
   // The step running when the signal came was cut short: its FAIL is not a verdict on the server.
   const interrupted = !!opts.signal?.aborted && (steps.length < scenario.steps.length || steps.at(-1)?.verdict === 'failed');
   // A scenario none of whose steps could run shows nothing about the server: SKIP, not PASS.
@@ -302,7 +337,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
     line: loaded.line,
     feature: scenario.feature ?? null,
     tags: scenario.tags ?? [],
-    status: interrupted ? 'interrupted' : failed ? 'failed' : allSkipped ? 'skipped' : 'passed',
+    status: interrupted ? 'interrupted' : failed ? 'failed' : allSkipped ? 'skipped' : warned ? 'warning' : 'passed',
     attempts: 1,
     durationMs: Math.round(performance.now() - started),
     session: {
@@ -313,6 +348,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
       serverName: session.facts.serverName,
       deleteStatus,
       exchanges: session.transcript.exchanges + 1,
+      getStream: session.streams.getState === 'not-opened' ? 'not opened' : session.streams.getStatus === 405 ? 'refused (405)' : session.streams.getState === 'failed' ? `failed (${session.streams.getStatus ?? 'no response'})` : 'open',
     },
     checks,
     steps,
@@ -323,24 +359,43 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
 
 async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal: AbortSignal | undefined, vars: ScenarioVariables): Promise<StepResult> {
   const started = performance.now();
-  const gate = missingCapability(session, step, loaded.scenario.requires ?? []);
+  const gate = missingCapability(session, step, loaded.scenario);
   const base = { index: i, id: step.id ?? `step-${i + 1}`, label: stepLabel(step), file: loaded.file, line: loaded.stepLines[i] ?? loaded.line };
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
   const outcome = await runStep(session, step, timeoutMs, signal);
+  // GET-stream traffic the server wrote just before the result may still be in flight: let it land
+  // in this step (streams.ts, SETTLE_QUIET_MS).
+  await session.streams.settle(signal);
   const entries = session.transcript.forStep(i);
+  const undeclared = undeclaredServerCapability(session, step);
+  // Impossible, not merely undeclared: the server does not implement what it did not declare.
+  if (undeclared && outcome.error?.code === -32601) {
+    const message = `the server did not declare the ${undeclared} capability and answered ${outcome.label} with -32601 (method not found)`;
+    return { ...base, verdict: 'skipped', durationMs: Math.round(performance.now() - started), checks: [{ name: 'capability', verdict: 'skipped', message }] };
+  }
   const unanswered = session.unanswered.filter((u) => u.step === i).map((u) => u.reason);
   const checks = evaluateStep(step, outcome, entries, unanswered);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const f of session.faults.filter((x) => x.step === i)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
-  const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
+  checks.push(...getStreamWarnings(entries), ...undeclaredCapabilityWarnings(entries, session.facts.serverCapabilities));
+  if (undeclared && !outcome.error) {
+    checks.push({
+      name: 'capability.undeclared',
+      verdict: 'warning',
+      message: `the server answered ${outcome.label} without declaring the ${undeclared} capability at initialize; the checks ran anyway`,
+      reference: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle#capability-negotiation',
+      fix: `declare \`${undeclared}: {}\` in the server capabilities`,
+    });
+  }
+  const verdict = stepVerdict(checks);
   return {
     ...base,
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
-    ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+    ...(verdict !== 'passed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
   };
 }
 
@@ -377,28 +432,51 @@ export function capabilitiesNeeded(step: Step): string[] {
   if (step.list === 'tools' || step.call !== undefined) needs.add('tools');
   if (step.list === 'prompts' || step.prompt !== undefined) needs.add('prompts');
   if (step.list?.startsWith('resource') || step.read !== undefined) needs.add('resources');
-  const expects = (c: { count?: unknown } | undefined) => c !== undefined && c.count !== 0 && !(typeof c.count === 'object' && (c.count as { max?: number }).max === 0);
-  if (expects(step.expect?.logs)) needs.add('logging');
   if (step.elicitation?.length || expects(step.expect?.elicitations)) needs.add('elicitation');
   if (step.sampling?.length || expects(step.expect?.sampling)) needs.add('sampling');
   return [...needs];
 }
 
+const expects = (c: { count?: unknown } | undefined) => c !== undefined && c.count !== 0 && !(typeof c.count === 'object' && (c.count as { max?: number }).max === 0);
+
+/** The server capability a step's action uses that the server did not declare (the step still runs). */
+function undeclaredServerCapability(session: Session, step: Step): string | undefined {
+  const action = step.call !== undefined || step.list === 'tools' ? 'tools' : step.list === 'prompts' || step.prompt !== undefined ? 'prompts' : step.list || step.read !== undefined ? 'resources' : undefined;
+  return action && !session.facts.serverCapabilities[action] ? action : undefined;
+}
+
 /**
- * A step that needs a capability the server (or mcp-verify as the client) did not declare is SKIP with
- * the reason; FAIL without running when the step or scenario `requires` it.
+ * SKIP a step only when a missing capability makes it impossible: a client capability mcp-verify did not
+ * declare (--no-elicitation / --no-sampling) for a step that needs it, including a call answered only by
+ * the scenario's own rules. FAIL without running when the step or scenario `requires` a missing one. A
+ * server capability that was not declared does not stop the step: it runs, and is SKIP only if the server
+ * then answers -32601, else a warning (undeclaredServerCapability).
  */
-function missingCapability(session: Session, step: Step, scenarioRequires: string[]): { verdict: 'skipped' | 'failed'; message: string } | undefined {
-  for (const cap of capabilitiesNeeded(step)) {
+function missingCapability(session: Session, step: Step, scenario: LoadedScenario['scenario']): { verdict: 'skipped' | 'failed'; message: string } | undefined {
+  const scenarioRequires: string[] = scenario.requires ?? [];
+  const needs = new Set(capabilitiesNeeded(step));
+  const byScenarioRules = new Set<string>();
+  if (step.call !== undefined) {
+    if (scenario.elicitation?.length && !step.elicitation?.length && !needs.has('elicitation') && step.expect?.elicitations === undefined) byScenarioRules.add('elicitation');
+    if (scenario.sampling?.length && !step.sampling?.length && !needs.has('sampling') && step.expect?.sampling === undefined) byScenarioRules.add('sampling');
+  }
+  for (const cap of [...needs, ...byScenarioRules]) {
     const client = CLIENT_SIDE.has(cap);
     const declared = client ? session.facts.clientCapabilities[cap] : session.facts.serverCapabilities[cap];
     if (declared) continue;
-    const who = client ? 'mcp-verify (the client)' : 'the server';
     const byStep = (step.requires as string[] | undefined)?.includes(cap);
     if (byStep || scenarioRequires.includes(cap)) {
+      const who = client ? 'mcp-verify (the client)' : 'the server';
       return { verdict: 'failed', message: `${who} did not declare the ${cap} capability, which this ${byStep ? 'step' : 'scenario'} requires` };
     }
-    return { verdict: 'skipped', message: `${who} did not declare the ${cap} capability` };
+    if (!client) continue;
+    const flag = `--no-${cap}`;
+    return {
+      verdict: 'skipped',
+      message: byScenarioRules.has(cap)
+        ? `this call is answered by the scenario's ${cap} rules, and mcp-verify (the client) did not declare the ${cap} capability (${flag})`
+        : `mcp-verify (the client) did not declare the ${cap} capability (${flag})`,
+    };
   }
   return undefined;
 }
@@ -440,30 +518,4 @@ function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] 
     out.push(fmt === want ? { name: 'session.format', verdict: 'passed', actual: fmt } : { name: 'session.format', verdict: 'failed', expected: want, actual: fmt, message: `session id ${id} is ${fmt}, expected ${want}` });
   }
   return out;
-}
-
-const STATELESS_CAUSE =
-  'the server is likely running stateless (e.g. FastMCP stateless_http=True, or an SDK transport with sessionIdGenerator: undefined), so elicitation and sampling cannot reach the client';
-
-/** The stateless pitfall, said in words: what happened and the likely cause, not a bare timeout. */
-function diagnose(session: Session, steps: StepResult[], loaded: LoadedScenario): string | undefined {
-  const noId = !session.facts.idAtInitialize;
-  const expectedInteraction = (i: number) => {
-    const s = loaded.scenario.steps[i];
-    return !!(s?.expect?.elicitations || s?.expect?.sampling || s?.elicitation?.length || s?.sampling?.length);
-  };
-  // A step refused for a missing capability never ran: its silence says nothing about the server.
-  const ran = (st: StepResult) => !st.checks.some((c) => c.name === 'capability');
-  const silent = steps.filter((st) => st.verdict === 'failed' && ran(st) && expectedInteraction(st.index)).filter((st) => {
-    const entries = session.transcript.forStep(st.index);
-    return !entries.some((e) => e.kind === 'elicitation' || e.kind === 'sampling');
-  });
-  if (noId && (silent.length || steps.some((s) => s.verdict === 'failed'))) {
-    return `No Mcp-Session-Id was issued at initialize${silent.length ? ` and ${silent.map((s) => s.label).join(', ')} never sent the elicitation/sampling request it should have (it returned without it or hung until the timeout)` : ''}: ${STATELESS_CAUSE}. Run the server stateful (FastMCP: stateless_http=False).`;
-  }
-  if (noId) return `No Mcp-Session-Id was issued at initialize: ${STATELESS_CAUSE}.`;
-  if (silent.length) {
-    return `${silent.map((s) => s.label).join(', ')} never sent the elicitation/sampling request it should have, though the session has an id: the server may be sending server→client requests on the standalone GET stream instead of the tool call's stream (SDK: pass relatedRequestId / use the handler context's sendRequest), or running stateless behind a proxy.`;
-  }
-  return undefined;
 }

@@ -7,7 +7,7 @@ export interface StepOutcome {
   label: string;
   /** The raw result, or undefined when the request failed. */
   result?: unknown;
-  error?: { code?: number; message: string; timeout?: boolean };
+  error?: { code?: number; message: string; timeout?: boolean; stateless?: boolean };
   /** Text of the result: tool text content, resource text, prompt message text. */
   text: string;
   /** For list steps: the names or URIs listed. */
@@ -27,25 +27,32 @@ export function stepLabel(step: Step): string {
 export async function runStep(session: Session, step: Step, timeoutMs: number, signal?: AbortSignal): Promise<StepOutcome> {
   const label = stepLabel(step);
   const { client, transcript } = session;
-  const opts = { timeout: timeoutMs, signal };
+  const stepIndex = transcript.currentStep;
+  // A stateless server's lost answer stops the request at once (session/stateless.ts).
+  const lost = session.stateless.signalFor(stepIndex);
+  const opts = { timeout: timeoutMs, signal: signal ? AbortSignal.any([signal, lost]) : lost };
   const method = step.call !== undefined ? 'tools/call' : step.list !== undefined ? `${step.list}/list` : step.read !== undefined ? 'resources/read' : step.prompt !== undefined ? 'prompts/get' : 'ping';
   try {
     let result: unknown;
     let text = '';
     let names: string[] | undefined;
+    let toolError = false;
     if (step.call !== undefined) {
       const r = await client.callTool(
         { name: step.call, arguments: (step.args ?? {}) as Record<string, unknown> },
         {
           ...opts,
           // Passing onprogress is what makes the SDK send a progressToken.
-          onprogress: (p: { progress: number; total?: number; message?: string }) =>
-            transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message }),
+          onprogress: (p: { progress: number; total?: number; message?: string }) => {
+            const stream = session.streamOf('notifications/progress', undefined, p);
+            transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
+          },
           resetTimeoutOnProgress: false,
         },
       );
       result = r;
       text = contentText((r as { content?: unknown[] }).content);
+      toolError = (r as { isError?: unknown }).isError === true;
     } else if (step.list !== undefined) {
       const r = await listAll(session, step.list, opts);
       result = r.result;
@@ -63,10 +70,11 @@ export async function runStep(session: Session, step: Step, timeoutMs: number, s
     } else {
       result = await client.ping(opts);
     }
-    const entry = transcript.add({ kind: 'result', method, ok: true, preview: text.slice(0, 160) || undefined });
+    const entry = transcript.add({ kind: 'result', method, ok: !toolError, ...(toolError ? { isError: true } : {}), preview: text.slice(0, 160) || undefined });
     return { label, result, text, names, resultSeq: entry.seq };
   } catch (e) {
-    const error = describeRequestError(e);
+    const loss = session.stateless.lossFor(stepIndex);
+    const error = loss ? { message: loss, stateless: true } : describeRequestError(e, timeoutMs);
     const entry = transcript.add({ kind: 'result', method, ok: false, preview: error.message.slice(0, 160) });
     return { label, error, text: '', resultSeq: entry.seq };
   }
@@ -107,10 +115,18 @@ export function contentText(content: unknown[] | undefined): string {
 }
 
 /** A request failure in words: timeout, JSON-RPC error code and message, or the network cause. */
-export function describeRequestError(e: unknown): { code?: number; message: string; timeout?: boolean } {
+export function describeRequestError(e: unknown, timeoutMs?: number): { code?: number; message: string; timeout?: boolean } {
   const err = e as { code?: unknown; message?: string; name?: string; data?: unknown };
-  const message = String(err?.message ?? e);
+  let message = String(err?.message ?? e).replace(/^MCP error -?\d+: /, '');
   const timeout = /timed? ?out/i.test(message) || err?.code === -32001;
   const code = typeof err?.code === 'number' ? err.code : undefined;
-  return { code, message: message.replace(/^MCP error -?\d+: /, ''), ...(timeout ? { timeout: true } : {}) };
+  // "Request timed out" alone names neither the wait nor how to change it.
+  if (timeout && timeoutMs !== undefined && /^request timed out$/i.test(message.trim())) {
+    message = `no result within the step timeout of ${formatDuration(timeoutMs)} (raise it with --timeout, or timeout: on the step or scenario)`;
+  }
+  return { code, message, ...(timeout ? { timeout: true } : {}) };
+}
+
+function formatDuration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
