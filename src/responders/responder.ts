@@ -22,6 +22,8 @@ export interface ElicitationReply {
   content?: Record<string, unknown>;
   answeredBy: 'script' | 'person' | 'policy';
   note?: string;
+  /** A scripted answer that could not be sent as written: the step fails with this. */
+  problem?: string;
 }
 
 export interface SamplingRequest {

@@ -87,6 +87,8 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
   return out;
 }
 
+type FormShape = Pick<NonNullable<Expect['elicitations']>, 'fields' | 'required' | 'url' | 'elicitationId'>;
+
 function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: ElicitationEntry[]): CheckResult[] {
   const out: CheckResult[] = [];
   if (exp.count !== undefined) {
@@ -114,6 +116,50 @@ function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: Elici
         }),
       );
     });
+  }
+  const formChecks = (prefix: string, e: FormShape, reqs: ElicitationEntry[]) => {
+    for (const [n, r] of reqs.entries()) {
+      const at = reqs.length > 1 || prefix.includes('[') ? `${prefix}${prefix.includes('[') ? '' : `[${seen.indexOf(r)}]`}` : prefix;
+      const schema = (r.requestedSchema ?? {}) as ElicitationSchema;
+      const props = schema.properties ?? {};
+      const required = Array.isArray(schema.required) ? schema.required : [];
+      if (r.mode === 'form') {
+        for (const [name, want] of Object.entries(e.fields ?? {})) {
+          const { required: mustBeRequired, ...shape } = want;
+          const prop = props[name];
+          let problem = prop === undefined ? `the requested schema has no field "${name}" (fields: ${Object.keys(props).join(', ') || 'none'})` : matchSubset(prop, shape, name);
+          if (!problem && mustBeRequired !== undefined && required.includes(name) !== mustBeRequired) problem = `field "${name}" is ${mustBeRequired ? 'not ' : ''}listed in required`;
+          out.push(check(`${at}.fields.${name}`, problem, { expected: want, actual: prop }));
+        }
+        if (e.required) {
+          const missing = e.required.filter((f) => !required.includes(f));
+          out.push(check(`${at}.required`, missing.length ? `not required: ${missing.join(', ')} (required: ${required.join(', ') || 'none'})` : undefined, { expected: e.required, actual: required }));
+        }
+      }
+      if (r.mode === 'url' || e.url !== undefined || e.elicitationId !== undefined) {
+        if (e.url !== undefined) {
+          const p = r.url === undefined ? 'the request has no url' : matchText(r.url, e.url);
+          out.push(check(`${at}.url`, p && (r.url === undefined ? p : `url ${p}`), { expected: e.url, actual: r.url }));
+        }
+        if (e.elicitationId !== undefined) {
+          const p = r.elicitationId === undefined ? 'the request has no elicitationId' : e.elicitationId !== true && r.elicitationId !== e.elicitationId ? `elicitationId is ${JSON.stringify(r.elicitationId)}` : undefined;
+          out.push(check(`${at}.elicitationId`, p, { expected: e.elicitationId, actual: r.elicitationId }));
+        }
+      }
+      void n;
+    }
+  };
+  if (exp.fields || exp.required) formChecks('elicitations', exp, seen.filter((r) => r.mode === 'form'));
+  if (exp.url !== undefined || exp.elicitationId !== undefined) formChecks('elicitations', { url: exp.url, elicitationId: exp.elicitationId }, seen.filter((r) => r.mode === 'url'));
+  for (const [i, want] of (exp.requests ?? []).entries()) {
+    const r = seen[i];
+    if (!r) {
+      out.push(fail(`elicitations[${i}]`, `no elicitation #${i + 1} arrived (saw ${seen.length})`));
+      continue;
+    }
+    if (want.mode !== undefined) out.push(check(`elicitations[${i}].mode`, r.mode !== want.mode ? `mode is ${r.mode}` : undefined, { expected: want.mode, actual: r.mode }));
+    if (want.message !== undefined) out.push(check(`elicitations[${i}].message`, r.message.toLowerCase().includes(want.message.toLowerCase()) ? undefined : `message ${JSON.stringify(r.message)} does not contain ${JSON.stringify(want.message)}`, { expected: want.message, actual: r.message }));
+    formChecks(`elicitations[${i}]`, want, [r]);
   }
   if (exp.flatSchema) {
     const bad = seen.filter((e) => e.mode === 'form').map((e) => flatSchemaProblem(e.requestedSchema as ElicitationSchema)).find(Boolean);

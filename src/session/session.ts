@@ -183,6 +183,7 @@ export class Session {
       const reply = await this.responder.elicit(req);
       if (reply) {
         transcript.add({ ...base, answeredBy: reply.answeredBy, action: reply.action, content: reply.content, note: reply.note });
+        if (reply.problem) this.unanswered.push({ step: transcript.currentStep, reason: reply.problem });
         this.stateless.answered(this.facts, 'elicitation/create', stream, transcript.currentStep);
         return reply.action === 'accept' ? { action: 'accept', content: (reply.content ?? {}) as never } : { action: reply.action };
       }

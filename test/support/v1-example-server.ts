@@ -40,6 +40,19 @@ function buildServer(): McpServer {
     return { content: [{ type: 'text', text: `Booked ${c.cuisine} for ${c.partySize} under ${c.name}${c.outdoor ? ' outside' : ''}.` }] };
   });
 
+  // A form whose every field has a default: `action: accept` with no content must send the defaults.
+  server.registerTool('preferences', { description: 'Ask for display preferences.' }, async () => {
+    const result = await server.server.elicitInput({
+      message: 'Display preferences',
+      requestedSchema: {
+        type: 'object',
+        properties: { theme: { type: 'string', enum: ['light', 'dark'], default: 'dark' }, fontSize: { type: 'integer', minimum: 8, maximum: 32, default: 14 } },
+        required: ['theme', 'fontSize'],
+      },
+    });
+    return { content: [{ type: 'text', text: result.action === 'accept' ? `theme=${result.content?.theme} fontSize=${result.content?.fontSize}` : result.action }] };
+  });
+
   // As in the SDK v1 sampling example: server.server.createMessage from inside the tool.
   server.registerTool('summarize', { description: 'Summarize a text with the client LLM.', inputSchema: { text: z.string() } }, async ({ text }) => {
     const r = await server.server.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: `Summarize: ${text}` } }], maxTokens: 50 });
