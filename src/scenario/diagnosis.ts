@@ -25,7 +25,7 @@ export function scenarioDiagnosis(session: Session, steps: StepResult[], loaded:
     return !!(s?.expect?.elicitations || s?.expect?.sampling || (s?.expect?.logs && !noId) || s?.elicitation?.length || s?.sampling?.length || (s?.call !== undefined && (loaded.scenario.elicitation?.length || loaded.scenario.sampling?.length)));
   };
   // A step refused for a missing capability never ran: its silence says nothing about the server.
-  const ran = (st: StepResult) => st.verdict !== 'skipped';
+  const ran = (st: StepResult) => st.verdict !== 'skipped' && !st.checks.some((c) => c.name === 'capability');
   const interacted = (st: StepResult) => session.transcript.forStep(st.index).some((e) => e.kind === 'elicitation' || e.kind === 'sampling' || e.kind === 'log');
   const lost = steps.filter((st) => session.stateless.lossFor(st.index));
   const silent = steps.filter((st) => st.verdict === 'failed' && ran(st) && expectedInteraction(st.index) && !interacted(st));

@@ -380,7 +380,8 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const f of session.faults.filter((x) => x.step === i)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
   checks.push(...getStreamWarnings(entries), ...undeclaredCapabilityWarnings(entries, session.facts.serverCapabilities));
-  if (undeclared && !outcome.error) {
+  // An empty list is how many SDK servers answer for a capability they did not declare: not a use of it.
+  if (undeclared && !outcome.error && !(step.list !== undefined && (outcome.names?.length ?? 0) === 0)) {
     checks.push({
       name: 'capability.undeclared',
       verdict: 'warning',
