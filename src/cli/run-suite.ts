@@ -159,6 +159,10 @@ export function checkSuiteFlags(paths: string[], flags: SuiteFlags): void {
 /** Runs what the flags chose on the target (scenario files, the travel suite or the protocol suite); returns the exit code. */
 export async function runChosenSuite(target: Target, paths: string[], flags: SuiteFlags, scenarios?: LoadedScenario[]): Promise<number> {
   if (flags.suite === 'protocol') return exitCodeOf(await runProtocolSuiteOn(target, flags));
+  if (paths.length === 0 && !scenarios) {
+    const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
+    await checkBundledSuiteFits(target, parseTimeout(flags.timeout), target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...');
+  }
   return exitCodeOf(await runSuiteOn(target, scenarios ?? (await loadSuite(paths)), flags));
 }
 

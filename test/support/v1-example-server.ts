@@ -55,7 +55,7 @@ function buildServer(): McpServer {
 
   // As in the SDK v1 sampling example: server.server.createMessage from inside the tool.
   server.registerTool('summarize', { description: 'Summarize a text with the client LLM.', inputSchema: { text: z.string() } }, async ({ text }) => {
-    const r = await server.server.createMessage({ messages: [{ role: 'user', content: { type: 'text', text: `Summarize: ${text}` } }], maxTokens: 50 });
+    const r = await server.server.createMessage({ systemPrompt: 'You are a terse assistant.', messages: [{ role: 'user', content: { type: 'text', text: `Summarize: ${text}` } }], maxTokens: 50 });
     const out = r.content.type === 'text' ? r.content.text : '';
     return { content: [{ type: 'text', text: `Summary: ${out}` }] };
   });
