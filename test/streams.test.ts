@@ -83,6 +83,17 @@ describe('a server that sends a call\'s traffic on the GET stream (SDK v1 exampl
     assert.equal(report.scenarios.length, 20);
   });
 
+  test('doctor reports the same finding: a WARN per method on the GET stream, with the fix', async () => {
+    const r = await runCli(['doctor', '--url', server.url, '--elicit-tool', 'book_table', '--sample-tool', 'summarize']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /WARN\s+AgentCore\s+1 elicitation\/create message\(s\) for this call arrived on the standalone GET stream/);
+    assert.match(r.stdout, /WARN\s+AgentCore\s+1 sampling\/createMessage/);
+    assert.match(r.stdout, /fix: TypeScript SDK: pass \{ relatedRequestId: extra\.requestId \}/);
+    assert.match(r.stdout, /2 warnings/);
+    const strict = await runCli(['doctor', '--url', server.url, '--elicit-tool', 'book_table', '--sample-tool', 'summarize', '--strict']);
+    assert.equal(strict.code, 1, strict.stdout);
+  });
+
   test('through the AgentCore emulator (GET 405): the call times out, and the diagnosis names the GET stream and the fix', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'mcp-verify-home-'));
     const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', emulator.url, SUITE, '--grep', 'book-a-table', '--timeout', '1s'], {

@@ -24,7 +24,7 @@ export const STATELESS_FIX =
   'run the server stateful: FastMCP `mcp.run(transport="streamable-http", stateless_http=False)` (the default); ' +
   'TypeScript SDK `new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() })` and reuse that transport for the session\'s later requests';
 
-export function doctorExitCode(r: DoctorReport): number {
+export function doctorExitCode(r: DoctorReport, strict = false): number {
   if (r.unreachable) return 3;
-  return r.findings.some((f) => f.verdict === 'FAIL') ? 1 : 0;
+  return r.findings.some((f) => f.verdict === 'FAIL' || (strict && f.verdict === 'WARN')) ? 1 : 0;
 }

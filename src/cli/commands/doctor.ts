@@ -11,6 +11,7 @@ interface DoctorFlags extends RemoteFlags, ProtocolToolFlags {
   timeout?: string;
   color?: boolean;
   json?: boolean;
+  strict?: boolean;
 }
 
 export function registerDoctor(program: Command): void {
@@ -22,6 +23,7 @@ export function registerDoctor(program: Command): void {
   addProtocolToolFlags(cmd)
     .option('--timeout <duration>', 'per-request timeout (500ms, 10s, 2m)', '10s')
     .option('--json', 'print the findings as JSON instead of text')
+    .option('--strict', 'a WARN finding (a call\'s traffic on the GET stream, an undeclared capability) fails too (exit 1)')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .addHelpText(
       'after',
@@ -39,7 +41,7 @@ for every field, sampling with a fixed text. For every spec rule, run the protoc
   mcp-verify local --suite protocol --url ...
 ${REMOTE_HELP}
 
-Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable or authentication refused.`,
+Exit codes: 0 nothing failed, 1 a finding failed (or warned, with --strict), 2 usage error, 3 unreachable or authentication refused.`,
     );
   cmd.action(async (flags: DoctorFlags) => {
     const remote = !!(flags.arn || flags.runtimeId);
@@ -68,6 +70,6 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
       const { styleFor } = await import('../../report/style.js');
       process.stdout.write(renderDoctor(report, styleFor(process.stdout, flags.color === false), suiteCommand));
     }
-    process.exitCode = doctorExitCode(report);
+    process.exitCode = doctorExitCode(report, flags.strict);
   });
 }
