@@ -44,7 +44,7 @@ async function run(args: string[]): Promise<{ code: number | null; out: string; 
 
 describe('scripted answers against requestedSchema', () => {
   test('a bad answer fails naming each field and rule and is not sent; invalid: true sends it; accept sends the defaults; forms are asserted field by field', async () => {
-    const { code, out, report } = await run(['local', '--url', v1.url, 'test/fixtures/v1-example/answers.yaml']);
+    const { code, out, report } = await run(['local', '--url', v1.url, 'test/fixtures/v1-answers/answers.yaml']);
     assert.equal(code, 1, out);
     const by = (n: string) => report.scenarios.find((s) => s.name === n)!;
     // Field assertions ran and passed (the GET-stream warning of this server aside).
