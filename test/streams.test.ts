@@ -96,7 +96,7 @@ describe('a server that sends a call\'s traffic on the GET stream (SDK v1 exampl
 
   test('through the AgentCore emulator (GET 405): the call times out, and the diagnosis names the GET stream and the fix', async () => {
     const home = await mkdtemp(path.join(tmpdir(), 'mcp-verify-home-'));
-    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', emulator.url, SUITE, '--grep', 'book-a-table', '--timeout', '1s'], {
+    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', emulator.url, SUITE, '--grep', 'book-a-table', '--timeout', '3s'], {
       env: {
         HOME: home,
         AWS_CONFIG_FILE: path.join(home, 'config'),
@@ -109,7 +109,7 @@ describe('a server that sends a call\'s traffic on the GET stream (SDK v1 exampl
       },
     });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /no result within the step timeout of 1s \(raise it with --timeout/);
+    assert.match(r.stdout, /no result within the step timeout of 3s \(raise it with --timeout/);
     assert.match(r.stdout, /refuses the standalone GET stream \(405, as AgentCore does\)/);
     assert.match(r.stdout, /relatedRequestId: extra\.requestId/);
   });

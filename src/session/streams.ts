@@ -25,6 +25,10 @@ export type GetStreamState = 'not-opened' | 'opening' | 'open' | 'refused' | 'fa
  */
 export const SETTLE_QUIET_MS = 50;
 export const SETTLE_MAX_MS = 250;
+/** While a GET-stream message the tee has seen is still on its way to its handler, wait up to this long. */
+export const SETTLE_PENDING_MAX_MS = 2_000;
+/** The methods the Session handles: a GET-stream record of one of these is consumed by `originOf`. */
+const HANDLED = new Set(['elicitation/create', 'sampling/createMessage', 'notifications/message', 'notifications/progress']);
 /** How long a session waits for the standalone GET stream to open (or be refused) before its first step. */
 export const GET_READY_TIMEOUT_MS = 2_000;
 
@@ -42,6 +46,8 @@ export class StreamTracker {
   /** Event ids seen per stream kind, to attribute a resumed stream (GET with Last-Event-ID) to its origin. */
   private readonly eventIds = new Map<string, StreamKind>();
   private getExpected = false;
+  /** When each GET-stream message seen by the tee, and not yet asked about by a handler, was read (bounded: one nobody handles expires). */
+  private pendingGet: number[] = [];
   private readyResolve?: () => void;
   private readonly readyPromise: Promise<void>;
 
@@ -106,19 +112,31 @@ export class StreamTracker {
     const key = idOrParams.id !== undefined ? `id:${String(idOrParams.id)}` : paramsKey(method, idOrParams.params);
     let i = q.findIndex((x) => x.key === key);
     if (i < 0) i = 0;
-    return q.splice(i, 1)[0]!.stream;
+    const stream = q.splice(i, 1)[0]!.stream;
+    if (stream === 'get' && HANDLED.has(method)) this.pendingGet.shift();
+    return stream;
   }
 
   /** Waits for GET-stream traffic tied to a just-finished call (see SETTLE_QUIET_MS). */
   async settle(signal?: AbortSignal): Promise<void> {
-    if (this.getState !== 'open') return;
+    if (this.getState !== 'open' && this.pendingGet.length === 0) return;
     const started = performance.now();
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 200; i++) {
       const now = performance.now();
-      if (signal?.aborted || now - started >= SETTLE_MAX_MS) return;
+      const elapsed = now - started;
+      if (signal?.aborted) return;
+      // A message already read off the GET stream but not yet handled is waited for (a busy machine
+      // delays the SDK's dispatch, not the bytes), within its own bound.
+      this.pendingGet = this.pendingGet.filter((t) => now - t < SETTLE_PENDING_MAX_MS);
+      if (this.pendingGet.length > 0) {
+        if (elapsed >= SETTLE_PENDING_MAX_MS) return;
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      if (elapsed >= SETTLE_MAX_MS) return;
       const quiet = now - Math.max(this.lastGetActivity, started);
       if (quiet >= SETTLE_QUIET_MS) return;
-      await new Promise((r) => setTimeout(r, Math.min(SETTLE_QUIET_MS - quiet, SETTLE_MAX_MS - (now - started)) + 1));
+      await new Promise((r) => setTimeout(r, Math.min(SETTLE_QUIET_MS - quiet, SETTLE_MAX_MS - elapsed) + 1));
     }
   }
 
@@ -139,6 +157,7 @@ export class StreamTracker {
     const key = msg.id !== undefined && msg.id !== null ? `id:${String(msg.id)}` : paramsKey(msg.method, msg.params);
     const q = this.queues.get(msg.method) ?? this.queues.set(msg.method, []).get(msg.method)!;
     q.push({ key, stream: kind });
+    if (kind === 'get' && HANDLED.has(msg.method) && this.pendingGet.push(performance.now()) > 1000) this.pendingGet.shift();
     // Bounded: a flood nobody consumes (a method without a handler) must not grow without end.
     if (q.length > 1000) q.shift();
   }
