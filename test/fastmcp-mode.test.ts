@@ -9,6 +9,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTravelServer } from '../src/servers/travel/server.js';
+import { startAgentCoreEmulator } from '../src/servers/agentcore/emulator.js';
 import { runCli } from './support/cli.js';
 
 type Server = Awaited<ReturnType<typeof startTravelServer>>;
@@ -74,6 +75,25 @@ describe('bundled suite, stateful', () => {
     assert.match(stdout, /server\/utilities\/logging/);
     assert.equal(report.features.find((f) => f.feature === 'Progress Notifications')?.verdict, 'warning');
     assert.match(stdout, /Progress Notifications\s+WARN/);
+  });
+
+  test('compare: the warning shows on both sides, through the AgentCore emulator too', async () => {
+    const KEY = 'AKIDTESTFASTMCP00001';
+    const SECRET = 'test-secret-fastmcp/abcdefghijklmnopqrstuvwxyz';
+    const emulator = await startAgentCoreEmulator({ upstream: fastmcp.url, port: 0, credentials: { accessKeyId: KEY, secretAccessKey: SECRET } });
+    try {
+      const home = await mkdtemp(path.join(tmpdir(), 'mcp-verify-home-'));
+      const env = { HOME: home, AWS_CONFIG_FILE: path.join(home, 'c'), AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'k'), AWS_EC2_METADATA_DISABLED: 'true', AWS_PROFILE: undefined, AWS_ACCESS_KEY_ID: KEY, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: undefined };
+      const args = ['compare', '--url', fastmcp.url, '--arn', 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/fastmcp_like-AbCdEf1234', '--endpoint-url', emulator.url, 'scenarios/travel/progress.yaml'];
+      const r = await runCli(args, { env });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /Progress Notifications\s+WARN\s+WARN/);
+      const strict = await runCli([...args, '--strict'], { env });
+      assert.equal(strict.code, 1, strict.stdout);
+      assert.match(strict.stdout, /Progress Notifications\s+FAIL\s+FAIL/);
+    } finally {
+      await emulator.close();
+    }
   });
 
   test('fastmcp mode reproduces FastMCP 3 on the wire: errors, structuredContent, lax integers', async () => {

@@ -16,6 +16,7 @@ interface CompareFlags extends RemoteFlags {
   workers?: string;
   json?: string;
   color?: boolean;
+  strict?: boolean;
 }
 
 export function registerCompare(program: Command): void {
@@ -28,6 +29,7 @@ export function registerCompare(program: Command): void {
     .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
     .option('--workers <n>', 'scenarios to run at once on each target', '1')
     .option('--json <file>', 'also write the comparison (both full results) as JSON')
+    .option('--strict', 'warnings (a call\'s traffic on the GET stream, an undeclared capability used) fail the run, for CI')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .addHelpText(
       'after',
@@ -55,13 +57,13 @@ export async function compareTargets(
   local: Target,
   remote: Target,
   scenarios: LoadedScenario[],
-  flags: { timeout?: string; workers?: string; json?: string; color?: boolean },
+  flags: { timeout?: string; workers?: string; json?: string; color?: boolean; strict?: boolean },
 ): Promise<number> {
   const { runScenarios } = await import('../../scenario/runner.js');
   const { compareRuns, renderComparison } = await import('../../report/compare.js');
   const { styleFor } = await import('../../report/style.js');
   const { installRunSignals, runAbortSignal } = await import('../signals.js');
-  const opts = { stepTimeoutMs: parseTimeout(flags.timeout), workers: parsePositiveInt(flags.workers, '--workers', 1), signal: runAbortSignal() };
+  const opts = { stepTimeoutMs: parseTimeout(flags.timeout), workers: parsePositiveInt(flags.workers, '--workers', 1), signal: runAbortSignal(), strict: !!flags.strict };
   // A signal stops both sides; the comparison of what ran is still printed and written.
   const release = installRunSignals();
   let a: RunResult, b: RunResult;
