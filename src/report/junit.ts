@@ -11,7 +11,7 @@ export function renderJunit(run: RunResult): string {
   const totals = suites.reduce((a, s) => ({ tests: a.tests + s.tests, failures: a.failures + s.failures, errors: a.errors + s.errors, skipped: a.skipped + s.skipped }), { tests: 0, failures: 0, errors: 0, skipped: 0 });
   const attrs = attr({ name: `mcp-verify ${run.target.label}`, tests: totals.tests, failures: totals.failures, errors: totals.errors, skipped: totals.skipped, time: secs(run.durationMs), timestamp: run.startedAt });
   const body = suites.map((s) => s.xml).join('');
-  const runError = run.connectError ? `  <!-- ${comment(run.connectError)} -->\n` : '';
+  const runError = [run.connectError, run.diagnosis && `diagnosis: ${run.diagnosis}`].filter(Boolean).map((t) => `  <!-- ${comment(t!)} -->\n`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs}>\n${runError}${body}</testsuites>\n`;
 }
 

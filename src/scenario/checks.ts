@@ -31,7 +31,8 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
       out.push(check('error', problem, { expected: e, actual: outcome.error }));
     } else out.push(pass('error', { actual: outcome.error }));
   } else if (outcome.error) {
-    out.push(fail('request', `${outcome.label} failed: ${outcome.error.message}`, { actual: outcome.error }));
+    // The message is the whole story unless the server gave a JSON-RPC code.
+    out.push(fail('request', `${outcome.label} failed: ${outcome.error.message}`, outcome.error.code !== undefined ? { actual: outcome.error } : {}));
   } else out.push(pass('request'));
 
   for (const reason of unanswered) out.push(fail('responders.answered', reason));
