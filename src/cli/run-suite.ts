@@ -101,11 +101,16 @@ export function runControl(plan: RunPlan, signal: AbortSignal): RunControl {
  * Plans and runs what the flags chose (scenario files, the travel suite, the protocol suite) on one
  * target with the chosen reporters; returns the exit code. `local` and `remote` (and `demo --local-only`).
  */
-export async function runOnTarget(target: Target, scenarios: LoadedScenario[], flags: SuiteFlags | RunFlags): Promise<number> {
+export async function runOnTarget(target: Target, scenarios: LoadedScenario[], flags: SuiteFlags | RunFlags, opts: { checkBundledSuite?: boolean } = {}): Promise<number> {
   const { buildPlan } = await import('../run/plan.js');
   const { executeRun } = await import('../run/execute.js');
   const { exitCode } = await import('../run/exit-code.js');
   const plan = await buildPlan(flags, scenarios, target);
+  if (opts.checkBundledSuite && plan.suite === 'scenarios') {
+    // After the plan (flag mistakes first), before any reporter or run: a foreign server is told what to run instead.
+    const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
+    await checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...');
+  }
   const listeners = await cliReporters(flags);
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('./signals.js');
@@ -153,7 +158,9 @@ export function checkSuiteFlags(paths: string[], flags: SuiteFlags): void {
 /** Runs what the flags chose on the target (scenario files, the travel suite or the protocol suite); returns the exit code. */
 export async function runChosenSuite(target: Target, paths: string[], flags: SuiteFlags, scenarios?: LoadedScenario[]): Promise<number> {
   if (flags.suite === 'protocol') return runOnTarget(target, [], flags);
-  return runOnTarget(target, scenarios ?? (await loadSuite(paths)), flags);
+  // The bundled suite only means something against the reference server (scenario/bundled-suite.ts).
+  const bundled = paths.length === 0 && !scenarios;
+  return runOnTarget(target, scenarios ?? (await loadSuite(paths)), flags, { checkBundledSuite: bundled });
 }
 
 /** Which tools exercise progress, elicitation and sampling (protocol suite and doctor). */

@@ -26,7 +26,7 @@ export interface Comparison {
 function featureCell(run: RunResult, feature: string): string {
   if (run.connectError && !run.scenarios.some((s) => s.session)) return 'ERROR';
   const f = run.features.find((x) => x.feature === feature);
-  return f ? (f.verdict === 'passed' ? 'PASS' : f.verdict === 'failed' ? 'FAIL' : 'SKIP') : '-';
+  return f ? ({ passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', warning: 'WARN' } as const)[f.verdict] : '-';
 }
 
 export function compareRuns(a: RunResult, b: RunResult): Comparison {
@@ -61,7 +61,7 @@ export function renderComparison(cmp: Comparison, c: Style): string {
       if (ri === 0) return c.bold(cell);
       const w = cell.trim();
       if (ci === 3) return c.yellow(cell);
-      return w === 'PASS' ? c.green(cell) : w === 'FAIL' || w === 'ERROR' ? c.red(cell) : cell;
+      return w === 'PASS' ? c.green(cell) : w === 'FAIL' || w === 'ERROR' ? c.red(cell) : w === 'WARN' || w === 'SKIP' ? c.yellow(cell) : cell;
     }),
   );
   for (const [label, run] of [

@@ -1,7 +1,7 @@
 // The PASS/FAIL table: one row per scenario, a summary by feature, the session id and its format, the
 // negotiated protocol version, and for each failure the expectation, what was seen and the transcript
 // lines behind it.
-import type { CheckResult, RunResult, ScenarioResult } from '../results.js';
+import { warningsOf, type CheckResult, type RunResult, type ScenarioResult } from '../results.js';
 import type { RunListener } from '../run/listeners.js';
 import { columns, styleFor, type Style } from './style.js';
 import { preview } from '../scenario/matchers.js';
@@ -32,7 +32,8 @@ export function plainReporter(out: Writable, opts: { noColor?: boolean; verbose?
   return {
     name: 'plain',
     onScenarioEnd(s) {
-      out.write(`${verdictWord(s.status, c)} ${s.name} (${s.file}:${s.line}) ${fmtMs(s.durationMs)}${s.status === 'failed' ? ` — ${firstFailure(s)}` : ''}\n`);
+      const first = warningsOf(s)[0];
+      out.write(`${verdictWord(s.status, c)} ${s.name} (${s.file}:${s.line}) ${fmtMs(s.durationMs)}${s.status === 'failed' ? ` — ${firstFailure(s)}` : s.status === 'warning' && first ? ` — ${first.check.name}: ${first.check.message}` : ''}\n`);
     },
     onEnd(run) {
       out.write(renderFailures(run, c, false));
@@ -58,6 +59,8 @@ export function verdictWord(status: ScenarioResult['status'] | CheckResult['verd
       return c.red('INTERRUPTED');
     case 'expected-failure':
       return c.yellow('XFAIL');
+    case 'warning':
+      return c.yellow('WARN');
   }
 }
 
@@ -110,6 +113,8 @@ export function renderFailures(run: RunResult, c: Style, verbose: boolean): stri
     }
     if (s.diagnosis) lines.push(c.yellow(`  diagnosis: ${s.diagnosis}`));
   }
+  lines.push(...renderWarnings(run, c));
+  if (run.diagnosis) lines.push('', c.yellow(`diagnosis: ${run.diagnosis}`));
   return lines.join('\n') + (lines.length ? '\n' : '');
 }
 
@@ -128,15 +133,32 @@ export function renderPassingTranscripts(run: RunResult, c: Style): string {
   return lines.join('\n') + (lines.length ? '\n' : '');
 }
 
+/** Each warning with where it happened, its reference and its fix. */
+export function renderWarnings(run: RunResult, c: Style): string[] {
+  const lines: string[] = [];
+  for (const s of run.scenarios) {
+    const warnings = warningsOf(s);
+    if (!warnings.length) continue;
+    lines.push('', c.yellow(`⚠ ${s.name}`) + c.dim(`  ${s.file}:${s.line}`));
+    for (const { step, check } of warnings) {
+      lines.push(`  ${c.yellow('⚠')} ${step ? `step ${step.index + 1} "${step.label}" (${step.file}:${step.line}): ` : ''}${check.name}: ${check.message ?? 'warning'}`);
+      if (check.reference) lines.push(c.dim(`      spec: ${check.reference}`));
+      if (check.fix) lines.push(c.dim(`      ${check.fix.startsWith('fix') ? '' : 'fix: '}${check.fix}`));
+    }
+  }
+  return lines;
+}
+
 export function summaryLine(run: RunResult): string {
   const s = run.summary;
   const extra = [
+    s.warnings ? `${s.warnings} with warnings` : '',
     s.skipped ? `${s.skipped} skipped` : '',
     s.flaky ? `${s.flaky} flaky` : '',
     s.expectedFailures ? `${s.expectedFailures} expected failures` : '',
     s.interrupted ? `${s.interrupted} interrupted` : '',
   ].filter(Boolean);
-  return `${s.passed + s.flaky} passed, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} (${fmtMs(run.durationMs)})`;
+  return `${s.passed + s.flaky + (s.warnings ?? 0)} passed, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} (${fmtMs(run.durationMs)})`;
 }
 
 function firstFailure(s: ScenarioResult): string {
@@ -151,7 +173,7 @@ function firstFailure(s: ScenarioResult): string {
 }
 
 function plainWord(status: string): string {
-  return { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', flaky: 'FLAKY', interrupted: 'INTERRUPTED', 'expected-failure': 'XFAIL' }[status] ?? status;
+  return { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', flaky: 'FLAKY', interrupted: 'INTERRUPTED', 'expected-failure': 'XFAIL', warning: 'WARN' }[status] ?? status;
 }
 
 function colourWord(cell: string, c: Style): string {

@@ -22,6 +22,8 @@ export interface ElicitationReply {
   content?: Record<string, unknown>;
   answeredBy: 'script' | 'person' | 'policy';
   note?: string;
+  /** A scripted answer that could not be sent as written: the step fails with this. */
+  problem?: string;
 }
 
 export interface SamplingRequest {
@@ -123,6 +125,9 @@ export function scriptHintForElicitation(req: ElicitationRequest): string {
 }
 
 export function scriptHintForSampling(req: SamplingRequest): string {
-  const first = req.text.slice(0, 40).replace(/"/g, '\\"').replace(/\n/g, ' ');
+  // The matcher looks for a substring of the system prompt and messages joined by newlines: suggest one
+  // that spans no line break, so the suggested rule matches the very request it was made from.
+  const line = req.text.split('\n').find((l) => l.trim()) ?? '';
+  const first = line.trim().slice(0, 40).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return `script it on the step: sampling: [{ match: { text: "${first}" }, text: "<reply>" }]`;
 }

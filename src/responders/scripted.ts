@@ -2,6 +2,7 @@
 // A rule with `llm:` instead of `text:` hands the request to that LLM (src/responders/llm/).
 import type { ElicitationAnswer, LlmConfig, SamplingAnswer } from '../scenario/schema.js';
 import type { ElicitationReply, ElicitationRequest, Responder, SamplingReply, SamplingRequest } from './responder.js';
+import { answerProblems, schemaDefaults } from './answer-validation.js';
 
 /** Asks a configured LLM (LlmSampler.answer); absent when the run prepared none. */
 export type LlmAnswerer = (config: LlmConfig, req: SamplingRequest) => Promise<SamplingReply>;
@@ -20,7 +21,20 @@ export class ScriptedResponder implements Responder {
     if (!rule) return undefined;
     this.use(rule);
     if (rule.action !== 'accept') return { action: rule.action, answeredBy: 'script' };
-    return { action: 'accept', content: elicitationContent(rule, req), answeredBy: 'script' };
+    if (req.mode === 'url') return { action: 'accept', answeredBy: 'script' };
+    // Accept with no content sends the schema's defaults; anything else is checked before it goes out.
+    const content = elicitationContent(rule, req) ?? schemaDefaults(req.requestedSchema);
+    const problems = answerProblems(req.requestedSchema, content);
+    if (problems && !rule.invalid) {
+      // Never send what the schema forbids unless the rule says it is deliberate: answer cancel instead.
+      return {
+        action: 'cancel',
+        answeredBy: 'script',
+        note: `scripted answer ${JSON.stringify(content)} not sent: ${problems.join('; ')}; answered cancel`,
+        problem: `the scripted answer to ${JSON.stringify(req.message.split('\n')[0])} does not match its requestedSchema: ${problems.join('; ')} (answered cancel instead; mark the rule invalid: true to send it on purpose)`,
+      };
+    }
+    return { action: 'accept', content, answeredBy: 'script', ...(problems ? { note: `sent deliberately invalid (invalid: true): ${problems.join('; ')}` } : {}) };
   }
 
   async sample(req: SamplingRequest): Promise<SamplingReply | undefined> {

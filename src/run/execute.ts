@@ -14,6 +14,7 @@ import type { TranscriptEntry } from '../session/transcript.js';
 import { describeFailure, multiplex, type ListenerFailure, type RunListener } from './listeners.js';
 import type { RunPlan } from './plan.js';
 import { buildRunResult, targetSummary } from './run-result.js';
+import { applyStrict } from '../scenario/warnings.js';
 
 /** What is not in the plan because it is not a setting: the run's live controls. */
 export interface RunControl {
@@ -71,6 +72,7 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
       let r: ScenarioResult;
       try {
         r = await runScenarioWithRetries(target, s, options);
+        if (plan.strict) r = applyStrict(r);
         if (plan.expectedFailures) r = plan.expectedFailures.apply(r);
         if (plan.bail && r.status === 'failed') bailed = true;
       } catch (e) {

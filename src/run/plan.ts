@@ -28,6 +28,8 @@ export interface PlanOptions extends LlmOptions {
   var?: string[];
   secretVar?: string[];
   expectedFailures?: string;
+  /** `--strict`: warnings are failures. */
+  strict?: boolean;
   /** Byte size text (`16MB`) or a number of bytes. */
   maxResponse?: string | number;
   /** `--no-elicitation` / `--no-sampling` set these false. */
@@ -85,6 +87,8 @@ export interface RunPlan {
   expectedFailures?: { apply(r: import('../results.js').ScenarioResult): import('../results.js').ScenarioResult };
   maxResponseBytes?: number;
   withhold: WithheldCapability[];
+  /** `--strict`: every warning becomes a failure (scenario/warnings.ts). */
+  strict: boolean;
   protocol: ProtocolOptions;
   /** Keep each scenario's raw exchanges and transcript (`trace` in its result) for the HTML report and HAR. */
   captureWire: boolean;
@@ -112,7 +116,7 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   const protocol: ProtocolOptions = { timeoutMs: stepTimeoutMs, progressTool: options.progressTool, elicitTool: options.elicitTool, sampleTool: options.sampleTool };
   // The wire is kept only when something will show it: an html reporter, or --trace.
   const captureWire = !!options.trace || (options.reporter ?? '').split(',').some((p) => p.split('=')[0]!.trim() === 'html');
-  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, maxResponseBytes, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[] };
+  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, strict: !!options.strict, maxResponseBytes, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[] };
   if (suite === 'protocol') {
     // Its raw requests (src/protocol/wire.ts) bypass the session's capture: a HAR would be empty.
     if (options.trace) throw new UsageError('--trace records scenario runs; --suite protocol sends its own raw requests and cannot be traced yet (its HTML report has no timelines either)');
@@ -166,12 +170,15 @@ export function planScenario(loaded: LoadedScenario, stepTimeoutMs: number): Pla
   return { info: scenarioInfo(loaded), loaded, ...(timeoutMs !== undefined ? { timeoutMs } : {}), steps };
 }
 
-/** The capabilities a step needs: its action's server capability, the client's for expected interactions, and `requires`. */
+/**
+ * The capabilities a step needs: its action's server capability, the client's for expected interactions,
+ * and `requires`. Expected logs do not need `logging` declared: a server that logs without declaring it
+ * (FastMCP 3) gets a warning and the log checks still run (scenario/warnings.ts).
+ */
 export function capabilitiesNeeded(step: Step): string[] {
   const needs = new Set<string>(step.requires ?? []);
   needs.add(stepKindOf(step).capability(step));
   const expects = (c: { count?: unknown } | undefined) => c !== undefined && c.count !== 0 && !(typeof c.count === 'object' && (c.count as { max?: number }).max === 0);
-  if (expects(step.expect?.logs)) needs.add('logging');
   if (step.elicitation?.length || expects(step.expect?.elicitations)) needs.add('elicitation');
   if (step.sampling?.length || expects(step.expect?.sampling)) needs.add('sampling');
   needs.delete('');

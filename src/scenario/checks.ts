@@ -7,6 +7,8 @@ import { matchCount, matchSubset, matchText, preview, toList } from './matchers.
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
 
+/** A text `actual` stays text (reporters quote it once): only cut to a readable length. */
+const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) + '…' : text);
 const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'passed', ...extra });
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
 const check = (name: string, problem: string | undefined, extra: Partial<CheckResult> = {}) => (problem ? fail(name, problem, extra) : pass(name, extra));
@@ -29,7 +31,8 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
       out.push(check('error', problem, { expected: e, actual: outcome.error }));
     } else out.push(pass('error', { actual: outcome.error }));
   } else if (outcome.error) {
-    out.push(fail('request', `${outcome.label} failed: ${outcome.error.message}`, { actual: outcome.error }));
+    // The message is the whole story unless the server gave a JSON-RPC code.
+    out.push(fail('request', `${outcome.label} failed: ${outcome.error.message}`, outcome.error.code !== undefined ? { actual: outcome.error } : {}));
   } else out.push(pass('request'));
 
   for (const reason of unanswered) out.push(fail('responders.answered', reason));
@@ -40,7 +43,7 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
     out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
     if (expect.text !== undefined) {
       const p = matchText(outcome.text, expect.text);
-      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: preview(outcome.text, 500) }));
+      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500) }));
     }
     if (expect.json !== undefined) {
       let parsed: unknown;
@@ -51,7 +54,7 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
         problem = `result text is not JSON: ${preview(outcome.text)}`;
       }
       problem ??= matchSubset(parsed, expect.json);
-      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? preview(outcome.text, 500) }));
+      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? clip(outcome.text, 500) }));
     }
     if (expect.structured !== undefined) {
       const sc = result.structuredContent;
@@ -69,6 +72,8 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
   if (expect.logs) out.push(...checkLogs(expect.logs, logs));
   return out;
 }
+
+type FormShape = Pick<NonNullable<Expect['elicitations']>, 'fields' | 'required' | 'url' | 'elicitationId'>;
 
 function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: ElicitationEntry[]): CheckResult[] {
   const out: CheckResult[] = [];
@@ -98,6 +103,50 @@ function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: Elici
       );
     });
   }
+  const formChecks = (prefix: string, e: FormShape, reqs: ElicitationEntry[]) => {
+    for (const [n, r] of reqs.entries()) {
+      const at = reqs.length > 1 || prefix.includes('[') ? `${prefix}${prefix.includes('[') ? '' : `[${seen.indexOf(r)}]`}` : prefix;
+      const schema = (r.requestedSchema ?? {}) as ElicitationSchema;
+      const props = schema.properties ?? {};
+      const required = Array.isArray(schema.required) ? schema.required : [];
+      if (r.mode === 'form') {
+        for (const [name, want] of Object.entries(e.fields ?? {})) {
+          const { required: mustBeRequired, ...shape } = want;
+          const prop = props[name];
+          let problem = prop === undefined ? `the requested schema has no field "${name}" (fields: ${Object.keys(props).join(', ') || 'none'})` : matchSubset(prop, shape, name);
+          if (!problem && mustBeRequired !== undefined && required.includes(name) !== mustBeRequired) problem = `field "${name}" is ${mustBeRequired ? 'not ' : ''}listed in required`;
+          out.push(check(`${at}.fields.${name}`, problem, { expected: want, actual: prop }));
+        }
+        if (e.required) {
+          const missing = e.required.filter((f) => !required.includes(f));
+          out.push(check(`${at}.required`, missing.length ? `not required: ${missing.join(', ')} (required: ${required.join(', ') || 'none'})` : undefined, { expected: e.required, actual: required }));
+        }
+      }
+      if (r.mode === 'url' || e.url !== undefined || e.elicitationId !== undefined) {
+        if (e.url !== undefined) {
+          const p = r.url === undefined ? 'the request has no url' : matchText(r.url, e.url);
+          out.push(check(`${at}.url`, p && (r.url === undefined ? p : `url ${p}`), { expected: e.url, actual: r.url }));
+        }
+        if (e.elicitationId !== undefined) {
+          const p = r.elicitationId === undefined ? 'the request has no elicitationId' : e.elicitationId !== true && r.elicitationId !== e.elicitationId ? `elicitationId is ${JSON.stringify(r.elicitationId)}` : undefined;
+          out.push(check(`${at}.elicitationId`, p, { expected: e.elicitationId, actual: r.elicitationId }));
+        }
+      }
+      void n;
+    }
+  };
+  if (exp.fields || exp.required) formChecks('elicitations', exp, seen.filter((r) => r.mode === 'form'));
+  if (exp.url !== undefined || exp.elicitationId !== undefined) formChecks('elicitations', { url: exp.url, elicitationId: exp.elicitationId }, seen.filter((r) => r.mode === 'url'));
+  for (const [i, want] of (exp.requests ?? []).entries()) {
+    const r = seen[i];
+    if (!r) {
+      out.push(fail(`elicitations[${i}]`, `no elicitation #${i + 1} arrived (saw ${seen.length})`));
+      continue;
+    }
+    if (want.mode !== undefined) out.push(check(`elicitations[${i}].mode`, r.mode !== want.mode ? `mode is ${r.mode}` : undefined, { expected: want.mode, actual: r.mode }));
+    if (want.message !== undefined) out.push(check(`elicitations[${i}].message`, r.message.toLowerCase().includes(want.message.toLowerCase()) ? undefined : `message ${JSON.stringify(r.message)} does not contain ${JSON.stringify(want.message)}`, { expected: want.message, actual: r.message }));
+    formChecks(`elicitations[${i}]`, want, [r]);
+  }
   if (exp.flatSchema) {
     const bad = seen.filter((e) => e.mode === 'form').map((e) => flatSchemaProblem(e.requestedSchema as ElicitationSchema)).find(Boolean);
     out.push(check('elicitations.flatSchema', bad));
@@ -115,7 +164,7 @@ function checkSampling(exp: NonNullable<Expect['sampling']>, seen: SamplingEntry
   if (exp.contains !== undefined) {
     const all = seen.map((s) => s.text).join('\n');
     const missing = toList(exp.contains).find((c) => !all.toLowerCase().includes(c.toLowerCase()));
-    out.push(check('sampling.contains', seen.length === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}` : undefined, { expected: exp.contains, actual: preview(all, 300) }));
+    out.push(check('sampling.contains', seen.length === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}` : undefined, { expected: exp.contains, actual: clip(all, 300) }));
   }
   return out;
 }

@@ -46,8 +46,12 @@ export const ElicitationAnswer = z
     ),
     content: z.record(z.string(), JsonValue).optional().describe('The whole content object to send with accept.'),
     times: z.number().int().positive().optional().describe('Use this answer at most this many times.'),
+    invalid: z
+      .boolean()
+      .optional()
+      .describe('Send this answer even though it does not match the requested schema (to test the server\'s own validation). Without it a mismatch fails the step.'),
   })
-  .describe('A scripted answer to elicitation/create.');
+  .describe('A scripted answer to elicitation/create. Checked against requestedSchema before it is sent; accept with no content or value sends the schema defaults.');
 
 /** The LLM providers a sampling rule can name (src/responders/llm/). */
 export const LLM_PROVIDERS = ['bedrock', 'openai', 'anthropic'] as const;
@@ -111,7 +115,40 @@ export const ExpectProgress = z.strictObject({
   total: z.number().optional(),
 });
 
+const FieldExpect = z
+  .strictObject({
+    type: PrimitiveType.optional(),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    enum: z.array(JsonValue).optional(),
+    oneOf: z.array(JsonValue).optional(),
+    items: JsonValue.optional(),
+    minimum: z.number().optional(),
+    maximum: z.number().optional(),
+    minLength: z.number().int().optional(),
+    maxLength: z.number().int().optional(),
+    minItems: z.number().int().optional(),
+    maxItems: z.number().int().optional(),
+    pattern: z.string().optional(),
+    format: z.string().optional(),
+    default: JsonValue.optional(),
+    required: z.boolean().optional().describe('The field is (true) or is not (false) listed in the schema\'s required.'),
+  })
+  .describe('What one field of the requested schema must say (each key compared; arrays exactly).');
+
+const FormExpect = {
+  fields: z.record(z.string(), FieldExpect).optional().describe('Fields the requested schema must have, by name, with their type, enum, bounds, default, title...'),
+  required: z.array(z.string()).optional().describe('Field names the requested schema lists as required (at least these).'),
+  url: TextMatch.optional().describe('URL mode: the url (a substring, or {contains, regex, equals}).'),
+  elicitationId: z.union([z.string(), z.literal(true)]).optional().describe('URL mode: the elicitationId (exact), or true for "present".'),
+};
+
 export const ExpectElicitations = z.strictObject({
+  ...FormExpect,
+  requests: z
+    .array(z.strictObject({ message: z.string().optional(), mode: z.enum(['form', 'url']).optional(), ...FormExpect }))
+    .optional()
+    .describe('One entry per request, in order: its message substring, mode, fields, required, url, elicitationId. Top-level fields/required/url/elicitationId apply to every request of that mode.'),
   count: CountMatch.optional(),
   messages: z.array(z.string()).optional().describe('Substrings, one per request, in order.'),
   types: z.array(PrimitiveType).optional().describe('The type of each request\'s single field, in order.'),
