@@ -1,7 +1,6 @@
 // What `local`, `remote`, `compare` and `demo` share: finding the scenarios, parsing the run flags,
 // running on a Target with the chosen reporters, and the exit code.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import { isPassing, type RunResult } from '../results.js';
@@ -14,7 +13,9 @@ import type { WithheldCapability } from '../session/session.js';
 import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
 import { interruptExitCode } from './signals.js';
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PACKAGE_ROOT } from '../package-root.js';
+
+export { PACKAGE_ROOT };
 /** The bundled suite: the seed article's whole verification against the reference server. */
 export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseHttpUrl } from './local.js';
-import { PACKAGE_ROOT } from '../run-suite.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 
 interface InitFlags {
   url: string;
