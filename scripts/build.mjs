@@ -10,14 +10,20 @@
 //   node scripts/build.mjs              # type-check + bundle (what `npm run build` and `prepare` run)
 //   node scripts/build.mjs --no-check   # bundle only
 //   node scripts/build.mjs --analyze    # also print what each output file is made of
+//   node scripts/build.mjs --outdir DIR # somewhere else than dist/ (inside the repository: the package root is found from it)
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const argValue = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 /**
@@ -39,8 +45,10 @@ if (!args.has('--no-check')) {
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 
-const outdir = path.join(ROOT, 'dist');
-rmSync(outdir, { recursive: true, force: true });
+// Built beside dist/ and swapped in at the end, so a run that starts during a rebuild finds one whole build.
+const outdir = path.resolve(ROOT, argValue('--outdir') ?? 'dist');
+const staging = `${outdir}.building-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
 
 // Bundled CommonJS dependencies (commander, undici, the AWS SDK) call require() for Node built-ins; an ES
 // module has no require, so each output file gets one made for it.
@@ -49,7 +57,7 @@ const banner = "import { createRequire as __mcpVerifyCreateRequire } from 'node:
 const result = await esbuild.build({
   absWorkingDir: ROOT,
   entryPoints: ENTRIES,
-  outdir,
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -63,9 +71,29 @@ const result = await esbuild.build({
   legalComments: 'none',
   banner: { js: banner },
   define: { __MCP_VERIFY_VERSION__: JSON.stringify(pkg.version) },
+  // Where a package has both, its ES-module build ("module"): a dynamic import() of a CommonJS file in a
+  // split bundle only has a default export (the AWS credential chain's named exports would be missing),
+  // and ES modules tree-shake.
+  mainFields: ['module', 'main'],
   metafile: true,
   logLevel: 'warning',
 });
+
+// A dynamic import() of a CommonJS file becomes a chunk with only a default export, so
+// `const { x } = await import('cjs-package')` works unbundled and breaks bundled: refuse to ship that.
+const cjsLazy = Object.entries(result.metafile.outputs)
+  .filter(([, out]) => out.entryPoint && !Object.values(ENTRIES).includes(out.entryPoint) && result.metafile.inputs[out.entryPoint]?.format === 'cjs')
+  .map(([file, out]) => `${out.entryPoint} (${path.relative(staging, file)})`);
+if (cjsLazy.length) {
+  rmSync(staging, { recursive: true, force: true });
+  console.error(`build: dynamic import() of CommonJS modules, whose named exports the bundle would lose:\n  ${cjsLazy.join('\n  ')}\nImport a package that has an ES-module build, or take its exports from \`default\`.`);
+  process.exit(1);
+}
+
+const old = `${outdir}.old-${process.pid}`;
+if (existsSync(outdir)) renameSync(outdir, old);
+renameSync(staging, outdir);
+rmSync(old, { recursive: true, force: true });
 
 if (args.has('--analyze')) {
   process.stdout.write(await esbuild.analyzeMetafile(result.metafile, { verbose: false }));
