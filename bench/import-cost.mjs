@@ -10,8 +10,8 @@ import module from 'node:module';
 const stages = {
   ours: [
     ['CLI entry chunk (commander, command flags)', '../dist/cli/main.js'],
-    ['scenario loader (yaml, zod, scenario schema)', '../dist/scenario/loader.js'],
-    ['runner (SDK client, session, checks)', '../dist/scenario/runner.js'],
+    ['scenario loader (yaml, zod, scenario schema; the step kinds bring the SDK client)', '../dist/scenario/loader.js'],
+    ['run plan and execution (SDK client, session, step kinds, checks)', '../dist/run/execute.js'],
     ['reporters', '../dist/report/reporters.js'],
   ],
   raw: [['@modelcontextprotocol/client (unbundled)', '@modelcontextprotocol/client']],
@@ -44,8 +44,8 @@ if (process.argv[2] === '--child') {
     stages[side].forEach(([label], i) => {
       const m = median(samples.map((s) => s[i]));
       total += m;
-      process.stdout.write(`  ${side.padEnd(4)} ${label.padEnd(48)} ${m.toFixed(1).padStart(7)}\n`);
+      process.stdout.write(`  ${side.padEnd(4)} ${label.padEnd(80)} ${m.toFixed(1).padStart(7)}\n`);
     });
-    process.stdout.write(`  ${side.padEnd(4)} ${'total'.padEnd(48)} ${total.toFixed(1).padStart(7)}\n`);
+    process.stdout.write(`  ${side.padEnd(4)} ${'total'.padEnd(80)} ${total.toFixed(1).padStart(7)}\n`);
   }
 }

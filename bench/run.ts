@@ -224,7 +224,7 @@ async function perCall(): Promise<void> {
     );
     const ours = median(r.a);
     const base = median(r.b);
-    put(`per-call: ${calls} sequential calls, one session (runner API vs raw client)`, '≤ 1.05×', node, {
+    put(`per-call: ${calls} sequential calls, one session (executeRun API vs raw client)`, '≤ 1.05×', node, {
       ours: `${ms(ours)} (${(ours / calls).toFixed(2)} ms/call)`,
       baseline: `${ms(base)} (${(base / calls).toFixed(2)} ms/call)`,
       ratio: times(ours / base),

@@ -33,7 +33,8 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const ENTRIES = {
   'cli/main': 'src/cli/main.ts',
   'scenario/loader': 'src/scenario/loader.ts',
-  'scenario/runner': 'src/scenario/runner.ts',
+  'run/plan': 'src/run/plan.ts',
+  'run/execute': 'src/run/execute.ts',
   'target/target': 'src/target/target.ts',
   'report/reporters': 'src/report/reporters.ts',
   'servers/travel/server': 'src/servers/travel/server.ts',

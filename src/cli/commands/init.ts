@@ -8,13 +8,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseHttpUrl } from './local.js';
+import { durationOption } from '../run-suite.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
+import type { Listing } from '../../session/listing.js';
 
 interface InitFlags {
   url: string;
   out: string;
   force?: boolean;
-  timeout: string;
+  /** ms (durationOption) */
+  timeout: number;
 }
 
 export function registerInit(program: Command): void {
@@ -24,7 +27,7 @@ export function registerInit(program: Command): void {
     .requiredOption('--url <url>', 'the MCP endpoint to inspect')
     .option('--out <file>', 'where to write the suite ("-" for stdout)', 'scenarios/starter.yaml')
     .option('--force', 'overwrite --out if it exists')
-    .option('--timeout <duration>', 'per-request timeout', '30s')
+    .addOption(durationOption('--timeout <duration>', 'per-request timeout (connect and each listing)', '30s'))
     .addHelpText(
       'after',
       `
@@ -37,17 +40,9 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
     .action(async (flags: InitFlags) => {
       const url = parseHttpUrl(flags.url);
       if (flags.out !== '-' && existsSync(flags.out) && !flags.force) throw new UsageError(`${flags.out} exists; pass --force to overwrite it, or choose another --out`);
-      const { parseTimeout } = await import('../run-suite.js');
       const { localTarget } = await import('../../target/target.js');
-      const { Session } = await import('../../session/session.js');
-      const { ScriptedResponder } = await import('../../responders/scripted.js');
-      const session = await Session.open(localTarget(url), { responder: new ScriptedResponder(undefined, undefined), timeoutMs: parseTimeout(flags.timeout) });
-      let listing: Listing;
-      try {
-        listing = await listServer(session);
-      } finally {
-        await session.close();
-      }
+      const { listServer } = await import('../../session/listing.js');
+      const listing = await listServer(localTarget(url), { timeoutMs: flags.timeout });
       const schemaPath = flags.out === '-' ? path.join(PACKAGE_ROOT, 'schema', 'scenario.schema.json') : path.relative(path.dirname(path.resolve(flags.out)), path.join(PACKAGE_ROOT, 'schema', 'scenario.schema.json'));
       const yaml = starterSuite(listing, url.toString(), schemaPath.split(path.sep).join('/'));
       if (flags.out === '-') process.stdout.write(yaml);
@@ -57,28 +52,6 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
         process.stdout.write(`wrote ${flags.out}: ${listing.tools.length} tool(s), ${listing.resources.length} resource(s), ${listing.templates.length} template(s), ${listing.prompts.length} prompt(s)\nrun it: mcp-verify local --url ${url} ${flags.out}\n`);
       }
     });
-}
-
-interface Listing {
-  serverName: string | null;
-  tools: { name: string; description?: string; inputSchema?: { properties?: Record<string, { type?: unknown; enum?: unknown[]; description?: string }>; required?: string[] } }[];
-  resources: { uri: string; name?: string }[];
-  templates: { uriTemplate: string }[];
-  prompts: { name: string; arguments?: { name: string; required?: boolean }[] }[];
-  capabilities: Record<string, unknown>;
-}
-
-async function listServer(session: import('../../session/session.js').Session): Promise<Listing> {
-  const caps = session.facts.serverCapabilities;
-  const c = session.client;
-  return {
-    serverName: session.facts.serverName,
-    capabilities: caps,
-    tools: caps.tools ? ((await c.listTools()).tools as Listing['tools']) : [],
-    resources: caps.resources ? (await c.listResources()).resources : [],
-    templates: caps.resources ? (await c.listResourceTemplates().catch(() => ({ resourceTemplates: [] }))).resourceTemplates : [],
-    prompts: caps.prompts ? (await c.listPrompts()).prompts : [],
-  };
 }
 
 /** YAML scalar, quoted when plain style would change its meaning. */
