@@ -15,7 +15,7 @@
 // Prints the table (figure, target, then ours / baseline / ratio / met? per Node) and writes
 // bench/results.json with every sample.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,14 +87,28 @@ const url = server.url;
 const suites = new BenchSuites();
 const benchStarted = performance.now();
 
+const figures: [string, () => Promise<void>][] = [
+  ['startup', startup],
+  ['one-shot', oneShot],
+  ['inspector', vsInspector],
+  ['per-call', perCall],
+  ['parallel', parallel],
+  ['memory', memoryAtScale],
+  ['remote', remotePath],
+];
+const failures: string[] = [];
 try {
-  if (wants('startup')) await startup();
-  if (wants('one-shot')) await oneShot();
-  if (wants('inspector')) await vsInspector();
-  if (wants('per-call')) await perCall();
-  if (wants('parallel')) await parallel();
-  if (wants('memory')) await memoryAtScale();
-  if (wants('remote')) await remotePath();
+  for (const [name, measure] of figures) {
+    if (!wants(name)) continue;
+    // A figure whose run fails (on a loaded machine, --workers 32 can see connection resets) is reported,
+    // and the others are still measured and printed.
+    try {
+      await measure();
+    } catch (e) {
+      failures.push(`${name}: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+      log(`${name} failed: ${(e as Error).message?.slice(0, 2000)}`);
+    }
+  }
 } finally {
   await server.close();
   suites.remove();
@@ -118,7 +132,12 @@ process.stdout.write(
 );
 const unmet = rows.flatMap((r) => nodes.filter((n) => r.cells[n.major]?.met === false).map((n) => `${r.figure} (Node ${n.major})`));
 if (unmet.length) process.stdout.write(`targets not met: ${unmet.join('; ')}\n`);
+if (failures.length) {
+  process.stdout.write(`figures that failed to run: ${failures.join('; ')}\n`);
+  process.exitCode = 1;
+}
 writeFileSync(here('results.json'), JSON.stringify({ date: new Date().toISOString(), machine, totalSeconds: Number(totalS.toFixed(1)), rows }, null, 2) + '\n');
+rmSync(here('results.partial.json'), { force: true });
 if (args.includes('--update-doc')) updateDoc(table, totalS);
 
 // ---------------------------------------------------------------------------------------------
@@ -133,6 +152,9 @@ function put(figure: string, target: string, node: NodeSide, cell: Cell, note?: 
   if (!row) rows.push((row = { figure, target, cells: {} }));
   row.cells[node.major] = cell;
   if (note) row.note = note;
+  // Each figure as it is measured: a long run stopped part-way keeps what it had.
+  log(`${node.version}: ${figure}: ${cell.skipped ?? `${cell.ours} vs ${cell.baseline} = ${cell.ratio}${cell.met === false ? ' (target not met)' : ''}`}`);
+  writeFileSync(here('results.partial.json'), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + '\n');
 }
 
 /** `mcp-verify --version` / `--help` vs `node -e 0`: what loading the CLI costs over Node itself. */
