@@ -1,7 +1,6 @@
 // What `local`, `remote`, `compare` and `demo` share: the run flags, finding the scenarios, and handing
 // them to the one execution path (src/run: buildPlan, executeRun, exitCode) with the chosen reporters.
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { RunResult } from '../results.js';
@@ -16,7 +15,9 @@ import { addCiFlags, type CiFlags } from './ci-gating.js';
 import { addLlmFlags } from './llm-flags.js';
 import type { LlmOptions } from '../responders/llm/plan.js';
 
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PACKAGE_ROOT } from '../package-root.js';
+
+export { PACKAGE_ROOT };
 /** The bundled suite: the seed article's whole verification against the reference server. */
 export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
 
