@@ -30,6 +30,8 @@ export interface StepResult {
   checks: CheckResult[];
   /** Transcript lines behind a failure (redacted), for the report. */
   evidence?: string[];
+  /** The server under test's last output lines when the step failed (`server:` / `--server-command`), redacted. */
+  serverOutput?: string[];
 }
 
 export interface SessionSummary {

@@ -13,6 +13,7 @@ import { registerExampleServer } from './commands/example-server.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
 import { registerCall } from './commands/call.js';
+import { addConfigOption, applyConfigHook, CONFIG_COMMANDS } from '../config/cli.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -54,7 +55,12 @@ ${EXIT_CODES_HELP}`,
   registerValidate(program);
   registerSchema(program);
   registerInit(program);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const cmd of program.commands) {
+    cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+    if (CONFIG_COMMANDS.has(cmd.name())) addConfigOption(cmd);
+  }
+  // The config file (src/config/) sets the options the command line left at their defaults.
+  program.hook('preAction', (_program, actionCommand) => applyConfigHook(actionCommand));
   return program;
 }
 

@@ -10,6 +10,7 @@ import { isPassing, type RunResult } from '../results.js';
 import type { LoadedScenario } from '../scenario/loader.js';
 import { durationMs } from '../scenario/duration.js';
 import type { Target } from '../target/target.js';
+import type { RunListener } from '../scenario/runner.js';
 import type { WithheldCapability } from '../session/session.js';
 import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
 import { interruptExitCode } from './signals.js';
@@ -34,15 +35,20 @@ export interface RunFlags extends CiFlags {
   sampling?: boolean;
 }
 
-/** The flags every suite-running command takes. */
-export function addRunFlags(cmd: Command): Command {
+/** The run flags `validate` checks too: everything a run parses before it connects. */
+export function addCheckedRunFlags(cmd: Command): Command {
   return addCiFlags(cmd)
     .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
+    .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB');
+}
+
+/** The flags every suite-running command takes. */
+export function addRunFlags(cmd: Command): Command {
+  return addCheckedRunFlags(cmd)
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too')
-    .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply')
@@ -84,15 +90,43 @@ export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
   return loadScenarios(files, paths.length ? process.cwd() : PACKAGE_ROOT);
 }
 
-export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], flags: RunFlags): Promise<RunResult> {
-  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
+/** Config-file values that are not flags (src/config/apply.ts). */
+export interface ConfigExtrasFlags {
+  features?: string[];
+  configFile?: string;
+}
+
+/**
+ * Everything a run checks before it connects, in one place: `local`, `remote`, `compare` and `validate`
+ * call it, so `validate` rejects exactly what a run would reject before sending anything (exit 2).
+ */
+export async function preRunChecks(scenarios: LoadedScenario[], flags: RunFlags & ConfigExtrasFlags) {
+  const { parseReporterSpecs } = await import('../report/reporters.js');
+  const { checkFeatures } = await import('../scenario/features.js');
   const specs = parseReporterSpecs(flags.reporter);
-  const { runScenarios } = await import('../scenario/runner.js');
   const stepTimeoutMs = parseTimeout(flags.timeout);
   const workers = parsePositiveInt(flags.workers, '--workers', 1);
+  checkFeatures(scenarios, flags.features);
   const ci = await prepareCiRun(scenarios, flags);
   const maxResponseBytes = parseByteSize(flags.maxResponse);
-  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
+  return { specs, stepTimeoutMs, workers, ci, maxResponseBytes };
+}
+
+export interface SuiteRunHooks {
+  /** Wraps the reporters (e.g. the server under test's output on failing steps). */
+  decorate?: (listeners: RunListener[]) => RunListener[];
+  /** preRunChecks already made by the caller (it checks before starting a server). */
+  prepared?: PreRun;
+}
+
+export type PreRun = Awaited<ReturnType<typeof preRunChecks>>;
+
+export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], flags: RunFlags & ConfigExtrasFlags, hooks: SuiteRunHooks = {}): Promise<RunResult> {
+  const { createReporters } = await import('../report/reporters.js');
+  const { runScenarios } = await import('../scenario/runner.js');
+  const { specs, stepTimeoutMs, workers, ci, maxResponseBytes } = hooks.prepared ?? (await preRunChecks(scenarios, flags));
+  const decorate = hooks.decorate ?? ((l: RunListener[]) => l);
+  const listeners = decorate(createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose }));
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun } = await import('./signals.js');
   // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
@@ -112,11 +146,11 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
 }
 
 /** The built-in protocol suite (`--suite protocol`): same reporters, same RunResult, no YAML. */
-export async function runProtocolSuiteOn(target: Target, flags: RunFlags & ProtocolToolFlags): Promise<RunResult> {
+export async function runProtocolSuiteOn(target: Target, flags: RunFlags & ProtocolToolFlags, hooks: Pick<SuiteRunHooks, 'decorate'> = {}): Promise<RunResult> {
   const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
   const specs = parseReporterSpecs(flags.reporter);
   const { runProtocolSuite } = await import('../protocol/scenario-results.js');
-  const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
+  const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose }));
   // As for scenario runs: a signal stops the checks, and every reporter still writes.
   const { installRunSignals, runAbortSignal } = await import('./signals.js');
   const release = installRunSignals();

@@ -90,6 +90,7 @@ function stepCase(st: StepResult, xfail: boolean): Case {
   else if (st.verdict === 'failed' && xfail) c.skipped = `expected failure: ${checkLine(failed[0]!)}`;
   else if (st.verdict === 'failed') c.failure = failureOf(failed);
   if (st.verdict === 'failed' && st.evidence?.length) c.out = `transcript (${st.file}:${st.line}):\n${st.evidence.join('\n')}`;
+  if (st.verdict === 'failed' && st.serverOutput?.length) c.out = `${c.out ? `${c.out}\n` : ''}server output (last ${st.serverOutput.length} lines):\n${st.serverOutput.join('\n')}`;
   return c;
 }
 

@@ -98,6 +98,10 @@ export function renderFailures(run: RunResult, c: Style, verbose: boolean): stri
         lines.push(c.dim('    transcript:'));
         for (const e of st.evidence.slice(-12)) lines.push(c.dim(`      ${e}`));
       }
+      if (st.serverOutput?.length) {
+        lines.push(c.dim(`    server output (last ${st.serverOutput.length} lines):`));
+        for (const e of st.serverOutput) lines.push(c.dim(`      | ${e}`));
+      }
     }
     if (s.diagnosis) lines.push(c.yellow(`  diagnosis: ${s.diagnosis}`));
   }

@@ -48,6 +48,7 @@ function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
   if (first?.expected !== undefined) diag.expected = first.expected;
   if (first?.actual !== undefined) diag.actual = first.actual;
   if (st.evidence?.length) diag.transcript = st.evidence.slice(-20);
+  if (st.serverOutput?.length) diag.serverOutput = st.serverOutput;
   return [`not ok ${n} - ${label}${xfail ? ' # TODO expected failure' : ''}`, ...yamlBlock(diag)];
 }
 

@@ -13,7 +13,7 @@ export const FEATURES = [
   'Session ID Persistence',
 ] as const;
 
-const Duration = z
+export const Duration = z
   .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'a duration like 500ms, 5s or 2m')])
   .describe('A duration: milliseconds as a number, or a string like "500ms", "5s", "2m".');
 

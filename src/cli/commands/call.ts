@@ -7,8 +7,9 @@ import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '..
 import { parseTimeout } from '../run-suite.js';
 import type { Session } from '../../session/session.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
+import { addLocalAuthFlags, withLocalAuth, type LocalAuthFlags } from '../../target/local-auth.js';
 
-interface CallFlags extends RemoteFlags {
+interface CallFlags extends RemoteFlags, LocalAuthFlags {
   url?: string;
   arg: string[];
   argsJson?: string;
@@ -30,6 +31,7 @@ export function registerCall(program: Command): void {
     .option('--record <file>', 'write a scenario file that repeats this call with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'text offered (editable) as the start of a typed sampling reply')
     .option('--no-color', 'no colours (also: NO_COLOR=1)');
+  addLocalAuthFlags(cmd, false);
   addRemoteFlags(cmd).addHelpText(
     'after',
     `
@@ -76,7 +78,7 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
     target = await remoteTarget(remoteOptions(flags));
   } else {
     const { localTarget } = await import('../../target/target.js');
-    target = localTarget(parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL));
+    target = withLocalAuth(localTarget(parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL)), flags);
   }
 
   const { installRunSignals, runAbortSignal, interruptRun } = await import('../signals.js');
