@@ -121,9 +121,12 @@ export async function watchLocal(paths: string[], flags: LocalFlags, url: URL): 
     let roots = await watchSuite();
     await startServer();
     let changed: Set<string> | undefined;
+    let restarted = false;
     for (;;) {
       if (process.stdout.isTTY) process.stdout.write(CLEAR);
       if (changed?.size) out.write(`mcp-verify --watch: ${[...changed].map((f) => path.relative(process.cwd(), f) || f).slice(0, 5).join(', ')} changed\n`);
+      if (restarted) out.write('mcp-verify --watch: restarted the server under test\n');
+      restarted = false;
       if (!serverFailed) {
         await writeFile(stateFile, JSON.stringify({ first: failed }));
         child = runChild(stateFile, !!sut);
@@ -139,6 +142,7 @@ export async function watchLocal(paths: string[], flags: LocalFlags, url: URL): 
       if (changed && flags.configFile && changed.has(path.resolve(flags.configFile))) roots = await watchSuite().catch(() => roots);
       if (changed && sut !== undefined && [...changed].some((f) => isServerFile(path.relative(serverCwd, f).split(path.sep).join('/')))) {
         out.write('mcp-verify --watch: restarting the server under test\n');
+        restarted = true;
         await sut.stop();
         sut = undefined;
         await startServer();
@@ -174,7 +178,8 @@ export async function watchLocal(paths: string[], flags: LocalFlags, url: URL): 
 
   function runChild(state: string, serverRunning: boolean): ChildProcess {
     // This CLI again, same arguments without --watch; the quit key reaches it as SIGINT.
-    const args = process.argv.slice(1).filter((a) => a !== '--watch');
+    // The URL as resolved here (a `${port}` chosen once, for the server the watcher owns) wins over the file's.
+    const args = [...process.argv.slice(1).filter((a) => a !== '--watch'), '--url', url.toString()];
     const c = spawn(process.execPath, [...process.execArgv, ...args], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, [WATCH_STATE_ENV]: state, ...(serverRunning ? { [WATCH_SERVER_ENV]: '1' } : {}) },
