@@ -16,6 +16,8 @@ export interface CheckResult {
   actual?: unknown;
   /** Why it failed (or was skipped), in words. */
   message?: string;
+  /** For a failed text/JSON expectation: `- expected` / `+ actual` lines (JSON pretty-printed). */
+  diff?: string[];
 }
 
 export interface StepResult {

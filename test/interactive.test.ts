@@ -108,13 +108,18 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
     assert.match(done, /recorded 4 answer\(s\)/);
 
     const yaml = await readFile(recorded, 'utf8');
+    // The recording lands beside plan.yaml: its scenario is renamed so the folder still loads.
+    assert.match(yaml, /name: plan-by-hand-recorded/);
+    assert.match(yaml, /renamed from "plan-by-hand"/);
+    const folder = await runCli(['validate', dir]);
+    assert.equal(folder.code, 0, folder.stdout + folder.stderr);
     assert.match(yaml, /value: Tokyo/);
     assert.match(yaml, /value: 4\b/);
     assert.match(yaml, /model: human/);
     // Replay: no terminal, CI=true, nobody to ask, same result.
     const replay = await runCli(['local', '--url', travel.url, recorded]);
     assert.equal(replay.code, 0, replay.stdout + replay.stderr);
-    assert.match(replay.stdout, /plan-by-hand\s+Elicitation\s+PASS/);
+    assert.match(replay.stdout, /plan-by-hand-recorded\s+Elicitation\s+PASS/);
     // And the original file without the recording fails without a person: the recording is what answers.
     const bare = await runCli(['local', '--url', travel.url, '--timeout', '10s', scenario]);
     assert.equal(bare.code, 1);
@@ -225,6 +230,18 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
     const done = await waitFor(t, /EXIT=\d+/);
     assert.match(done, /profile=\{"name":"Grace","age":36,"newsletter":true\}/);
     assert.match(done, /EXIT=0/);
+  });
+
+  test('call --record of a JSON result writes a json: subset expectation, and it replays', async () => {
+    const recorded = path.join(dir, 'flights.yaml');
+    const t = startCli(['call', 'search_flights', '--arg', 'origin=Oslo', '--arg', 'destination=Rome', '--url', travel.url, '--record', recorded]);
+    const done = await waitFor(t, /EXIT=\d+/, 60_000);
+    assert.match(done, /EXIT=0/);
+    const yaml = await readFile(recorded, 'utf8');
+    assert.match(yaml, /^\s+json:$/m, yaml);
+    assert.doesNotMatch(yaml, /equals:/);
+    const replay = await runCli(['local', '--url', travel.url, recorded]);
+    assert.equal(replay.code, 0, replay.stdout + replay.stderr);
   });
 
   test('an enum is chosen with the arrow keys', async () => {

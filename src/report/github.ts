@@ -17,7 +17,10 @@ export function githubAnnotations(run: RunResult): string {
     for (const st of s.steps.filter((x) => x.verdict === 'failed')) {
       const lines = st.checks
         .filter((c) => c.verdict === 'failed')
-        .flatMap((c) => [`${c.name}: ${c.message ?? 'failed'}`, ...(c.expected !== undefined ? [`  expected: ${preview(c.expected, 300)}`] : []), ...(c.actual !== undefined ? [`  actual: ${preview(c.actual, 300)}`] : [])]);
+        .flatMap((c) => [
+          `${c.name}: ${c.message ?? 'failed'}`,
+          ...(c.diff?.length ? c.diff.map((d) => `  ${d}`) : [...(c.expected !== undefined ? [`  expected: ${preview(c.expected, 300)}`] : []), ...(c.actual !== undefined ? [`  actual: ${preview(c.actual, 300)}`] : [])]),
+        ]);
       if (st.serverOutput?.length) lines.push(`server output (last ${st.serverOutput.length} lines):`, ...st.serverOutput.map((l) => `  | ${l}`));
       out.push(command('error', { file: st.file, line: st.line, title: `mcp-verify: ${s.name} › ${st.label}` }, lines.join('\n')));
       annotated = true;

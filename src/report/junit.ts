@@ -97,7 +97,9 @@ function stepCase(st: StepResult, xfail: boolean): Case {
 function failureOf(failed: CheckResult[]): { message: string; type: string; body: string } {
   const first = failed[0];
   const body = failed
-    .map((ch) => [checkLine(ch), ch.expected !== undefined ? `  expected: ${preview(ch.expected, 1000)}` : '', ch.actual !== undefined ? `  actual:   ${preview(ch.actual, 1000)}` : ''].filter(Boolean).join('\n'))
+    .map((ch) =>
+      [checkLine(ch), ...(ch.diff?.length ? ch.diff.map((d) => `  ${d}`) : [ch.expected !== undefined ? `  expected: ${preview(ch.expected, 1000)}` : '', ch.actual !== undefined ? `  actual:   ${preview(ch.actual, 1000)}` : ''])].filter(Boolean).join('\n'),
+    )
     .join('\n');
   return { message: first ? checkLine(first) : 'failed', type: first?.name ?? 'failed', body };
 }

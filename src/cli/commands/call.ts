@@ -113,7 +113,7 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
       for (const u of session.unanswered) process.stderr.write(redactor.text(`mcp-verify: ${sanitizeForTerminal(u.reason, { oneLine: true, maxChars: 600 })}`) + '\n');
 
       if (recordPath && interactive?.recorder) {
-        const expect: Record<string, unknown> = outcome.error ? { error: true } : { isError: !!result?.isError, ...(outcome.text.length <= 4000 ? { text: { equals: outcome.text } } : {}) };
+        const expect: Record<string, unknown> = outcome.error ? { error: true } : { isError: !!result?.isError, ...(outcome.text.length <= 4000 ? resultExpectation(outcome.text) : {}) };
         const header = [
           ` Recorded by mcp-verify call --record on ${new Date().toISOString()} against ${target.url.toString()}.`,
           ` ${interactive.recorder.count} answer(s) given by a person are scripted below (times: 1 each, in the order given);`,
@@ -121,7 +121,8 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
           ` Replay without a person: mcp-verify ${remote ? 'remote' : 'local'} ${mode.shownPathOf(recordPath)}${remote ? ' ...' : ` --url ${target.url.toString()}`}`,
         ].join('\n');
         const { writeRecording } = await import('../../responders/recorder.js');
-        await writeRecording(recordPath, interactive.recorder.callFile(scenarioId, tool, args, expect, header));
+        const { namesTakenBeside } = await import('../../responders/recorder.js');
+        await writeRecording(recordPath, interactive.recorder.callFile(scenarioId, tool, args, expect, header, await namesTakenBeside(recordPath)));
         process.stderr.write(`mcp-verify: recorded ${interactive.recorder.count} answer(s) to ${mode.shownPathOf(recordPath)}\n`);
       }
       if (signal.aborted) return ExitCode.Interrupted;
@@ -206,4 +207,18 @@ function describeResult(result: { content?: { type?: string; mimeType?: string }
   }
   if (!text && result?.structuredContent !== undefined) parts.push(sanitize(JSON.stringify(result.structuredContent, null, 2), { maxChars: 20_000, maxLines: 400 }));
   return parts.join('\n');
+}
+
+/** What a recording expects of the result: `json:` (a subset, readable and diffable) for a JSON object or array, else the text. */
+export function resultExpectation(text: string): Record<string, unknown> {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(t);
+      if (parsed && typeof parsed === 'object') return { json: parsed };
+    } catch {
+      /* not JSON: compare the text */
+    }
+  }
+  return { text: { equals: text } };
 }
