@@ -1,35 +1,28 @@
-// One `local` run: every pre-run check first (exit 2 before a server is started or anything is sent),
-// then the server under test (when configured), then the suite, then the server stopped, whatever
-// happened. Watch mode (src/watch/watch.ts) calls the same pieces once per change.
+// One `local` run: every pre-run check first (the plan: exit 2 before a server is started or anything is
+// sent), then the server under test (when configured), then the plan executed, then the server stopped,
+// whatever happened. Watch mode (src/watch/watch.ts) runs this in a child process per change.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConnectError, UserError } from '../errors.js';
-import type { RunResult } from '../results.js';
+import type { RunPlan } from '../run/plan.js';
 import type { LoadedScenario } from '../scenario/loader.js';
 import type { ServerUnderTest } from '../server-under-test/server.js';
 import { localTarget, type Target } from '../target/target.js';
 import { withLocalAuth } from '../target/local-auth.js';
 import type { LocalFlags } from './commands/local.js';
-import { exitCodeOf, loadSuite, preRunChecks, runProtocolSuiteOn, runSuiteOn, type PreRun } from './run-suite.js';
+import { loadSuite, preRunChecks, runOnTarget } from './run-suite.js';
 import { installRunSignals, interruptExitCode, runAbortSignal } from './signals.js';
 
 export interface PreparedLocal {
   target: Target;
-  /** Absent for `--suite protocol`. */
-  scenarios?: LoadedScenario[];
-  prepared?: PreRun;
+  scenarios: LoadedScenario[];
+  plan: RunPlan;
 }
 
 /** Everything checked before anything starts or connects. */
 export async function prepareLocal(paths: string[], flags: LocalFlags, url: URL): Promise<PreparedLocal> {
   const target = withLocalAuth(localTarget(url), flags);
-  if (flags.suite === 'protocol') {
-    // The protocol suite's own flags are checked as it starts; the reporters here.
-    const { parseReporterSpecs } = await import('../report/reporters.js');
-    parseReporterSpecs(flags.reporter);
-    return { target };
-  }
-  const scenarios = await loadSuite(paths);
-  return { target, scenarios, prepared: await preRunChecks(scenarios, flags) };
+  const scenarios = flags.suite === 'protocol' ? [] : await loadSuite(paths);
+  return { target, scenarios, plan: await preRunChecks(scenarios, flags, target) };
 }
 
 /**
@@ -53,27 +46,21 @@ export async function startManagedServer(flags: LocalFlags, url: URL, target: Ta
   }
 }
 
-/** Runs the prepared suite (on the managed server if any); `order` puts these scenario ids first. */
-export async function runPrepared(p: PreparedLocal, flags: LocalFlags, managed: { sut?: ServerUnderTest; failed?: ConnectError }, order: string[] = []): Promise<{ code: number; run?: RunResult }> {
-  let target = p.target;
+/** Runs the prepared plan (on the managed server if any); `first` puts these scenario ids first. */
+export async function runPrepared(p: PreparedLocal, flags: LocalFlags, managed: { sut?: ServerUnderTest; failed?: ConnectError }, first: string[] = [], onFailed?: (ids: string[]) => void): Promise<number> {
+  let plan = p.plan;
   if (managed.failed) {
     const reason = managed.failed.message.split(/; its last output|; it printed nothing/)[0]!;
-    target = { ...target, fetch: () => Promise.reject(new Error(reason)) };
+    plan = { ...plan, target: { ...plan.target, fetch: () => Promise.reject(new ConnectError(reason)) } };
   }
   const { attachServerOutput } = await import('../server-under-test/attach.js');
-  const decorate = managed.sut && !managed.sut.reused ? (ls: Parameters<typeof attachServerOutput>[0]) => attachServerOutput(ls, managed.sut!, target.secrets) : undefined;
-  if (!p.scenarios) {
-    const run = await runProtocolSuiteOn(target, flags, { ...(decorate ? { decorate } : {}) });
-    return { code: exitCodeOf(run), run };
-  }
-  let prepared = p.prepared!;
-  if (order.length) {
-    const first = new Set(order);
-    const rank = (s: LoadedScenario) => (first.has(s.id) ? 0 : 1);
-    prepared = { ...prepared, ci: { ...prepared.ci, scenarios: [...prepared.ci.scenarios].sort((a, b) => rank(a) - rank(b)) } };
-  }
-  const run = await runSuiteOn(target, p.scenarios, flags, { prepared, ...(decorate ? { decorate } : {}) });
-  return { code: exitCodeOf(run), run };
+  const sut = managed.sut && !managed.sut.reused ? managed.sut : undefined;
+  return runOnTarget(plan.target, p.scenarios, flags, {
+    plan,
+    first,
+    ...(sut ? { decorate: (ls) => attachServerOutput(ls, sut, plan.target.secrets) } : {}),
+    ...(onFailed ? { onResult: (run) => onFailed(run.scenarios.filter((s) => s.status === 'failed' || s.status === 'interrupted').map((s) => s.id)) } : {}),
+  });
 }
 
 /** `mcp-verify local` without --watch. */
@@ -94,9 +81,7 @@ export async function runLocal(paths: string[], flags: LocalFlags, url: URL): Pr
       throw e;
     }
     if (runAbortSignal().aborted) return interruptExitCode() ?? 130;
-    const { code, run } = await runPrepared(p, flags, managed, first);
-    if (stateFile && run) writeFileSync(stateFile, JSON.stringify({ failed: run.scenarios.filter((s) => s.status === 'failed' || s.status === 'interrupted').map((s) => s.id) }));
-    return code;
+    return await runPrepared(p, flags, managed, first, stateFile ? (failed) => writeFileSync(stateFile, JSON.stringify({ failed })) : undefined);
   } finally {
     await managed.sut?.stop();
     release();

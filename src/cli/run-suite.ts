@@ -1,26 +1,27 @@
-// What `local`, `remote`, `compare` and `demo` share: finding the scenarios, parsing the run flags,
-// running on a Target with the chosen reporters, and the exit code.
+// What `local`, `remote`, `compare` and `demo` share: the run flags, finding the scenarios, and handing
+// them to the one execution path (src/run: buildPlan, executeRun, exitCode) with the chosen reporters.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
-import { ExitCode, UsageError } from '../errors.js';
-import { isPassing, type RunResult } from '../results.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { RunResult } from '../results.js';
 // Loader (yaml, zod) and reporters load inside the functions that need them: every command
 // module imports this file, so what it imports statically `--help` and `--version` pay for.
 import type { LoadedScenario } from '../scenario/loader.js';
-import { durationMs } from '../scenario/duration.js';
+import { parseDuration } from '../scenario/duration.js';
 import type { Target } from '../target/target.js';
-import type { RunListener } from '../scenario/runner.js';
-import type { WithheldCapability } from '../session/session.js';
-import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
-import { interruptExitCode } from './signals.js';
+import type { RunPlan } from '../run/plan.js';
+import type { RunControl } from '../run/execute.js';
+import type { RunListener } from '../run/listeners.js';
+import { addCiFlags, type CiFlags } from './ci-gating.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled suite: the seed article's whole verification against the reference server. */
 export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
 
 export interface RunFlags extends CiFlags {
-  timeout?: string;
+  /** Milliseconds (durationOption). */
+  timeout?: number;
   workers?: string;
   reporter?: string;
   color?: boolean;
@@ -35,16 +36,16 @@ export interface RunFlags extends CiFlags {
   sampling?: boolean;
 }
 
+/** The flags every suite-running command takes. */
 /** The run flags `validate` checks too: everything a run parses before it connects. */
 export function addCheckedRunFlags(cmd: Command): Command {
   return addCiFlags(cmd)
-    .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
+    .addOption(durationOption('--timeout <duration>', 'per-step timeout', '30s'))
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
     .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB');
 }
 
-/** The flags every suite-running command takes. */
 export function addRunFlags(cmd: Command): Command {
   return addCheckedRunFlags(cmd)
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
@@ -56,31 +57,20 @@ export function addRunFlags(cmd: Command): Command {
     .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP');
 }
 
-/** The client capabilities the flags leave undeclared. */
-export function withheldCapabilities(flags: RunFlags): WithheldCapability[] {
-  return [...(flags.elicitation === false ? ['elicitation' as const] : []), ...(flags.sampling === false ? ['sampling' as const] : [])];
+/** `--timeout <duration>` (and every other duration flag): the one Duration rule, as commander's argParser. */
+export function durationOption(flags: string, description: string, defaultText: string): Option {
+  const flag = flags.split(/[ ,]/)[0]!;
+  const parsed = parseDuration(defaultText);
+  return new Option(flags, `${description} (500ms, 10s, 2m; a bare number is milliseconds)`)
+    .argParser((v: string) => durationArg(v, flag))
+    .default('ms' in parsed ? parsed.ms : undefined, defaultText);
 }
 
-/** A byte size: 1048576, 512KB, 16MB, 1GB (binary multiples). */
-export function parseByteSize(value: string | undefined, flag = '--max-response'): number | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(value.trim());
-  const n = m ? Math.floor(Number(m[1]) * 1024 ** ['B', 'KB', 'MB', 'GB'].indexOf((m[2] ?? 'B').toUpperCase())) : NaN;
-  if (!Number.isFinite(n) || n < 1) throw new UsageError(`${flag} takes a size like 512KB or 16MB (got "${value}")`);
-  return n;
-}
-
-export function parseTimeout(value: string | undefined, flag = '--timeout'): number {
-  const v = value ?? '30s';
-  const n = /^\d+$/.test(v) ? Number(v) * 1000 : /^\d+(\.\d+)?(ms|s|m)$/.test(v) ? durationMs(v, 30_000) : NaN;
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a duration like 500ms, 10s or 2m (got "${v}")`);
-  return n;
-}
-
-export function parsePositiveInt(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} takes a whole number of at least 1 (got "${value}")`);
-  return Number(value);
+/** A duration flag's value in ms; a mistake is commander's usage error (exit 2). */
+export function durationArg(value: string, flag = '--timeout'): number {
+  const r = parseDuration(value);
+  if ('problem' in r) throw new InvalidArgumentError(`${flag} ${r.problem}`);
+  return r.ms;
 }
 
 export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
@@ -90,81 +80,80 @@ export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
   return loadScenarios(files, paths.length ? process.cwd() : PACKAGE_ROOT);
 }
 
+/** How the CLI reporters are made: every --reporter spec, on process.stdout, one-line messages on stderr. */
+export async function cliReporters(flags: RunFlags) {
+  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
+  return createReporters(parseReporterSpecs(flags.reporter), { stdout: process.stdout, stderr: process.stderr, noColor: flags.color === false, verbose: flags.verbose });
+}
+
+/** What every run shares at the CLI: a listener failure is one line on stderr; the plan's notices too. */
+export function runControl(plan: RunPlan, signal: AbortSignal): RunControl {
+  for (const n of plan.notices) process.stderr.write(`mcp-verify: ${n}\n`);
+  return { signal, onListenerFailure: (_f, text) => process.stderr.write(`mcp-verify: ${text}\n`) };
+}
+
 /** Config-file values that are not flags (src/config/apply.ts). */
 export interface ConfigExtrasFlags {
+  /** Feature names declared under `features:`. */
   features?: string[];
   configFile?: string;
 }
 
 /**
- * Everything a run checks before it connects, in one place: `local`, `remote`, `compare` and `validate`
- * call it, so `validate` rejects exactly what a run would reject before sending anything (exit 2).
+ * Everything a run checks before it connects: the plan (buildPlan: flags, variables, features, selection,
+ * expected failures) and the reporter names. `local` and `validate` both call it, so `validate` refuses
+ * exactly what a run would refuse before sending anything (exit 2).
  */
-export async function preRunChecks(scenarios: LoadedScenario[], flags: RunFlags & ConfigExtrasFlags) {
+export async function preRunChecks(scenarios: LoadedScenario[], flags: (SuiteFlags | RunFlags) & ConfigExtrasFlags, target?: Target): Promise<RunPlan> {
+  const { buildPlan } = await import('../run/plan.js');
   const { parseReporterSpecs } = await import('../report/reporters.js');
-  const { checkFeatures } = await import('../scenario/features.js');
-  const specs = parseReporterSpecs(flags.reporter);
-  const stepTimeoutMs = parseTimeout(flags.timeout);
-  const workers = parsePositiveInt(flags.workers, '--workers', 1);
-  checkFeatures(scenarios, flags.features);
-  const ci = await prepareCiRun(scenarios, flags);
-  const maxResponseBytes = parseByteSize(flags.maxResponse);
-  return { specs, stepTimeoutMs, workers, ci, maxResponseBytes };
+  const { localTarget } = await import('../target/target.js');
+  const plan = await buildPlan(flags, scenarios, target ?? localTarget('http://127.0.0.1/'));
+  parseReporterSpecs(flags.reporter);
+  return plan;
 }
 
-export interface SuiteRunHooks {
-  /** Wraps the reporters (e.g. the server under test's output on failing steps). */
+/** What a caller of runOnTarget can add: a plan already checked, reporters wrapped, scenarios to run first. */
+export interface TargetRunHooks {
+  plan?: RunPlan;
   decorate?: (listeners: RunListener[]) => RunListener[];
-  /** preRunChecks already made by the caller (it checks before starting a server). */
-  prepared?: PreRun;
+  /** Scenario ids to run first (watch mode: what failed last time). */
+  first?: string[];
+  /** Told the RunResult when the run ends (watch mode). */
+  onResult?: (run: RunResult) => void;
 }
 
-export type PreRun = Awaited<ReturnType<typeof preRunChecks>>;
-
-export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], flags: RunFlags & ConfigExtrasFlags, hooks: SuiteRunHooks = {}): Promise<RunResult> {
-  const { createReporters } = await import('../report/reporters.js');
-  const { runScenarios } = await import('../scenario/runner.js');
-  const { specs, stepTimeoutMs, workers, ci, maxResponseBytes } = hooks.prepared ?? (await preRunChecks(scenarios, flags));
-  const decorate = hooks.decorate ?? ((l: RunListener[]) => l);
-  const listeners = decorate(createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose }));
+/**
+ * Plans and runs what the flags chose (scenario files, the travel suite, the protocol suite) on one
+ * target with the chosen reporters; returns the exit code. `local` and `remote` (and `demo --local-only`).
+ */
+export async function runOnTarget(target: Target, scenarios: LoadedScenario[], flags: (SuiteFlags | RunFlags) & ConfigExtrasFlags, hooks: TargetRunHooks = {}): Promise<number> {
+  const { buildPlan } = await import('../run/plan.js');
+  const { executeRun } = await import('../run/execute.js');
+  const { exitCode } = await import('../run/exit-code.js');
+  let plan = hooks.plan ?? (await buildPlan(flags, scenarios, target));
+  if (hooks.first?.length) {
+    const first = new Set(hooks.first);
+    const rank = (id: string) => (first.has(id) ? 0 : 1);
+    plan = { ...plan, scenarios: [...plan.scenarios].sort((a, b) => rank(a.loaded.id) - rank(b.loaded.id)) };
+  }
+  const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
-  const { installRunSignals, runAbortSignal, interruptRun } = await import('./signals.js');
+  const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('./signals.js');
   // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
   const interactive =
-    flags.interactive || flags.record
-      ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, ci.scenarios, [process.cwd(), PACKAGE_ROOT], { signal: runAbortSignal(), onStop: () => interruptRun('SIGINT') })
+    plan.suite === 'scenarios' && (flags.interactive || flags.record)
+      ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, plan.scenarios.map((s) => s.loaded), [process.cwd(), PACKAGE_ROOT], { signal: runAbortSignal(), onStop: () => interruptRun('SIGINT') })
       : undefined;
   const release = installRunSignals();
   let run: RunResult | undefined;
   try {
-    run = await runScenarios(target, ci.scenarios, { ...ci.options, stepTimeoutMs, workers, listeners, maxResponseBytes, withhold: withheldCapabilities(flags), signal: runAbortSignal(), ...interactive?.runOptions });
-    return run;
+    run = await executeRun(plan, listeners, { ...runControl(plan, runAbortSignal()), ...interactive?.runOptions });
+    hooks.onResult?.(run);
+    return exitCode(run, interruptReceived());
   } finally {
     release();
     await interactive?.finish(run?.interrupted ?? true);
-  }
-}
-
-/** The built-in protocol suite (`--suite protocol`): same reporters, same RunResult, no YAML. */
-export async function runProtocolSuiteOn(target: Target, flags: RunFlags & ProtocolToolFlags, hooks: Pick<SuiteRunHooks, 'decorate'> = {}): Promise<RunResult> {
-  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
-  const specs = parseReporterSpecs(flags.reporter);
-  const { runProtocolSuite } = await import('../protocol/scenario-results.js');
-  const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose }));
-  // As for scenario runs: a signal stops the checks, and every reporter still writes.
-  const { installRunSignals, runAbortSignal } = await import('./signals.js');
-  const release = installRunSignals();
-  try {
-    return await runProtocolSuite(target, {
-      timeoutMs: parseTimeout(flags.timeout),
-      progressTool: flags.progressTool,
-      elicitTool: flags.elicitTool,
-      sampleTool: flags.sampleTool,
-      listeners,
-      signal: runAbortSignal(),
-    });
-  } finally {
-    release();
   }
 }
 
@@ -192,8 +181,8 @@ export function checkSuiteFlags(paths: string[], flags: SuiteFlags): void {
 
 /** Runs what the flags chose on the target (scenario files, the travel suite or the protocol suite); returns the exit code. */
 export async function runChosenSuite(target: Target, paths: string[], flags: SuiteFlags, scenarios?: LoadedScenario[]): Promise<number> {
-  if (flags.suite === 'protocol') return exitCodeOf(await runProtocolSuiteOn(target, flags));
-  return exitCodeOf(await runSuiteOn(target, scenarios ?? (await loadSuite(paths)), flags));
+  if (flags.suite === 'protocol') return runOnTarget(target, [], flags);
+  return runOnTarget(target, scenarios ?? (await loadSuite(paths)), flags);
 }
 
 /** Which tools exercise progress, elicitation and sampling (protocol suite and doctor). */
@@ -208,10 +197,4 @@ export function addProtocolToolFlags(cmd: Command): Command {
     .option('--progress-tool <name>', 'the tool that sends progress (default: a known one, or the only one named so)')
     .option('--elicit-tool <name>', 'the tool that elicits (default: a known one, or the only one named "*elicit*")')
     .option('--sample-tool <name>', 'the tool that requests sampling (default: a known one, or the only one named "*sampl*")');
-}
-
-export function exitCodeOf(run: RunResult): number {
-  if (run.connectError) return ExitCode.Connect;
-  if (run.interrupted) return interruptExitCode() ?? ExitCode.Interrupted;
-  return run.scenarios.every((s) => isPassing(s.status)) ? ExitCode.Passed : ExitCode.Failed;
 }

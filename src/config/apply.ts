@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { UsageError } from '../errors.js';
+import { durationMs } from '../scenario/duration.js';
 import type { LoadedConfig } from './load.js';
 import type { ServerConfig } from './schema.js';
 
@@ -103,7 +104,8 @@ export async function applyConfig(cmd: Command, loaded: LoadedConfig): Promise<s
     }).join(','));
   }
   setDefault(cmd, 'workers', c.workers === undefined ? undefined : String(c.workers));
-  setDefault(cmd, 'timeout', c.timeout === undefined ? undefined : typeof c.timeout === 'number' ? `${c.timeout}ms` : c.timeout);
+  // Options parsed by commander's argParser (durations) take the parsed value: milliseconds.
+  setDefault(cmd, 'timeout', c.timeout === undefined ? undefined : durationMs(c.timeout, 30_000));
   setDefault(cmd, 'retries', c.retries === undefined ? undefined : String(c.retries));
   setDefault(cmd, 'maxResponse', c.maxResponse);
   setDefault(cmd, 'expectedFailures', c.expectedFailures === undefined ? undefined : relToCwd(loaded.dir, c.expectedFailures));

@@ -1,7 +1,7 @@
 // Reporter selection: `--reporter table,plain,...` names listeners that all receive the same run events.
 // Each output format is a sibling module over the same Results.
 import { UsageError } from '../errors.js';
-import type { RunListener } from '../scenario/runner.js';
+import type { RunListener } from '../run/listeners.js';
 import { plainReporter, tableReporter, type Writable } from './table.js';
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,8 @@ import { githubAnnotations, githubSummary } from './github.js';
 
 export interface ReporterContext {
   stdout: Writable;
+  /** Where a reporter's one-line messages go (never process.stderr directly). */
+  stderr: Writable;
   noColor?: boolean;
   verbose?: boolean;
 }
@@ -39,7 +41,11 @@ export function parseReporterSpecs(spec: string | undefined): ReporterSpec[] {
 }
 
 export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): RunListener[] {
-  return specs.map((s) => {
+  return specs.map((s): RunListener => ({ ...createReporter(s, ctx), name: s.file ? `${s.name}=${s.file}` : s.name }));
+}
+
+function createReporter(s: ReporterSpec, ctx: ReporterContext): RunListener {
+  {
     switch (s.name) {
       case 'json':
         return documentReporter(s, ctx, renderJson);
@@ -54,7 +60,7 @@ export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Ru
       default:
         return tableReporter(ctx.stdout, ctx);
     }
-  });
+  }
 }
 
 /**

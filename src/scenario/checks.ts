@@ -6,7 +6,7 @@ import type { ElicitationEntry, LogEntry, ProgressEntry, SamplingEntry, Transcri
 import { jsonDiff, textDiff } from './diff.js';
 import { matchCount, matchSubset, matchText, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
-import type { StepOutcome } from './steps.js';
+import { stepKindOf, type StepOutcome } from './steps/index.js';
 
 const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'passed', ...extra });
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
@@ -37,16 +37,8 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
 
   const result = outcome.result as Record<string, unknown> | undefined;
   if (result) {
-    if (step.call !== undefined) {
-      const isError = result.isError === true;
-      const want = expect.isError ?? false;
-      out.push(
-        check('isError', isError === want ? undefined : `expected isError ${want}, saw ${isError}${isError ? `: ${preview(outcome.text)}` : ''}`, {
-          expected: want,
-          actual: isError,
-        }),
-      );
-    }
+    // What only this kind checks (call: isError; list: names, count).
+    out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
     if (expect.text !== undefined) {
       const p = matchText(outcome.text, expect.text);
       const diff = p && typeof expect.text === 'object' && expect.text.equals !== undefined && outcome.text !== expect.text.equals ? textDiff(expect.text.equals, outcome.text) : [];
@@ -69,13 +61,6 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
       const problem = sc === undefined ? 'the result has no structuredContent' : matchSubset(sc, expect.structured);
       const diff = problem && sc !== undefined ? jsonDiff(expect.structured, sc) : [];
       out.push(check('structured', problem, { expected: expect.structured, actual: sc, ...(diff.length ? { diff } : {}) }));
-    }
-    if (expect.names !== undefined) {
-      const missing = expect.names.filter((n) => !(outcome.names ?? []).includes(n));
-      out.push(check('names', missing.length ? `not listed: ${missing.join(', ')} (listed: ${(outcome.names ?? []).join(', ') || 'nothing'})` : undefined, { expected: expect.names, actual: outcome.names }));
-    }
-    if (expect.count !== undefined) {
-      out.push(check('count', matchCount(outcome.names?.length ?? 0, expect.count), { expected: expect.count, actual: outcome.names?.length ?? 0 }));
     }
   }
 

@@ -3,7 +3,7 @@
 // onScenarioEnd and onEnd), redacted like everything else that leaves the process.
 import { Redactor } from '../redact.js';
 import type { RunResult, ScenarioResult } from '../results.js';
-import type { RunListener } from '../scenario/runner.js';
+import type { RunListener } from '../run/listeners.js';
 
 export interface OutputSource {
   lastLines(n?: number): string[];

@@ -3,13 +3,14 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
-import { addProtocolToolFlags, parseTimeout, type ProtocolToolFlags } from '../run-suite.js';
+import { addProtocolToolFlags, durationOption, type ProtocolToolFlags } from '../run-suite.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import { addLocalAuthFlags, withLocalAuth, type LocalAuthFlags } from '../../target/local-auth.js';
 
 interface DoctorFlags extends RemoteFlags, ProtocolToolFlags, LocalAuthFlags {
   url?: string;
-  timeout?: string;
+  /** ms (durationOption) */
+  timeout: number;
   color?: boolean;
   json?: boolean;
 }
@@ -22,7 +23,7 @@ export function registerDoctor(program: Command): void {
   addRemoteFlags(cmd);
   addLocalAuthFlags(cmd, false);
   addProtocolToolFlags(cmd)
-    .option('--timeout <duration>', 'per-request timeout (500ms, 10s, 2m)', '10s')
+    .addOption(durationOption('--timeout <duration>', 'per-request timeout', '10s'))
     .option('--json', 'print the findings as JSON instead of text')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .addHelpText(
@@ -46,7 +47,7 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
   cmd.action(async (flags: DoctorFlags) => {
     const remote = !!(flags.arn || flags.runtimeId);
     if (remote && flags.url) throw new UsageError('give either --url (any endpoint) or --arn / --runtime-id (an AgentCore runtime), not both');
-    const timeoutMs = parseTimeout(flags.timeout);
+    const timeoutMs = flags.timeout;
     let target;
     let suiteCommand: string | undefined;
     if (remote) {
@@ -62,7 +63,8 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
       suiteCommand = `mcp-verify local --suite protocol --url ${url}`;
     }
     const { runDoctor } = await import('../../doctor/doctor.js');
-    const { doctorExitCode } = await import('../../doctor/findings.js');
+    const { doctorOutcome } = await import('../../doctor/findings.js');
+    const { exitCode } = await import('../../run/exit-code.js');
     const report = await runDoctor(target, { timeoutMs, progressTool: flags.progressTool, elicitTool: flags.elicitTool, sampleTool: flags.sampleTool });
     if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
@@ -70,6 +72,6 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
       const { styleFor } = await import('../../report/style.js');
       process.stdout.write(renderDoctor(report, styleFor(process.stdout, flags.color === false), suiteCommand));
     }
-    process.exitCode = doctorExitCode(report);
+    process.exitCode = exitCode(doctorOutcome(report));
   });
 }

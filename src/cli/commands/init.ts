@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseHttpUrl } from './local.js';
-import { PACKAGE_ROOT } from '../run-suite.js';
+import { durationOption, PACKAGE_ROOT } from '../run-suite.js';
+import type { Listing } from '../../session/listing.js';
 import { addLocalAuthFlags, withLocalAuth, type LocalAuthFlags } from '../../target/local-auth.js';
 import { CONFIG_NAMES, findConfigFile } from '../../config/find.js';
 
@@ -16,7 +17,8 @@ interface InitFlags extends LocalAuthFlags {
   url?: string;
   out: string;
   force?: boolean;
-  timeout: string;
+  /** ms (durationOption) */
+  timeout: number;
   configOut?: string | false;
 }
 
@@ -29,7 +31,7 @@ export function registerInit(program: Command): void {
     .option('--config-out <file>', 'where to write mcp-verify.config.yaml (default: the working directory when --out is inside it, else beside --out)')
     .option('--no-config-out', 'write no config file')
     .option('--force', 'overwrite --out (and the config file) if they exist')
-    .option('--timeout <duration>', 'per-request timeout', '30s');
+    .addOption(durationOption('--timeout <duration>', 'per-request timeout (connect and each listing)', '30s'));
   addLocalAuthFlags(cmd);
   cmd
     .addHelpText(
@@ -46,17 +48,9 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
       const url = parseHttpUrl(flags.url);
       if (flags.out !== '-' && existsSync(flags.out) && !flags.force) throw new UsageError(`${flags.out} exists; pass --force to overwrite it, or choose another --out`);
       const configOut = flags.out === '-' || flags.configOut === false ? undefined : configPath(flags.out, flags.configOut);
-      const { parseTimeout } = await import('../run-suite.js');
       const { localTarget } = await import('../../target/target.js');
-      const { Session } = await import('../../session/session.js');
-      const { ScriptedResponder } = await import('../../responders/scripted.js');
-      const session = await Session.open(withLocalAuth(localTarget(url), flags), { responder: new ScriptedResponder(undefined, undefined), timeoutMs: parseTimeout(flags.timeout) });
-      let listing: Listing;
-      try {
-        listing = await listServer(session);
-      } finally {
-        await session.close();
-      }
+      const { listServer } = await import('../../session/listing.js');
+      const listing = await listServer(withLocalAuth(localTarget(url), flags), { timeoutMs: flags.timeout });
       const schemaPath = flags.out === '-' ? path.join(PACKAGE_ROOT, 'schema', 'scenario.schema.json') : path.relative(path.dirname(path.resolve(flags.out)), path.join(PACKAGE_ROOT, 'schema', 'scenario.schema.json'));
       const yaml = starterSuite(listing, url.toString(), schemaPath.split(path.sep).join('/'));
       if (flags.out === '-') process.stdout.write(yaml);
@@ -69,28 +63,6 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
         else process.stdout.write(`run it: mcp-verify local --url ${url} ${flags.out}\n`);
       }
     });
-}
-
-interface Listing {
-  serverName: string | null;
-  tools: { name: string; description?: string; inputSchema?: { properties?: Record<string, { type?: unknown; enum?: unknown[]; description?: string }>; required?: string[] } }[];
-  resources: { uri: string; name?: string }[];
-  templates: { uriTemplate: string }[];
-  prompts: { name: string; arguments?: { name: string; required?: boolean }[] }[];
-  capabilities: Record<string, unknown>;
-}
-
-async function listServer(session: import('../../session/session.js').Session): Promise<Listing> {
-  const caps = session.facts.serverCapabilities;
-  const c = session.client;
-  return {
-    serverName: session.facts.serverName,
-    capabilities: caps,
-    tools: caps.tools ? ((await c.listTools()).tools as Listing['tools']) : [],
-    resources: caps.resources ? (await c.listResources()).resources : [],
-    templates: caps.resources ? (await c.listResourceTemplates().catch(() => ({ resourceTemplates: [] }))).resourceTemplates : [],
-    prompts: caps.prompts ? (await c.listPrompts()).prompts : [],
-  };
 }
 
 /** YAML scalar, quoted when plain style would change its meaning. */

@@ -21,9 +21,10 @@ Everything \`local\` refuses before it connects (exit 2), \`validate\` refuses w
   );
   cmd.action(async (paths: string[], flags: RunFlags & ConfigExtrasFlags) => {
     const scenarios = await loadSuite(paths);
-    const { ci } = await preRunChecks(scenarios, flags);
+    const plan = await preRunChecks(scenarios, flags);
+    for (const n of plan.notices) process.stderr.write(`mcp-verify: ${n}\n`);
     const files = new Set(scenarios.map((s) => s.file)).size;
-    const selected = ci.scenarios.length === scenarios.length ? '' : ` (${ci.scenarios.length} selected)`;
+    const selected = plan.scenarios.length === scenarios.length ? '' : ` (${plan.scenarios.length} selected)`;
     process.stdout.write(`${files} file(s), ${scenarios.length} scenario(s)${selected}: valid\n`);
   });
 }
@@ -31,16 +32,22 @@ Everything \`local\` refuses before it connects (exit 2), \`validate\` refuses w
 export function registerSchema(program: Command): void {
   program
     .command('schema')
-    .description('Print the JSON Schema of scenario files (or, with --config, of mcp-verify.config.yaml).')
-    .option('--config', 'the config file\'s schema instead (schema/config.schema.json)')
+    .description('Print the JSON Schema of scenario files (or, with --report, of the JSON report; with --config, of mcp-verify.config.yaml).')
+    .option('--report', 'the JSON report\'s schema (--reporter json), as shipped in schema/report.schema.json')
+    .option('--config', 'the config file\'s schema (mcp-verify.config.yaml), as shipped in schema/config.schema.json')
     .addHelpText(
       'after',
-      `\nExamples:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json\n  mcp-verify schema --config > config.schema.json`,
+      `\nExamples:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json\n  mcp-verify schema --report > report.schema.json   # validate --reporter json=FILE output with it\n  mcp-verify schema --config > config.schema.json`,
     )
-    .action(async (flags: { config?: boolean }) => {
+    .action(async (flags: { report?: boolean; config?: boolean }) => {
       if (flags.config) {
         const { configJsonSchema } = await import('../../config/schema.js');
         process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+        return;
+      }
+      if (flags.report) {
+        const { reportJsonSchema } = await import('../../report/report-schema.js');
+        process.stdout.write(JSON.stringify(reportJsonSchema(), null, 2) + '\n');
         return;
       }
       const { scenarioJsonSchema } = await import('../../scenario/schema.js');
