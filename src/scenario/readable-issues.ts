@@ -18,17 +18,26 @@ function unwrapped(schema: unknown): unknown {
   return schema;
 }
 
-/** The schema at a path (objects, arrays, records, and the union branch the segment fits). */
-export function schemaAt(root: unknown, p: PropertyKey[]): unknown {
+/**
+ * The schema at a path (objects, arrays, records, and the union branch the data fits: for the step
+ * union, the kind whose keys the step has).
+ */
+export function schemaAt(root: unknown, p: PropertyKey[], data?: unknown): unknown {
   let schema: unknown = root;
-  for (const seg of p) {
+  for (let i = 0; i < p.length; i++) {
+    const seg = p[i]!;
     schema = unwrapped(schema);
     let def = defOf(schema);
     if (def?.type === 'union') {
-      const fits = (def.options as unknown[]).find((o) => {
+      const here = valueAt(data, p.slice(0, i));
+      const keys = here.found && here.value && typeof here.value === 'object' && !Array.isArray(here.value) ? Object.keys(here.value) : [];
+      const options = (def.options as unknown[]).filter((o) => {
         const d = defOf(unwrapped(o));
         return typeof seg === 'number' ? d?.type === 'array' : d?.type === 'object' || d?.type === 'record';
       });
+      const shapeOf = (o: unknown) => (defOf(unwrapped(o))?.shape as Record<string, unknown> | undefined) ?? {};
+      const fits =
+        options.find((o) => keys.length > 0 && keys.every((k) => k in shapeOf(o))) ?? options.find((o) => String(seg) in shapeOf(o)) ?? options[0];
       if (!fits) return undefined;
       schema = unwrapped(fits);
       def = defOf(schema);
@@ -106,16 +115,16 @@ export function readableMessage(issue: z.core.$ZodIssue, root: unknown, data: un
   const at = valueAt(data, issue.path);
   if (!at.found || at.value === undefined) {
     // Absent: zod says "expected X, received undefined".
-    const expected = expectedPhrase(schemaAt(root, issue.path));
+    const expected = expectedPhrase(schemaAt(root, issue.path, data));
     return expected ? `${key} is required (${expected})` : issue.message;
   }
   // A union of objects where the value is an object: the useful error is inside a branch.
   if (issue.code === 'invalid_union' && at.value && typeof at.value === 'object') {
     const inner = issue.errors.map((branch) => branch[0]).find((i) => i && i.path.length > 0);
-    if (inner) return `${inner.path.map(String).join('.')}: ${readableMessage(inner, schemaAt(root, issue.path), at.value)}`;
+    if (inner) return `${inner.path.map(String).join('.')}: ${readableMessage(inner, schemaAt(root, issue.path, data), at.value)}`;
     return issue.message;
   }
-  const expected = expectedPhrase(schemaAt(root, issue.path));
+  const expected = expectedPhrase(schemaAt(root, issue.path, data));
   if (!expected) return issue.message;
   return `${key} must be ${expected}, got ${foundPhrase(at.value)}`;
 }
