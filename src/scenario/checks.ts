@@ -3,6 +3,7 @@
 import type { CheckResult } from '../results.js';
 import { flatSchemaProblem, type ElicitationSchema } from '../responders/responder.js';
 import type { ElicitationEntry, LogEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from '../session/transcript.js';
+import { jsonDiff, textDiff } from './diff.js';
 import { matchCount, matchSubset, matchText, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
@@ -43,7 +44,8 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
     out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
     if (expect.text !== undefined) {
       const p = matchText(outcome.text, expect.text);
-      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500) }));
+      const diff = p && typeof expect.text === 'object' && expect.text.equals !== undefined && outcome.text !== expect.text.equals ? textDiff(expect.text.equals, outcome.text) : [];
+      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500), ...(diff.length ? { diff } : {}) }));
     }
     if (expect.json !== undefined) {
       let parsed: unknown;
@@ -54,11 +56,14 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
         problem = `result text is not JSON: ${preview(outcome.text)}`;
       }
       problem ??= matchSubset(parsed, expect.json);
-      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? clip(outcome.text, 500) }));
+      const diff = problem && parsed !== undefined ? jsonDiff(expect.json, parsed) : [];
+      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? clip(outcome.text, 500), ...(diff.length ? { diff } : {}) }));
     }
     if (expect.structured !== undefined) {
       const sc = result.structuredContent;
-      out.push(check('structured', sc === undefined ? 'the result has no structuredContent' : matchSubset(sc, expect.structured), { expected: expect.structured, actual: sc }));
+      const problem = sc === undefined ? 'the result has no structuredContent' : matchSubset(sc, expect.structured);
+      const diff = problem && sc !== undefined ? jsonDiff(expect.structured, sc) : [];
+      out.push(check('structured', problem, { expected: expect.structured, actual: sc, ...(diff.length ? { diff } : {}) }));
     }
   }
 
