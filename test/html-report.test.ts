@@ -68,7 +68,7 @@ describe('the HTML report file', () => {
     assert.match(html, /<b>1<\/b> failed/);
     assert.match(html, /<b>1<\/b> skipped/);
     assert.match(html, /Warnings \(1\)/);
-    assert.match(html, /confirm-on-the-get-stream.*elicitation\/create arrived on the standalone GET stream/s);
+    assert.match(html, /confirm-on-the-get-stream.*elicitation\/create message\(s\) for this call arrived on the standalone GET stream/s);
     assert.match(html, /relatedRequestId/);
     for (const k of ['Auth method', 'Era', 'Protocol version', 'Session id format']) assert.ok(html.includes(`<td>${k}</td>`), k);
   });

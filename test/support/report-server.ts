@@ -7,7 +7,8 @@
 // - `hostile_echo` answers (and logs) text full of HTML, `<script>` and terminal escape sequences, and
 //   reflects the request's headers URL-encoded, as a hostile server would;
 // - `big_answer` answers 100 KB, more than the trace keeps of one body;
-// - it does not offer prompts (the capability is taken out of initialize), so a prompt step is SKIP.
+// - it does not offer prompts (the capability is taken out of initialize, prompts/get answers -32601), so a
+//   prompt step is SKIP.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,6 +50,10 @@ function build(state: () => SessionState) {
   }));
   const caps = server.server.getCapabilities() as Record<string, unknown>;
   delete caps.prompts;
+  // And does not serve them: -32601, which is what makes a prompt step SKIP rather than a WARN for an
+  // undeclared capability that is used anyway.
+  server.server.removeRequestHandler('prompts/get');
+  server.server.removeRequestHandler('prompts/list');
   return server;
 }
 
