@@ -25,6 +25,7 @@ export interface RunFlags extends CiFlags {
   color?: boolean;
   verbose?: boolean;
   maxResponse?: string;
+  regexTimeout?: string;
   /** Interactive mode (src/terminal/interactive-mode.ts). */
   interactive?: boolean;
   record?: string;
@@ -42,7 +43,8 @@ export function addRunFlags(cmd: Command): Command {
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too')
-    .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
+    .option('--max-response <size>', 'largest response accepted (one message, and one stream); a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
+    .option('--regex-timeout <duration>', 'longest a regex expectation may take on a server\'s text; a slower match fails naming the pattern', '1s')
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply')
@@ -92,6 +94,7 @@ export async function runSuiteOn(target: Target, scenarios: LoadedScenario[], fl
   const workers = parsePositiveInt(flags.workers, '--workers', 1);
   const ci = await prepareCiRun(scenarios, flags);
   const maxResponseBytes = parseByteSize(flags.maxResponse);
+  (await import('../safety/regex.js')).setRegexTimeout(parseTimeout(flags.regexTimeout ?? '1s', '--regex-timeout'));
   const listeners = createReporters(specs, { stdout: process.stdout, noColor: flags.color === false, verbose: flags.verbose });
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun } = await import('./signals.js');

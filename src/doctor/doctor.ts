@@ -28,6 +28,14 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
     report.unreachable = true;
     return redact(target, report);
   }
+  if (probe.redirect) {
+    findings.push({ topic: 'reachable', verdict: 'FAIL', detail: probe.redirect, fix: 'point mcp-verify at the final URL (the MCP endpoint itself); an MCP endpoint answers a POST, it does not redirect it' });
+    return redact(target, report);
+  }
+  if (probe.cut) {
+    findings.push({ topic: 'reachable', verdict: 'FAIL', detail: probe.cut, fix: 'an initialize answer is a few hundred bytes: check what the server sends, or raise --max-response' });
+    return redact(target, report);
+  }
   if (probe.status === 401 || probe.status === 403) {
     findings.push({ topic: 'reachable', verdict: 'FAIL', detail: `authentication refused: ${describeExchange(probe)}`, fix: authFix(target, probe.status) });
     report.unreachable = true;

@@ -14,7 +14,7 @@ import {
   type StepResult,
   type TargetSummary,
 } from '../results.js';
-import { Session } from '../session/session.js';
+import { ConnectInterrupted, Session } from '../session/session.js';
 import { sessionIdFormat } from '../session/session-id.js';
 import { describeEntry, type TranscriptEntry } from '../session/transcript.js';
 import type { Target } from '../target/target.js';
@@ -89,7 +89,10 @@ export async function runScenarios(target: Target, scenarios: LoadedScenario[], 
         if (opts.expectedFailures) r = opts.expectedFailures.apply(r);
         if (opts.bail && r.status === 'failed') bailed = true;
       } catch (e) {
-        if (e instanceof ConnectError) {
+        if (e instanceof ConnectInterrupted || (opts.signal?.aborted && e instanceof ConnectError)) {
+          // A signal during connect: the scenario did not finish, it did not fail.
+          r = emptyResult(s, 'interrupted', e.message);
+        } else if (e instanceof ConnectError) {
           // One scenario's failed connect (a fault, a flaky proxy) must not take down the others when the
           // target is reachable: it counts as unreachable only when nothing opened and two attempts failed.
           if (opened === 0 && firstConnectFailure !== undefined) connectError ??= firstConnectFailure;
@@ -232,6 +235,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
+      signal: opts.signal,
     });
   let session = await openSession();
   const steps: StepResult[] = [];
@@ -287,6 +291,8 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   session.transcript.currentStep = -1;
   const { deleteStatus } = await session.close();
   const checks = sessionChecks(loaded, session);
+  // Wire problems outside any step (the GET stream cut at the cap while the session opened or idled).
+  for (const f of session.faults.filter((x) => x.step === -1)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
   const diagnosis = diagnose(session, steps, loaded);
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
   // The step running when the signal came was cut short: its FAIL is not a verdict on the server.
@@ -330,8 +336,9 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
   }
   const outcome = await runStep(session, step, timeoutMs, signal);
   const entries = session.transcript.forStep(i);
+  const tally = session.transcript.tallies.forStep(i);
   const unanswered = session.unanswered.filter((u) => u.step === i).map((u) => u.reason);
-  const checks = evaluateStep(step, outcome, entries, unanswered);
+  const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const f of session.faults.filter((x) => x.step === i)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
   const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
@@ -340,8 +347,15 @@ async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, 
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
-    ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+    ...(verdict === 'failed' ? { evidence: evidenceLines(entries, tally.entries) } : {}),
   };
+}
+
+/** The last 40 entries of a failed step, saying how many there were in all (the display bound is not the checks'). */
+function evidenceLines(entries: TranscriptEntry[], total: number): string[] {
+  const shown = entries.slice(-40).map(describeEntry);
+  if (total > shown.length) shown.unshift(`… the last ${shown.length} of ${total.toLocaleString('en-US')} transcript entries shown (every entry was checked)`);
+  return shown;
 }
 
 /** The session id the server answered 404 for during this step (the session expired), if any. */

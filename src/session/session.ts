@@ -29,6 +29,15 @@ export interface SessionOptions {
   maxResponseBytes?: number;
   /** Client capabilities not to declare, to test how the server treats clients without them. */
   withhold?: WithheldCapability[];
+  /** Cancels the connect (initialize) itself: a signal must not wait out a hung initialize. */
+  signal?: AbortSignal;
+}
+
+/** Thrown by Session.open when its signal ended the connect: an interruption, not a connect failure. */
+export class ConnectInterrupted extends Error {
+  constructor(reason?: unknown) {
+    super(`interrupted while connecting${reason instanceof Error ? ` (${reason.message})` : ''}`);
+  }
 }
 
 export interface SessionFacts {
@@ -94,10 +103,12 @@ export class Session {
     session.faults = faults;
     session.registerHandlers(clientCapabilities);
     try {
-      await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 } as never);
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) } as never);
       if (clientCapabilities.elicitation) session.guardElicitations();
     } catch (e) {
       await transport.close().catch(() => {});
+      if (opts.signal?.aborted) throw new ConnectInterrupted(opts.signal.reason);
       throw connectFailure(target, e);
     }
     const init = transcript.entries.find((x) => x.kind === 'http' && x.rpc.includes('initialize'));

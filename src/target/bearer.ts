@@ -2,6 +2,7 @@
 // environment variable whose NAME the user gives (--bearer-token-env NAME), so it never sits in shell
 // history or in a process listing; messages name the variable, never its value.
 
+import { REDIRECT_POLICY } from '../safety/redirects.js';
 import { fetch as undiciFetch } from 'undici';
 import { ConnectError, UsageError } from '../errors.js';
 import { sharedDispatcher } from './sigv4.js';
@@ -42,7 +43,8 @@ export function createBearerFetch(token: string): FetchLike {
       headers: plain,
       body: init.body as string | Uint8Array | undefined,
       signal: init.signal ?? undefined,
-      redirect: init.redirect,
+      // Never replay credentials to another host: a redirect comes back as itself (safety/redirects.ts).
+      redirect: REDIRECT_POLICY,
       dispatcher,
     });
     return res as unknown as Response;

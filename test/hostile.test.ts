@@ -1,0 +1,203 @@
+// The fault suite's hostile servers (issue 12): a server written to break the harness, over real
+// sockets, with the real CLI as a child process whose peak memory is measured. Every case must end
+// within its bound, with the documented exit code, a complete report and under 300 MiB of RSS, and
+// huge answers are generated lazily so nothing here holds gigabytes either.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startHostileServer, type HostileServer } from './support/hostile-server.js';
+import { eventually, runCliMeasured, type MeasuredResult } from './support/measured-cli.js';
+
+const RSS_LIMIT_MIB = 300;
+let server: HostileServer;
+let dir: string;
+
+before(async () => {
+  server = await startHostileServer();
+  dir = await mkdtemp(path.join(tmpdir(), 'mcp-verify-hostile-'));
+});
+after(async () => {
+  await server.close();
+});
+
+async function scenarioFile(name: string, yaml: string): Promise<string> {
+  const file = path.join(dir, `${name}.yaml`);
+  await writeFile(file, yaml);
+  return file;
+}
+
+function assertBounded(r: MeasuredResult): void {
+  const out = r.stdout + r.stderr;
+  assert.equal(r.signal, null, `the run hung or crashed (killed by ${r.signal})\n${out.slice(0, 3000)}`);
+  assert.notEqual(r.peakRssMiB, null, `the process died without exiting (exit ${r.code})\n${out.slice(0, 3000)}`);
+  assert.ok(r.peakRssMiB! < RSS_LIMIT_MIB, `peak RSS ${r.peakRssMiB} MiB is over ${RSS_LIMIT_MIB} MiB`);
+  assert.doesNotMatch(out, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+  assert.doesNotMatch(out, /internal error|FATAL|Check failed/);
+}
+
+const CALL = (tool: string, args: Record<string, unknown> = {}, expect = '') => `scenarios:
+  - name: hostile
+    steps:
+      - call: ${tool}
+        args: ${JSON.stringify(args)}
+${expect}`;
+
+describe('1. a multi-gigabyte JSON answer is cut at --max-response', () => {
+  test('initialize answered with 4 GiB of JSON: exit 3 in one line, the report written, memory bounded', async () => {
+    const file = await scenarioFile('huge-init', CALL('long_text'));
+    const json = path.join(dir, 'huge-init.json');
+    const r = await runCliMeasured(['local', '--url', `${server.url}/huge-init`, '--reporter', `table,json=${json}`, file], { timeoutMs: 60_000 });
+    assertBounded(r);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /exceeded the 16777216-byte response cap/);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    assert.ok(report.connectError, 'the JSON report says why it could not connect');
+  });
+
+  test('a tool call answered with 4 GiB of JSON fails its step saying so', async () => {
+    const file = await scenarioFile('huge-call', CALL('huge'));
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--max-response', '1MB', file], { timeoutMs: 60_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /exceeded the 1048576-byte response cap and was cut off/);
+  });
+
+  for (const [name, args] of [
+    ['doctor', ['doctor', '--url']],
+    ['--suite protocol', ['local', '--suite', 'protocol', '--url']],
+    ['init', ['init', '--out', '-', '--url']],
+  ] as const) {
+    test(`${name} against a 4 GiB initialize answer ends with a clear error`, async () => {
+      const r = await runCliMeasured([...args, `${server.url}/huge-init`], { timeoutMs: 90_000 });
+      assertBounded(r);
+      assert.ok(r.code === 1 || r.code === 3, `exit ${r.code}\n${r.stdout}${r.stderr}`);
+      assert.match(r.stdout + r.stderr, /response cap/);
+    });
+  }
+});
+
+describe('2. streams without end are capped', () => {
+  test('one SSE event on the GET stream that never ends is cut, and the run says so', async () => {
+    const file = await scenarioFile('endless-get', CALL('long_text', { length: 10 }, '        expect: { text: b }\n'));
+    const r = await runCliMeasured(['local', '--url', `${server.url}/endless-get`, '--max-response', '1MB', file], { timeoutMs: 60_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /standalone GET stream exceeded the 1048576-byte response cap/);
+  });
+
+  test('an SSE flood answering notifications/initialized is cut at the cap; the run does not wait out its steps', async () => {
+    const file = await scenarioFile('flood', CALL('long_text', { length: 10 }, '        timeout: 20s\n        expect: { text: b }\n'));
+    const r = await runCliMeasured(['local', '--url', `${server.url}/flood-initialized`, file], { timeoutMs: 40_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /notifications\/initialized exceeded the 16777216-byte response cap/);
+  });
+});
+
+describe('3. a catastrophic regex cannot hang the run', () => {
+  const REGEX = CALL('long_text', { length: 30_000 }, '        expect: { text: { regex: "^(a+)+$" } }\n');
+
+  test('a too-slow match is a FAIL naming the pattern', async () => {
+    const file = await scenarioFile('regex', REGEX);
+    const json = path.join(dir, 'regex.json');
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--reporter', `table,json=${json}`, file], { timeoutMs: 30_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /\/\^\(a\+\)\+\$\/ took longer than/);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    assert.equal(report.summary.failed, 1);
+  });
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal} during the match stops the run with exit ${code} and a complete report`, async () => {
+      const file = await scenarioFile(`regex-${signal}`, REGEX);
+      const json = path.join(dir, `regex-${signal}.json`);
+      const before = server.requests.length;
+      const sawCall = eventually(() => server.requests.slice(before).some((q) => q.path === '/mcp' && q.headers['mcp-session-id'] !== undefined), 600).then(
+        () => new Promise((r) => setTimeout(r, 300)),
+      );
+      const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--regex-timeout', '60s', '--reporter', `table,json=${json}`, file], {
+        timeoutMs: 20_000,
+        signal: { signal, when: sawCall },
+      });
+      assertBounded(r);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.equal(report.summary.interrupted, 1);
+    });
+  }
+});
+
+describe('8. a signal during a hung initialize is honoured', () => {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal}: exit ${code}, scenarios INTERRUPTED, report counts agree`, async () => {
+      const file = await scenarioFile(`hang-${signal}`, CALL('long_text'));
+      const json = path.join(dir, `hang-${signal}.json`);
+      const before = server.requests.length;
+      const sawInit = eventually(() => server.requests.slice(before).some((q) => q.path === '/hang-init'), 600);
+      const r = await runCliMeasured(['local', '--url', `${server.url}/hang-init`, '--timeout', '60s', '--reporter', `table,json=${json}`, file], {
+        timeoutMs: 20_000,
+        signal: { signal, when: sawInit },
+      });
+      assertBounded(r);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      assert.match(r.stdout, /INTERRUPTED/);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.equal(report.summary.interrupted, report.summary.total);
+      assert.equal(report.scenarios[0].status, 'interrupted');
+      assert.equal(report.connectError, undefined);
+    });
+  }
+});
+
+describe('4. checks do not depend on the transcript bound', () => {
+  test('progress 5, 3, then 3,000 rising values FAILs increasing', async () => {
+    const file = await scenarioFile('progress-pattern', CALL('progress_pattern', {}, '        expect: { progress: { increasing: true } }\n'));
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, file], { timeoutMs: 60_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /progress went from 5 to 3/);
+  });
+
+  test('30,000 progress notifications are all counted; the evidence says how many are shown', async () => {
+    const file = await scenarioFile('many-progress', CALL('many_progress', { count: 30_000 }, '        expect: { progress: { count: 30000, increasing: true, finalEqualsTotal: true, beforeResult: true }, text: nope }\n'));
+    const json = path.join(dir, 'many-progress.json');
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', '--reporter', `table,json=${json}`, file], { timeoutMs: 150_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr); // only `text: nope` fails
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    const checks = report.scenarios[0].steps[0].checks as { name: string; verdict: string; message?: string }[];
+    for (const name of ['progress.count', 'progress.increasing', 'progress.finalEqualsTotal', 'progress.beforeResult']) {
+      assert.equal(checks.find((c) => c.name === name)?.verdict, 'passed', `${name}: ${JSON.stringify(checks.find((c) => c.name === name))}`);
+    }
+    assert.equal(checks.find((c) => c.name === 'text')?.verdict, 'failed');
+    assert.ok(report.scenarios[0].steps[0].evidence.some((l: string) => /of 30,0\d\d transcript entries shown/.test(l)), report.scenarios[0].steps[0].evidence.slice(0, 3).join('\n'));
+  });
+
+  test('3,000 elicitations in one call are all counted', async () => {
+    const yaml = `scenarios:
+  - name: hostile
+    steps:
+      - call: many_elicit
+        args: { count: 3000 }
+        elicitation:
+          - match: { message: question }
+            value: ok
+        expect: { elicitations: { count: 3000 } }
+`;
+    const file = await scenarioFile('many-elicit', yaml);
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', file], { timeoutMs: 150_000 });
+    assertBounded(r);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+});
