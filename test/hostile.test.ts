@@ -201,3 +201,82 @@ describe('4. checks do not depend on the transcript bound', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 });
+
+/** Whether `secret` can be read back from `text`: literally, URL-decoded, JSON-unescaped or base64-decoded. */
+function leaks(text: string, secret: string): string | undefined {
+  const middle = secret.slice(3, -3); // the redactor may leave up to 2 bytes at each end of an aligned base64 run
+  if (text.includes(secret)) return 'literal';
+  if (text.includes(encodeURIComponent(secret))) return 'url-encoded';
+  for (const run of text.match(/(?:%[0-9A-Fa-f]{2}|[A-Za-z0-9._~-]){12,}/g) ?? []) {
+    try {
+      if (decodeURIComponent(decodeURIComponent(run)).includes(middle)) return `url-encoded run ${run.slice(0, 40)}…`;
+    } catch {
+      /* not URL-encoded */
+    }
+  }
+  for (const run of text.match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? []) {
+    for (const enc of ['base64', 'base64url'] as const) {
+      for (let skip = 0; skip < 4; skip++) {
+        if (Buffer.from(run.slice(skip), enc).toString('latin1').includes(middle)) return `${enc} run ${run.slice(0, 40)}…`;
+      }
+    }
+  }
+  if (text.replace(/\\\//g, '/').replace(/\\u([0-9a-f]{4})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).includes(secret)) return 'json-escaped';
+  return undefined;
+}
+
+describe('6. a secret the server re-encodes is still redacted everywhere', () => {
+  test('SigV4 keys, session token, signature and ${env.X} reflected URL-encoded, JSON-escaped and base64: in no output', async () => {
+    const secrets = {
+      AWS_ACCESS_KEY_ID: 'AKIDHOSTILEEXAMPLE12',
+      AWS_SECRET_ACCESS_KEY: 'hostile/Secret+Key=example0123456789abcd',
+      AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjE+hostile/session/token==example0123456789/+xyz',
+      API_TOKEN: 'sk-live/hostile+api=token0123456789',
+    };
+    const yaml = `scenarios:
+  - name: reflected
+    steps:
+      - call: reflect
+        args: { token: "\${env.API_TOKEN}", note: "x" }
+        expect: { text: "never there" }
+`;
+    const file = await scenarioFile('reflect', yaml);
+    const out = {
+      json: path.join(dir, 'reflect.json'),
+      junit: path.join(dir, 'reflect.xml'),
+      tap: path.join(dir, 'reflect.tap'),
+      github: path.join(dir, 'reflect.md'),
+    };
+    const r = await runCliMeasured(
+      [
+        'remote',
+        '--arn',
+        'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/hostile-Ab12Cd34Ef',
+        '--endpoint-url',
+        server.url,
+        '--verbose',
+        '--reporter',
+        `table,plain,json=${out.json},junit=${out.junit},tap=${out.tap},github=${out.github}`,
+        file,
+      ],
+      { timeoutMs: 60_000, env: { ...secrets, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_PROFILE: undefined, GITHUB_STEP_SUMMARY: out.github } },
+    );
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const reflected = server.requests.filter((q) => q.headers['x-amz-security-token']);
+    assert.ok(reflected.length > 0, 'the server saw the signed requests');
+    const outputs: Record<string, string> = { stdout: r.stdout, stderr: r.stderr };
+    for (const [k, f] of Object.entries(out)) outputs[k] = await readFile(f, 'utf8');
+    assert.match(outputs.json!, /url-encoded: /, 'the reflection is in the report (redacted)');
+    const found: string[] = [];
+    for (const [where, text] of Object.entries(outputs)) {
+      for (const [name, secret] of Object.entries(secrets)) {
+        const how = leaks(text, secret);
+        if (how) found.push(`${name} in ${where} (${how})`);
+      }
+      if (/Signature(?:=|%3D|%253D)[0-9a-f]{64}/i.test(text)) found.push(`a SigV4 signature in ${where}`);
+      if (/AWS4-HMAC-SHA256(?:\s|%20|\+)+Credential/.test(text)) found.push(`an Authorization value in ${where}`);
+    }
+    assert.deepEqual(found, [], 'secrets leaked');
+  });
+});

@@ -66,7 +66,7 @@ export function targetSummary(target: Target): TargetSummary {
 }
 
 export async function runScenarios(target: Target, scenarios: LoadedScenario[], opts: RunOptions = {}): Promise<RunResult> {
-  const redactor = new Redactor([...target.secrets, ...(opts.secrets ?? [])]);
+  const redactor = new Redactor(target.secrets, opts.secrets ?? []);
   const started = Date.now();
   const summaryTarget = redactor.value(targetSummary(target));
   for (const l of opts.listeners ?? []) l.onBegin?.({ target: summaryTarget, total: scenarios.length });

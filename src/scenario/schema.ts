@@ -129,6 +129,9 @@ const Variables = z
 const Secrets = z
   .array(z.string())
   .describe('Names whose values are secret (variables, captures, or env.NAME): redacted from every output and report.');
+const Public = z
+  .array(z.string().regex(/^env\.[A-Za-z_][A-Za-z0-9_]*$/, 'env.NAME'))
+  .describe('Environment variables (env.NAME) whose values may be shown. Every other ${env.NAME} a scenario uses is secret: redacted from every output and report.');
 
 export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
 
@@ -192,6 +195,7 @@ export const Scenario = z.strictObject({
     .describe('Capabilities the scenario must have: steps that need a missing one FAIL instead of being SKIPped.'),
   variables: Variables.optional(),
   secrets: Secrets.optional(),
+  public: Public.optional(),
   steps: z.array(Step).min(1),
 });
 
@@ -200,6 +204,7 @@ export const ScenarioFile = z
     $schema: z.string().optional(),
     variables: Variables.optional().describe('Defaults for every scenario in the file; a scenario\'s own and --var override them.'),
     secrets: Secrets.optional(),
+    public: Public.optional(),
     scenarios: z.array(Scenario).min(1),
   })
   .describe('An mcp-verify scenario file.');

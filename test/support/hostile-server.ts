@@ -247,7 +247,7 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
       }
       case 'reflect': {
         // Every request header, in the encodings a server might reflect them in.
-        const h = Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
+        const h = [...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`), `args: ${JSON.stringify(args)}`].join('\n');
         const text = [
           `url-encoded: ${encodeURIComponent(h)}`,
           `json: ${JSON.stringify(JSON.stringify(req.headers))}`,
