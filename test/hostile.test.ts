@@ -280,3 +280,42 @@ describe('6. a secret the server re-encodes is still redacted everywhere', () =>
     assert.deepEqual(found, [], 'secrets leaked');
   });
 });
+
+describe('7. credentials never follow a redirect to another origin', () => {
+  const ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/hostile-Ab12Cd34Ef';
+  const creds = {
+    AWS_ACCESS_KEY_ID: 'AKIDREDIRECTEXAMPLE1',
+    AWS_SECRET_ACCESS_KEY: 'redirect-secret-key-example-0123456789',
+    AWS_SESSION_TOKEN: 'redirect-session-token-example-0123456789',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    AWS_PROFILE: undefined,
+  };
+  let other: HostileServer;
+  let redirector: HostileServer;
+  before(async () => {
+    other = await startHostileServer();
+    redirector = await startHostileServer({ redirectTo: `${'http://localhost:'}${new URL(other.url).port}/elsewhere`, redirectAll: true });
+  });
+  after(async () => {
+    await redirector.close();
+    await other.close();
+  });
+
+  for (const [name, args, code] of [
+    ['doctor', ['doctor'], 1],
+    ['remote --suite protocol', ['remote', '--suite', 'protocol'], 3],
+    ['remote (the SDK path)', ['remote'], 3],
+  ] as const) {
+    test(`${name}: the redirect is reported, and the other host sees no signed request`, async () => {
+      const r = await runCliMeasured([...args, '--arn', ARN, '--endpoint-url', redirector.url], { timeoutMs: 60_000, env: creds });
+      assertBounded(r);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      assert.ok(redirector.requests.length > 0, 'the endpoint was asked');
+      const leaked = other.requests.filter((q) => q.headers['x-amz-security-token'] || q.headers.authorization);
+      assert.deepEqual(leaked.map((q) => q.path), [], 'no credentialed request reached the redirect target');
+      if (name === 'doctor') assert.match(r.stdout, /HTTP 307 redirect to http:\/\/localhost:\d+\/elsewhere \(another origin\), not followed/);
+      else assert.match(r.stdout + r.stderr, /[Rr]edirect .*not followed/);
+    });
+  }
+});

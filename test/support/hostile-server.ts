@@ -22,6 +22,8 @@ export interface HostileServer {
 export interface HostileOptions {
   /** Where `/redirect` sends every request. */
   redirectTo?: string;
+  /** Redirect every request, whatever its path, to `redirectTo`. */
+  redirectAll?: boolean;
   /** serverInfo.name at initialize (for init's YAML). */
   serverName?: string;
   /** Text a tool called `hostile_text` answers with. */
@@ -85,7 +87,7 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
     const url = new URL(req.url ?? '/', 'http://x');
     const mode = url.pathname.replace(/^\//, '');
     requests.push({ path: url.pathname, headers: req.headers });
-    if (mode === 'redirect' && opts.redirectTo) {
+    if ((mode === 'redirect' || opts.redirectAll) && opts.redirectTo) {
       res.writeHead(307, { location: opts.redirectTo }).end();
       return;
     }
