@@ -319,3 +319,63 @@ describe('7. credentials never follow a redirect to another origin', () => {
     });
   }
 });
+
+const EVIL_TEXT = [
+  'before\u001b]0;pwned title\u0007\u001b[2J\u001b[31mred',
+  '::error file=/etc/passwd,line=1::injected annotation',
+  '::stop-commands::tok3n',
+  '  ::warning::indented',
+  '##[error]old syntax',
+  'after\u009b2J\r\u202eevil',
+].join('\n');
+const EVIL_NAME = 'evil\nvariables:\n  injected: 1\nsecrets: [env.HOME]\n\u001b]0;t\u0007';
+
+describe('5. server text reaches no terminal or CI log raw', () => {
+  let evil: HostileServer;
+  before(async () => {
+    evil = await startHostileServer({ text: EVIL_TEXT, serverName: EVIL_NAME });
+  });
+  after(() => evil.close());
+
+  function assertNeutral(where: string, text: string): void {
+    assert.doesNotMatch(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/, `${where}: a raw control character or escape sequence`);
+    for (const line of text.split('\n')) {
+      assert.doesNotMatch(line, /^\s*::(?:stop-commands|warning::indented|error file=\/etc\/passwd)/, `${where}: a workflow command from the server: ${line}`);
+      assert.doesNotMatch(line, /^\s*##\[/, `${where}: an old-style workflow command: ${line}`);
+    }
+  }
+
+  test('table, plain, github, TAP and JUnit, with --verbose', async () => {
+    const file = await scenarioFile('evil-text', CALL('hostile_text', { rpcError: true }));
+    const out = { junit: path.join(dir, 'evil.xml'), tap: path.join(dir, 'evil.tap'), summary: path.join(dir, 'evil.md') };
+    const r = await runCliMeasured(['local', '--url', `${evil.url}/mcp`, '--verbose', '--reporter', `table,plain,github=${out.summary},junit=${out.junit},tap=${out.tap}`, file], { timeoutMs: 60_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /␛\]0;pwned title␇/, 'the escape is shown, made visible');
+    assert.match(r.stdout, /^::error file=/m, "mcp-verify's own annotations are still there");
+    assertNeutral('stdout', r.stdout);
+    assertNeutral('stderr', r.stderr);
+    for (const [k, f] of Object.entries(out)) assertNeutral(k, await readFile(f, 'utf8'));
+  });
+
+  test('doctor', async () => {
+    const r = await runCliMeasured(['doctor', '--url', `${evil.url}/mcp`, '--progress-tool', 'long_text', '--elicit-tool', 'long_text', '--sample-tool', 'long_text'], { timeoutMs: 60_000 });
+    assertBounded(r);
+    assert.match(r.stdout, /evil/);
+    assertNeutral('doctor', r.stdout + r.stderr);
+  });
+
+  test('9. init writes YAML from data: a server name with newlines adds no keys, no escape bytes land in the file', async () => {
+    const out = path.join(dir, 'evil-init.yaml');
+    const r = await runCliMeasured(['init', '--url', `${evil.url}/mcp`, '--out', out], { timeoutMs: 60_000 });
+    assertBounded(r);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const text = await readFile(out, 'utf8');
+    assertNeutral('init file', text);
+    const { parse } = await import('yaml');
+    const doc = parse(text) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(doc), ['scenarios'], text);
+    const v = await runCliMeasured(['validate', out], { timeoutMs: 30_000 });
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+  });
+});

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { sanitizeForOutput } from '../terminal/sanitize.js';
 import { registerLocal } from './commands/local.js';
 import { registerRemote } from './commands/remote.js';
 import { registerCompare } from './commands/compare.js';
@@ -73,7 +74,8 @@ function exitCodeFor(e: unknown): number {
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : ExitCode.Usage;
   }
   if (e instanceof UserError) {
-    process.stderr.write(`mcp-verify: ${e.message}\n`);
+    // A user error can quote the server (a connect failure): one sanitiser for every channel.
+    process.stderr.write(`mcp-verify: ${sanitizeForOutput(e.message)}\n`);
     return e.exitCode;
   }
   // A bug: say so, with the stack, so it can be reported.

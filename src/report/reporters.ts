@@ -10,6 +10,7 @@ import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderTap } from './tap.js';
 import { githubAnnotations, githubSummary } from './github.js';
+import { sanitizeValue } from '../terminal/sanitize.js';
 
 export interface ReporterContext {
   stdout: Writable;
@@ -39,7 +40,22 @@ export function parseReporterSpecs(spec: string | undefined): ReporterSpec[] {
 }
 
 export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): RunListener[] {
-  return specs.map((s) => {
+  // Every text format sees server strings through the one sanitiser; JSON keeps them raw (escaped).
+  return specs.map((s) => (s.name === 'json' ? createReporter(s, ctx) : sanitizing(createReporter(s, ctx))));
+}
+
+/** A listener that receives only sanitised copies of what it is given (terminal/sanitize.ts). */
+export function sanitizing(l: RunListener): RunListener {
+  return {
+    ...(l.onBegin ? { onBegin: (info) => l.onBegin!(sanitizeValue(info)) } : {}),
+    ...(l.onScenarioBegin ? { onScenarioBegin: (sc) => l.onScenarioBegin!(sanitizeValue(sc)) } : {}),
+    ...(l.onScenarioEnd ? { onScenarioEnd: (r) => l.onScenarioEnd!(sanitizeValue(r)) } : {}),
+    ...(l.onEnd ? { onEnd: (run) => l.onEnd!(sanitizeValue(run)) } : {}),
+  };
+}
+
+function createReporter(s: ReporterSpec, ctx: ReporterContext): RunListener {
+  {
     switch (s.name) {
       case 'json':
         return documentReporter(s, ctx, renderJson);
@@ -54,7 +70,7 @@ export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): Ru
       default:
         return tableReporter(ctx.stdout, ctx);
     }
-  });
+  }
 }
 
 /**

@@ -244,6 +244,10 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
       }
       case 'hostile_text': {
         res.writeHead(200, { 'content-type': 'application/json' });
+        if (args.rpcError) {
+          res.end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32000, message: opts.text ?? '' } }));
+          return;
+        }
         res.end(JSON.stringify(result(opts.text ?? '', args.isError !== false)));
         return;
       }

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { addProtocolToolFlags, parseTimeout, type ProtocolToolFlags } from '../run-suite.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
+import { sanitizeValue } from '../../terminal/sanitize.js';
 
 interface DoctorFlags extends RemoteFlags, ProtocolToolFlags {
   url?: string;
@@ -66,7 +67,7 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
     else {
       const { renderDoctor } = await import('../../doctor/report.js');
       const { styleFor } = await import('../../report/style.js');
-      process.stdout.write(renderDoctor(report, styleFor(process.stdout, flags.color === false), suiteCommand));
+      process.stdout.write(renderDoctor(sanitizeValue(report), styleFor(process.stdout, flags.color === false), suiteCommand));
     }
     process.exitCode = doctorExitCode(report);
   });
