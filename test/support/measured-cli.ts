@@ -21,6 +21,8 @@ export interface MeasuredOptions {
   timeoutMs?: number;
   /** Send `signal` once `when` resolves (e.g. the server saw initialize). */
   signal?: { signal: NodeJS.Signals; when: Promise<unknown> };
+  /** Called with everything on stdout so far, each time more arrives (to learn a port, a moment). */
+  onStdout?: (soFar: string) => void;
 }
 
 export async function runCliMeasured(args: string[], opts: MeasuredOptions = {}): Promise<MeasuredResult> {
@@ -43,7 +45,10 @@ export async function runCliMeasured(args: string[], opts: MeasuredOptions = {})
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        opts.onStdout?.(stdout);
+      });
       child.stderr.on('data', (d) => (stderr += d));
       const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
       if (opts.signal) opts.signal.when.then(() => child.exitCode === null && child.kill(opts.signal!.signal)).catch(() => {});

@@ -37,6 +37,7 @@ interface EmulateFlags {
   idleTimeout: number;
   get: '405' | 'proxy';
   delete: '405' | 'proxy';
+  allowedHosts?: string;
 }
 
 export function registerEmulateAgentCore(program: Command): void {
@@ -54,6 +55,7 @@ export function registerEmulateAgentCore(program: Command): void {
     .option('--idle-timeout <seconds>', 'end a session after this many idle seconds (AgentCore allows 60-28800)', parseSeconds, 900)
     .option('--get <mode>', 'answer GET (standalone SSE stream) with 405 or proxy it', choice('405', 'proxy'), '405')
     .option('--delete <mode>', 'answer DELETE (end session) with 405 or proxy it', choice('405', 'proxy'), '405')
+    .option('--allowed-hosts <list>', 'comma-separated host names the Host and Origin headers may name, besides loopback (DNS-rebinding protection)')
     .addHelpText(
       'after',
       `
@@ -97,6 +99,7 @@ option. Stop with Ctrl-C.`,
         idleTimeoutSeconds: flags.idleTimeout,
         getMode: flags.get,
         deleteMode: flags.delete,
+        allowedHosts: flags.allowedHosts?.split(',').map((h) => h.trim()).filter(Boolean),
         log: (line) => out(`  ${line}`),
       });
 
@@ -109,6 +112,7 @@ option. Stop with Ctrl-C.`,
       out(`  upstream MCP server: ${flags.upstream}`);
       out(`  auth: ${authText}`);
       out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s`);
+      out(`  Host/Origin allowed: loopback${flags.allowedHosts ? `, ${flags.allowedHosts}` : ''}`);
       out(`  invocation URL: ${emulator.invocationUrl(arn)}`);
       const authFlag = flags.auth === 'bearer' ? ` --bearer-token-env ${flags.bearerTokenEnv ?? 'TOKEN_VAR'}` : '';
       out(`run: mcp-verify remote --arn ${arn} --endpoint-url ${emulator.url}${authFlag}`);
