@@ -379,3 +379,91 @@ describe('5. server text reaches no terminal or CI log raw', () => {
     assert.equal(v.code, 0, v.stdout + v.stderr);
   });
 });
+
+describe('12. the smaller breaks', () => {
+  const ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/hostile-Ab12Cd34Ef';
+
+  for (const [name, reporter] of [
+    ['a device (/dev/full)', 'json=/dev/full'],
+    ['a directory', () => `json=${dir}`],
+    ['a /proc entry', 'json=/proc/self/status'],
+    ['the same file twice', () => `json=${dir}/same.out,junit=${dir}/./same.out`],
+  ] as const) {
+    test(`a report path that is ${name} is exit 2 before anything is sent`, async () => {
+      const file = await scenarioFile('report-path', CALL('long_text'));
+      const before = server.requests.length;
+      const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--reporter', `table,${typeof reporter === 'function' ? reporter() : reporter}`, file], { timeoutMs: 30_000 });
+      assertBounded(r);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.ok(r.stderr.trim().split('\n').length <= 2, r.stderr);
+      assert.equal(server.requests.length, before, 'nothing was sent to the server');
+    });
+  }
+
+  test('init --out DIR is exit 2 before connecting', async () => {
+    const before = server.requests.length;
+    const r = await runCliMeasured(['init', '--url', `${server.url}/mcp`, '--out', dir, '--force'], { timeoutMs: 30_000 });
+    assertBounded(r);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(server.requests.length, before);
+  });
+
+  test('a credential_process that hangs is timed out with a clear message (exit 3)', async () => {
+    const config = path.join(dir, 'aws-config-hang');
+    await writeFile(config, '[profile hang]\ncredential_process = /bin/sleep 120\n');
+    const r = await runCliMeasured(['remote', '--arn', ARN, '--endpoint-url', server.url, '--profile', 'hang', '--credentials-timeout', '2s'], {
+      timeoutMs: 40_000,
+      env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
+    });
+    assertBounded(r);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /did not arrive within 2s/);
+  });
+
+  test('an expired credential_process says expired, not "no credentials"', async () => {
+    const config = path.join(dir, 'aws-config-expired');
+    const out = JSON.stringify({ Version: 1, AccessKeyId: 'AKIDEXPIREDEXAMPLE1', SecretAccessKey: 'expired-secret-0123456789', SessionToken: 'expired-token-0123456789', Expiration: '2020-01-01T00:00:00Z' });
+    await writeFile(config, `[profile expired]\ncredential_process = /bin/echo '${out}'\n`);
+    const r = await runCliMeasured(['remote', '--arn', ARN, '--endpoint-url', server.url, '--profile', 'expired'], {
+      timeoutMs: 40_000,
+      env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
+    });
+    assertBounded(r);
+    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.match(r.stderr, /expired/i);
+    assert.doesNotMatch(r.stderr, /No AWS credentials found/);
+  });
+
+  for (const [name, args] of [
+    ['result: null', {}],
+    ['junk in the result', { junk: true }],
+  ] as const) {
+    test(`${name} is a one-line cause, not a schema dump`, async () => {
+      const file = await scenarioFile('null-result', CALL('null_result', args));
+      const json = path.join(dir, 'null-result.json');
+      const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--reporter', `table,json=${json}`, file], { timeoutMs: 30_000 });
+      assertBounded(r);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      const failed = report.scenarios[0].steps[0].checks.find((c: { verdict: string }) => c.verdict === 'failed');
+      assert.ok(failed, JSON.stringify(report.scenarios[0].steps[0]));
+      assert.equal(failed.message.split('\n').length, 1, failed.message);
+      assert.ok(failed.message.length < 700, failed.message);
+    });
+  }
+
+  test('a wrong response id on an open stream fails the step at once, not after the timeout', async () => {
+    const file = await scenarioFile('wrong-id', CALL('wrong_id'));
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', file], { timeoutMs: 45_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /answered id 987654/);
+    assert.doesNotMatch(r.stdout, /timed out/i);
+  });
+
+  test('the --record usage error names the flags once', async () => {
+    const r = await runCliMeasured(['call', 'long_text', '--url', `${server.url}/mcp`, '--record', path.join(dir, 'rec.yaml')], { timeoutMs: 30_000, env: { CI: '' } });
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stderr, /--record --record/);
+  });
+});

@@ -65,6 +65,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (e) {
     process.exitCode = exitCodeFor(e);
+    // Work given up on (a credential_process that hangs) may still hold the event loop: end now.
+    if ((e as { abandoned?: boolean })?.abandoned) process.stderr.write('', () => process.exit(process.exitCode as number));
   }
 }
 

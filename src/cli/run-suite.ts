@@ -13,6 +13,7 @@ import type { Target } from '../target/target.js';
 import type { WithheldCapability } from '../session/session.js';
 import { addCiFlags, prepareCiRun, type CiFlags } from './ci-gating.js';
 import { interruptExitCode } from './signals.js';
+import { reportWriteFailures } from '../report/report-files.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled suite: the seed article's whole verification against the reference server. */
@@ -180,6 +181,7 @@ export function addProtocolToolFlags(cmd: Command): Command {
 }
 
 export function exitCodeOf(run: RunResult): number {
+  if (reportWriteFailures().length) return ExitCode.Usage;
   if (run.connectError) return ExitCode.Connect;
   if (run.interrupted) return interruptExitCode() ?? ExitCode.Interrupted;
   return run.scenarios.every((s) => isPassing(s.status)) ? ExitCode.Passed : ExitCode.Failed;

@@ -3,8 +3,7 @@
 import { UsageError } from '../errors.js';
 import type { RunListener } from '../scenario/runner.js';
 import { plainReporter, tableReporter, type Writable } from './table.js';
-import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
-import path from 'node:path';
+import { checkDistinctReportFiles, prepareReportFile, writeReport } from './report-files.js';
 import type { RunResult } from '../results.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -40,6 +39,7 @@ export function parseReporterSpecs(spec: string | undefined): ReporterSpec[] {
 }
 
 export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): RunListener[] {
+  checkDistinctReportFiles(specs);
   // Every text format sees server strings through the one sanitiser; JSON keeps them raw (escaped).
   return specs.map((s) => (s.name === 'json' ? createReporter(s, ctx) : sanitizing(createReporter(s, ctx))));
 }
@@ -83,7 +83,7 @@ function documentReporter(spec: ReporterSpec, ctx: ReporterContext, render: (run
   return {
     onEnd(run) {
       const text = render(run);
-      if (spec.file) writeFileSync(spec.file, text);
+      if (spec.file) writeReport(spec.file, text, `--reporter ${spec.name}`);
       else ctx.stdout.write(text);
     },
   };
@@ -92,20 +92,12 @@ function documentReporter(spec: ReporterSpec, ctx: ReporterContext, render: (run
 /** Annotations on stdout; the summary appended to github=PATH, else $GITHUB_STEP_SUMMARY when set. */
 function githubReporter(spec: ReporterSpec, ctx: ReporterContext): RunListener {
   const summaryFile = spec.file ?? process.env.GITHUB_STEP_SUMMARY;
-  if (spec.file) mkdirSync(path.dirname(path.resolve(spec.file)), { recursive: true });
+  // The summary is appended to (GitHub collects every step's), so the file is checked, not emptied.
+  if (spec.file) prepareReportFile(spec.file, `--reporter github=${spec.file}`, { truncate: false });
   return {
     onEnd(run) {
       ctx.stdout.write(githubAnnotations(run));
-      if (summaryFile) appendFileSync(summaryFile, githubSummary(run));
+      if (summaryFile) writeReport(summaryFile, githubSummary(run), 'the GitHub summary', true);
     },
   };
-}
-
-function prepareReportFile(file: string, flag: string): void {
-  try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, '');
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot write the report file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
 }

@@ -112,5 +112,27 @@ export function describeRequestError(e: unknown): { code?: number; message: stri
   const message = String(err?.message ?? e);
   const timeout = /timed? ?out/i.test(message) || err?.code === -32001;
   const code = typeof err?.code === 'number' ? err.code : undefined;
-  return { code, message: message.replace(/^MCP error -?\d+: /, ''), ...(timeout ? { timeout: true } : {}) };
+  return { code, message: oneLineCause(message.replace(/^MCP error -?\d+: /, '')), ...(timeout ? { timeout: true } : {}) };
+}
+
+/**
+ * A schema validation failure (the SDK's zod issues, 40-70 lines of JSON) as one line: how many
+ * problems, and the first few as "path: message". Any other message is kept, on one line, bounded.
+ */
+export function oneLineCause(message: string): string {
+  const start = message.search(/\[\s*\{/);
+  if (start >= 0) {
+    try {
+      const issues = JSON.parse(message.slice(start)) as { path?: (string | number)[]; message?: string; code?: string }[];
+      if (Array.isArray(issues) && issues.length && issues.every((i) => i && typeof i === 'object' && 'message' in i)) {
+        const first = issues.slice(0, 3).map((i) => `${(i.path ?? []).join('.') || '(root)'}: ${i.message}`);
+        const lead = message.slice(0, start).replace(/\s+/g, ' ').trim().replace(/:$/, '');
+        return `${lead ? `${lead}: ` : ''}the server's answer does not match the MCP schema (${issues.length} problem${issues.length === 1 ? '' : 's'}: ${first.join('; ')}${issues.length > 3 ? '; …' : ''})`;
+      }
+    } catch {
+      /* not a zod dump */
+    }
+  }
+  const line = message.replace(/\s*\n\s*/g, ' ').trim();
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }

@@ -297,8 +297,17 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
       return undefined;
     }
     const expected = [...pending.values()].map((id) => JSON.stringify(id)).join(', ') || 'none outstanding';
-    opts.fault(`the server answered id ${JSON.stringify(r.id)} on the stream of ${rpc.label}, but the request's id is ${expected}; the answer was ignored`);
-    return undefined;
+    const problem = `the server answered id ${JSON.stringify(r.id)} on the stream of ${rpc.label}, but the request's id is ${expected}`;
+    if (pending.size === 0) {
+      opts.fault(`${problem}; the answer was ignored`);
+      return undefined;
+    }
+    // The request's own answer is not coming on this stream: fail it now instead of waiting out the timeout.
+    opts.fault(`${problem}; the request was failed at once`);
+    const errors = [...pending.values()].map((id) => `event: message\ndata: ${wireError(id, problem)}`).join('\n\n');
+    for (const id of pending.values()) answered.add(idKey(id));
+    pending.clear();
+    return errors;
   };
 
   const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, why: string) => {

@@ -168,7 +168,7 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
     }
     if (method === 'tools/list') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      const names = ['huge', 'progress_pattern', 'many_progress', 'many_elicit', 'long_text', 'hostile_text', 'reflect', 'wrong_id'];
+      const names = ['huge', 'progress_pattern', 'many_progress', 'many_elicit', 'long_text', 'hostile_text', 'reflect', 'null_result', 'wrong_id'];
       res.end(JSON.stringify({ jsonrpc: '2.0', id, result: { tools: names.map((name) => ({ name, description: opts.text ?? name, inputSchema: { type: 'object' } })) } }));
       return;
     }
@@ -263,6 +263,11 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
         ].join('\n');
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(result(text, true)));
+        return;
+      }
+      case 'null_result': {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ jsonrpc: '2.0', id, result: args.junk ? { content: 'junk', isError: 'maybe', structuredContent: 7 } : null }));
         return;
       }
       case 'wrong_id': {

@@ -38,6 +38,8 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
     .action(async (flags: InitFlags) => {
       const url = parseHttpUrl(flags.url);
       if (flags.out !== '-' && existsSync(flags.out) && !flags.force) throw new UsageError(`${flags.out} exists; pass --force to overwrite it, or choose another --out`);
+      // Checked before connecting: a directory, a device or an unwritable place is exit 2, not a lost suite.
+      if (flags.out !== '-') (await import('../../report/report-files.js')).prepareReportFile(flags.out, '--out', { truncate: false, create: false });
       const { parseTimeout } = await import('../run-suite.js');
       const { localTarget } = await import('../../target/target.js');
       const { Session } = await import('../../session/session.js');
@@ -54,8 +56,12 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
       const yaml = starterSuite(listing, url.toString(), schemaPath.split(path.sep).join('/'));
       if (flags.out === '-') process.stdout.write(yaml);
       else {
-        await mkdir(path.dirname(path.resolve(flags.out)), { recursive: true });
-        await writeFile(flags.out, yaml);
+        try {
+          await mkdir(path.dirname(path.resolve(flags.out)), { recursive: true });
+          await writeFile(flags.out, yaml);
+        } catch (e) {
+          throw new UsageError(`--out ${flags.out}: could not write the suite (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
         process.stdout.write(`wrote ${flags.out}: ${listing.tools.length} tool(s), ${listing.resources.length} resource(s), ${listing.templates.length} template(s), ${listing.prompts.length} prompt(s)\nrun it: mcp-verify local --url ${url} ${flags.out}\n`);
       }
     });
