@@ -420,6 +420,26 @@ describe('12. the smaller breaks', () => {
     assert.match(r.stderr, /did not arrive within 2s/);
   });
 
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal} while a credential_process hangs ends the command with exit ${code}`, async () => {
+      const config = path.join(dir, `aws-config-hang-${signal}`);
+      const marker = path.join(dir, `started-${signal}`);
+      await writeFile(config, `[profile hang]\ncredential_process = /bin/sh -c "touch ${marker}; exec sleep 120"\n`);
+      const { existsSync } = await import('node:fs');
+      const r = await runCliMeasured(['remote', '--arn', ARN, '--endpoint-url', server.url, '--profile', 'hang', '--credentials-timeout', '100s'], {
+        timeoutMs: 40_000,
+        env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
+        signal: { signal, when: eventually(() => existsSync(marker), 600) },
+      });
+      assertBounded(r);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      assert.match(r.stderr, /while resolving AWS credentials/);
+    });
+  }
+
   test('an expired credential_process says expired, not "no credentials"', async () => {
     const config = path.join(dir, 'aws-config-expired');
     const out = JSON.stringify({ Version: 1, AccessKeyId: 'AKIDEXPIREDEXAMPLE1', SecretAccessKey: 'expired-secret-0123456789', SessionToken: 'expired-token-0123456789', Expiration: '2020-01-01T00:00:00Z' });

@@ -34,3 +34,15 @@ Credentials (SigV4): the AWS default chain, as the AWS CLI uses it: AWS_ACCESS_K
 AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE or --profile (profiles, SSO, credential_process,
 assume-role), web identity, container and instance metadata. Every request (POST, GET, DELETE) is
 signed for service bedrock-agentcore in the ARN's region. Secrets are never printed.`;
+
+/**
+ * The remote target for the flags, its credentials resolved now. A signal while they resolve (a
+ * credential_process that hangs, SSO, instance metadata) ends the command at once with 130 / 143:
+ * nothing has run and no report exists yet.
+ */
+export async function remoteTargetFromFlags(flags: RemoteFlags): Promise<import('../target/target.js').Target> {
+  const options = remoteOptions(flags);
+  const { remoteTarget } = await import('../target/remote.js');
+  const { exitWhileWaiting } = await import('./signals.js');
+  return exitWhileWaiting('resolving AWS credentials', remoteTarget(options));
+}

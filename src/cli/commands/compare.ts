@@ -6,7 +6,7 @@ import { ExitCode } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import type { RunResult } from '../../results.js';
 import { exitCodeOf, loadSuite, parsePositiveInt, parseTimeout } from '../run-suite.js';
-import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
 
@@ -41,11 +41,11 @@ Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage error, 3 
     );
   cmd.action(async (paths: string[], flags: CompareFlags) => {
     const url = parseHttpUrl(flags.url);
-    const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
+    const { resolveRemoteEndpoint } = await import('../../target/remote.js');
     resolveRemoteEndpoint(remoteOptions(flags));
     const scenarios = await loadSuite(paths);
     const { localTarget } = await import('../../target/target.js');
-    const remote = await remoteTarget(remoteOptions(flags));
+    const remote = await remoteTargetFromFlags(flags);
     process.exitCode = await compareTargets(localTarget(url), remote, scenarios, flags);
   });
 }

@@ -2,7 +2,7 @@
 // per finding with its verdict and, where something is wrong, the fix.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { addProtocolToolFlags, parseTimeout, type ProtocolToolFlags } from '../run-suite.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import { sanitizeValue } from '../../terminal/sanitize.js';
@@ -49,9 +49,9 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
     let target;
     let suiteCommand: string | undefined;
     if (remote) {
-      const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
+      const { resolveRemoteEndpoint } = await import('../../target/remote.js');
       resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before credentials
-      target = await remoteTarget(remoteOptions(flags));
+      target = await remoteTargetFromFlags(flags);
       // `remote` has no --suite yet; point at nothing rather than at a command that does not exist.
       suiteCommand = undefined;
     } else {
