@@ -1,7 +1,7 @@
 // The starter suite `mcp-verify init` writes, from what a server lists. Built as data and written by the
 // yaml library, never by concatenating strings: a server's names and texts (newlines, quotes, escape
 // bytes) can only become quoted scalars or comment lines, never keys of their own.
-import { Document, type YAMLSeq } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, visit, type YAMLSeq } from 'yaml';
 import { sanitizeForOutput } from '../terminal/sanitize.js';
 
 export interface Listing {
@@ -58,6 +58,15 @@ export function starterSuite(l: Listing, url: string, schemaPath: string): strin
     });
   }
   const doc = new Document({ scenarios });
+  // `expect: { names: [...] }` and `tags: [smoke]` read best on one line, as a person writes them.
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (isPair(pair) && (key === 'expect' || key === 'tags') && (isMap(pair.value) || isSeq(pair.value))) {
+        (pair.value as { flow: boolean }).flow = true;
+      }
+    },
+  });
   doc.commentBefore = [
     ` yaml-language-server: $schema=${oneLine(schemaPath)}`,
     ` Starter suite for ${oneLine(l.serverName ?? 'an MCP server')} at ${oneLine(url)}, written by \`mcp-verify init\`.`,
@@ -98,5 +107,5 @@ export function starterSuite(l: Listing, url: string, schemaPath: string): strin
     }
   }
   if (later.length) (doc.get('scenarios', true) as YAMLSeq).comment = later.join('\n');
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

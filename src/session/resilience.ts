@@ -310,10 +310,10 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
     return errors;
   };
 
-  const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, why: string) => {
+  const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, why: string, whole?: string) => {
     finished = true;
     if (pending.size && !sawEventId) {
-      const problem = `the response stream for ${rpc.label} ended before the result (${why})`;
+      const problem = whole ?? `the response stream for ${rpc.label} ended before the result (${why})`;
       opts.note(problem);
       for (const id of pending.values()) controller.enqueue(encoder.encode(`event: message\ndata: ${wireError(id, problem)}\n\n`));
       pending.clear();
@@ -334,9 +334,11 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
       if (chunk.done) {
         const cut = cutBy();
         if (cut) {
-          const problem = describeCut(`the response stream for ${rpc.label}`, cut);
-          opts.note(problem);
-          endWith(controller, `cut off at the ${cut.limit}-byte response cap`);
+          const problem =
+            cut.kind === 'message'
+              ? `a single message in the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`
+              : `the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`;
+          endWith(controller, `cut off at the ${cut.limit}-byte response cap`, problem);
           return;
         }
         buffer += (raw + decoder.decode()).replace(/\r\n?/g, '\n');
