@@ -43,13 +43,18 @@ export interface SessionSummary {
   exchanges: number;
 }
 
-export interface ScenarioResult {
+/** What a listener learns when a scenario (or a protocol check) begins: plain values, no YAML behind them. */
+export interface ScenarioInfo {
   id: string;
   name: string;
   file: string;
   line: number;
   feature: string | null;
   tags: string[];
+}
+
+/** A scenario's result: its ScenarioInfo, and what happened. */
+export interface ScenarioResult extends ScenarioInfo {
   status: ScenarioStatus;
   /** How many attempts ran (1 without retries). */
   attempts: number;

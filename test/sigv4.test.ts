@@ -14,9 +14,8 @@ import {
   parseAuthorization,
   parseQueryString,
   signRequest,
-  verifySigV4,
-  type IncomingSignedRequest,
 } from '../src/target/sigv4.js';
+import { verifySigV4, type IncomingSignedRequest } from '../src/servers/agentcore/sigv4-verify.js';
 import { invocationUrlForArn } from '../src/target/arn.js';
 
 const SUITE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'sigv4-test-suite');

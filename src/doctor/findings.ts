@@ -1,5 +1,6 @@
 // Doctor's findings: one line each, a verdict, what was seen, and (when something is wrong) the fix.
 // Plain data, so the text and JSON renderings are two functions over the same list.
+import type { Outcome } from '../run/exit-code.js';
 export type FindingVerdict = 'PASS' | 'FAIL' | 'WARN' | 'INFO' | 'SKIP';
 
 export interface Finding {
@@ -24,7 +25,7 @@ export const STATELESS_FIX =
   'run the server stateful: FastMCP `mcp.run(transport="streamable-http", stateless_http=False)` (the default); ' +
   'TypeScript SDK `new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() })` and reuse that transport for the session\'s later requests';
 
-export function doctorExitCode(r: DoctorReport): number {
-  if (r.unreachable) return 3;
-  return r.findings.some((f) => f.verdict === 'FAIL') ? 1 : 0;
+/** The report as an exit-code Outcome (src/run/exit-code.ts): unreachable is 3, a FAIL finding 1. */
+export function doctorOutcome(r: DoctorReport): Outcome {
+  return { ...(r.unreachable ? { connectError: 'unreachable' } : {}), interrupted: false, passed: !r.findings.some((f) => f.verdict === 'FAIL') };
 }

@@ -2,6 +2,7 @@
 // runs of the progress / elicitation / sampling tools (memoized, so two checks reading the same run do
 // not call the tool twice). Every elicitation and sampling request seen is collected for the checks
 // that judge "every schema seen" and "every sampling request".
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Session, type SessionFacts } from '../session/session.js';
 import type { ElicitationEntry, SamplingEntry, TranscriptEntry } from '../session/transcript.js';
 import type { Target } from '../target/target.js';
@@ -123,7 +124,7 @@ export class ProtocolContext {
       t.add({ kind: 'result', method: 'tools/call', ok: false });
     }
     // A late progress notification arrives after the result; give it a moment to show up.
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     const entries = t.entries.slice(from);
     for (const e of entries) {
       if (e.kind === 'elicitation') this.elicitations.push(e);

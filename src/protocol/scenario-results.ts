@@ -1,11 +1,11 @@
 // The protocol suite as a scenario suite (`mcp-verify local --suite protocol`): one ScenarioResult per
 // check, feature "Protocol", each carrying its spec reference and evidence, through the same
-// buildRunResult and RunListeners as YAML scenarios, so every --reporter works the same way.
+// buildRunResult and RunListeners as YAML scenarios (executeRun calls it for a protocol plan).
 import { ConnectError } from '../errors.js';
 import { Redactor } from '../redact.js';
-import type { RunResult, ScenarioResult, SessionSummary } from '../results.js';
-import type { LoadedScenario } from '../scenario/loader.js';
-import { buildRunResult, targetSummary, type RunListener } from '../scenario/runner.js';
+import type { RunResult, ScenarioInfo, ScenarioResult, SessionSummary } from '../results.js';
+import type { RunListener } from '../run/listeners.js';
+import { buildRunResult, targetSummary } from '../run/run-result.js';
 import { Session } from '../session/session.js';
 import type { Target } from '../target/target.js';
 import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
@@ -21,15 +21,9 @@ export interface ProtocolSuiteOptions extends ProtocolOptions {
   signal?: AbortSignal;
 }
 
-function asLoaded(check: ProtocolCheck, i: number): LoadedScenario {
-  // Listeners only read names and positions from it; a protocol check has no YAML behind it.
-  return {
-    id: `${FILE}#${check.id}`,
-    file: FILE,
-    line: i + 1,
-    stepLines: [i + 1],
-    scenario: { name: check.title, feature: PROTOCOL_FEATURE, tags: ['protocol'], steps: [] },
-  } as unknown as LoadedScenario;
+/** What listeners learn when a check begins: the same plain ScenarioInfo a YAML scenario gives. */
+export function checkInfo(check: ProtocolCheck, i: number): ScenarioInfo {
+  return { id: `${FILE}#${check.id}`, name: check.title, file: FILE, line: i + 1, feature: PROTOCOL_FEATURE, tags: ['protocol'] };
 }
 
 export function checkToScenario(r: ProtocolCheckResult, i: number, session: SessionSummary | null): ScenarioResult {
@@ -103,7 +97,7 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
     await runProtocolChecks(target, opts, {
       signal: opts.signal,
       onCheckBegin: (check, i) => {
-        for (const l of listeners) l.onScenarioBegin?.(asLoaded(check, i));
+        for (const l of listeners) l.onScenarioBegin?.(checkInfo(check, i));
       },
       onCheckEnd: (r, i) => {
         const sr = redactor.value(checkToScenario(r, i, i === 0 ? session : null));

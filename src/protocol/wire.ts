@@ -1,7 +1,7 @@
 // Raw HTTP exchanges for the protocol checks. They go through the Target's own fetch, so a check on a
 // remote (SigV4 or bearer) endpoint is signed like every other request, and they deliberately break
 // the rules the SDK client would never break (no Accept, a stale session id, a bad Origin).
-import { networkErrorText } from '../session/session.js';
+import { networkErrorText } from '../session/resilience.js';
 import { boundStream, DEFAULT_MAX_RESPONSE_BYTES, describeCut, limitsFrom, readTextBounded, type CutReason } from '../safety/bounded-body.js';
 import { describeRedirect, isRedirect, REDIRECT_POLICY } from '../safety/redirects.js';
 import type { Target } from '../target/target.js';

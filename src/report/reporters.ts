@@ -1,7 +1,7 @@
 // Reporter selection: `--reporter table,plain,...` names listeners that all receive the same run events.
 // Each output format is a sibling module over the same Results.
 import { UsageError } from '../errors.js';
-import type { RunListener } from '../scenario/runner.js';
+import type { RunListener } from '../run/listeners.js';
 import { plainReporter, tableReporter, type Writable } from './table.js';
 import { checkDistinctReportFiles, prepareReportFile, writeReport } from './report-files.js';
 import type { RunResult } from '../results.js';
@@ -13,6 +13,8 @@ import { sanitizeValue } from '../terminal/sanitize.js';
 
 export interface ReporterContext {
   stdout: Writable;
+  /** Where a reporter's one-line messages go (never process.stderr directly). */
+  stderr: Writable;
   noColor?: boolean;
   verbose?: boolean;
 }
@@ -41,7 +43,10 @@ export function parseReporterSpecs(spec: string | undefined): ReporterSpec[] {
 export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): RunListener[] {
   checkDistinctReportFiles(specs);
   // Every text format sees server strings through the one sanitiser; JSON keeps them raw (escaped).
-  return specs.map((s) => (s.name === 'json' ? createReporter(s, ctx) : sanitizing(createReporter(s, ctx))));
+  return specs.map((s): RunListener => {
+    const r = createReporter(s, ctx);
+    return { ...(s.name === 'json' ? r : sanitizing(r)), name: s.file ? `${s.name}=${s.file}` : s.name };
+  });
 }
 
 /** A listener that receives only sanitised copies of what it is given (terminal/sanitize.ts). */

@@ -2,7 +2,7 @@
 // negotiated protocol version, and for each failure the expectation, what was seen and the transcript
 // lines behind it.
 import type { CheckResult, RunResult, ScenarioResult } from '../results.js';
-import type { RunListener } from '../scenario/runner.js';
+import type { RunListener } from '../run/listeners.js';
 import { columns, styleFor, type Style } from './style.js';
 import { preview } from '../scenario/matchers.js';
 
@@ -11,12 +11,13 @@ export interface Writable {
   isTTY?: boolean;
 }
 
-export function tableReporter(out: Writable, opts: { noColor?: boolean; verbose?: boolean } = {}): RunListener {
+export function tableReporter(out: Writable, opts: { noColor?: boolean; verbose?: boolean; stderr?: Writable } = {}): RunListener {
   return {
+    name: 'table',
     onEnd(run) {
-      // Nothing was reached: a table of SKIPs is noise; the one line says what to do.
+      // Nothing was reached: a table of SKIPs is noise; the one line (on the context's stderr) says what to do.
       if (run.connectError && !run.scenarios.some((s) => s.session)) {
-        process.stderr.write(`mcp-verify: ${run.connectError}\n`);
+        (opts.stderr ?? out).write(`mcp-verify: ${run.connectError}\n`);
         return;
       }
       out.write(renderTable(run, styleFor(out, opts.noColor), opts.verbose));
@@ -28,6 +29,7 @@ export function tableReporter(out: Writable, opts: { noColor?: boolean; verbose?
 export function plainReporter(out: Writable, opts: { noColor?: boolean } = {}): RunListener {
   const c = styleFor(out, opts.noColor);
   return {
+    name: 'plain',
     onScenarioEnd(s) {
       out.write(`${verdictWord(s.status, c)} ${s.name} (${s.file}:${s.line}) ${fmtMs(s.durationMs)}${s.status === 'failed' ? ` — ${firstFailure(s)}` : ''}\n`);
     },

@@ -6,7 +6,7 @@ import { flatSchemaProblem, type ElicitationSchema } from '../responders/respond
 import type { StepTally } from '../session/step-tally.js';
 import { matchCount, matchSubset, matchTextSafely, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
-import type { StepOutcome } from './steps.js';
+import { stepKindOf, type StepOutcome } from './steps/index.js';
 
 const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'passed', ...extra });
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
@@ -37,16 +37,8 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
 
   const result = outcome.result as Record<string, unknown> | undefined;
   if (result) {
-    if (step.call !== undefined) {
-      const isError = result.isError === true;
-      const want = expect.isError ?? false;
-      out.push(
-        check('isError', isError === want ? undefined : `expected isError ${want}, saw ${isError}${isError ? `: ${preview(outcome.text)}` : ''}`, {
-          expected: want,
-          actual: isError,
-        }),
-      );
-    }
+    // What only this kind checks (call: isError; list: names, count).
+    out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
     if (expect.text !== undefined) {
       const p = await matchTextSafely(outcome.text, expect.text, signal);
       out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: preview(outcome.text, 500) }));
@@ -65,13 +57,6 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
     if (expect.structured !== undefined) {
       const sc = result.structuredContent;
       out.push(check('structured', sc === undefined ? 'the result has no structuredContent' : matchSubset(sc, expect.structured), { expected: expect.structured, actual: sc }));
-    }
-    if (expect.names !== undefined) {
-      const missing = expect.names.filter((n) => !(outcome.names ?? []).includes(n));
-      out.push(check('names', missing.length ? `not listed: ${missing.join(', ')} (listed: ${(outcome.names ?? []).join(', ') || 'nothing'})` : undefined, { expected: expect.names, actual: outcome.names }));
-    }
-    if (expect.count !== undefined) {
-      out.push(check('count', matchCount(outcome.names?.length ?? 0, expect.count), { expected: expect.count, actual: outcome.names?.length ?? 0 }));
     }
   }
 

@@ -7,6 +7,7 @@ import { isMap, LineCounter, parseDocument, type Document, type Node as YamlNode
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { ScenarioFile, type Scenario } from './schema.js';
+import { ACTION_KEYS, actionKeysOf } from './steps/index.js';
 
 export interface LoadedScenario {
   /** `file#name`: stable id for reports, shards and expected-failure lists. */
@@ -121,16 +122,18 @@ export function parseScenarioText(text: string, file: string): { scenarios: Load
   if (data === null || data === undefined) return { problems: [at(0, 'empty file: expected `scenarios:` with at least one scenario')] };
   const parsed = ScenarioFile.safeParse(data);
   if (!parsed.success) {
-    return { problems: withoutEchoes(parsed.error.issues, doc).map((issue) => issueToProblem(issue, doc, at)) };
+    const issues = withoutEchoes(expandStepUnions(parsed.error.issues, data), doc, data);
+    return { problems: issues.map((issue) => issueToProblem(issue, doc, at, data)) };
   }
-  const regexProblems = checkRegexes(parsed.data, doc, at);
+  const file_ = parsed.data as ScenarioFile;
+  const regexProblems = checkRegexes(file_, doc, at);
   if (regexProblems.length) return { problems: regexProblems };
 
-  const scenarios = parsed.data.scenarios.map((scenario, i): LoadedScenario => {
+  const scenarios = file_.scenarios.map((scenario, i): LoadedScenario => {
     const node = doc.getIn(['scenarios', i], true) as YamlNode | undefined;
     const stepLines = scenario.steps.map((_, j) => lineOf(doc.getIn(['scenarios', i, 'steps', j], true) as YamlNode, lineCounter));
     // File-level variables and secrets are defaults for each scenario (the scenario's own win).
-    const { variables, secrets, public: shown } = parsed.data;
+    const { variables, secrets, public: shown } = file_;
     if (variables || secrets) {
       scenario = { ...scenario, variables: { ...variables, ...scenario.variables }, secrets: [...(secrets ?? []), ...(scenario.secrets ?? [])] };
     }
@@ -177,11 +180,11 @@ function keyNode(doc: Document, parentPath: PropertyKey[], key: string): YamlNod
  * A misspelt required key shows up twice: as an unknown key and as the missing one. Keep only the
  * unknown key, whose message already says "did you mean".
  */
-function withoutEchoes(issues: z.core.$ZodIssue[], doc: Document): z.core.$ZodIssue[] {
+function withoutEchoes(issues: z.core.$ZodIssue[], doc: Document, data: unknown): z.core.$ZodIssue[] {
   const suggested = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
-    const known = knownKeys(doc, issue.path);
+    const known = knownKeys(data, issue.path);
     for (const key of issue.keys) {
       const s = suggest(key, known);
       if (s) suggested.add(JSON.stringify([...issue.path.map(String), s]));
@@ -190,26 +193,77 @@ function withoutEchoes(issues: z.core.$ZodIssue[], doc: Document): z.core.$ZodIs
   return issues.filter((issue) => !(issue.code === 'invalid_type' && suggested.has(JSON.stringify(issue.path.map(String)))));
 }
 
-function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At): ScenarioProblem {
+function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At, data: unknown): ScenarioProblem {
   const where = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    const known = knownKeys(doc, issue.path);
+    const known = knownKeys(data, issue.path);
     const suggestion = suggest(key, known);
     const kn = keyNode(doc, issue.path, key);
     const offset = kn?.range?.[0] ?? nodeAt(doc, issue.path).node?.range?.[0] ?? 0;
     const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
-    return at(offset, `${where}unknown key "${key}"${more}${suggestion ? `; did you mean "${suggestion}"?` : known.length ? `; expected one of: ${known.join(', ')}` : ''}`);
+    // In a step (or its expect), name the kind and the keys it takes: "args" does not belong to a read step.
+    const kind = stepKindAt(data, issue.path);
+    const takes = kind ? `a ${kind.kind} step${kind.inExpect ? "'s expect" : ''} takes: ${known.join(', ')}` : known.length ? `expected one of: ${known.join(', ')}` : '';
+    const hint = suggestion ? `; did you mean "${suggestion}"?${kind ? ` (${takes})` : ''}` : takes ? `; ${takes}` : '';
+    return at(offset, `${where}unknown key "${key}"${more}${hint}`);
   }
   const { node } = nodeAt(doc, issue.path);
   return at(node?.range?.[0] ?? 0, `${where}${issue.message}`);
 }
 
-/** The keys allowed at a path, read from the zod schema by walking it. */
-function knownKeys(_doc: Document, p: PropertyKey[]): string[] {
+/** The value at a zod path in the parsed YAML data. */
+function valueAt(data: unknown, p: PropertyKey[]): unknown {
+  let v = data;
+  for (const seg of p) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
+  return v;
+}
+
+/** When a path is a step (…steps.N) or its expect, the step's kind. */
+function stepKindAt(data: unknown, p: PropertyKey[]): { kind: string; inExpect: boolean } | undefined {
+  const inExpect = p.at(-1) === 'expect';
+  const stepPath = inExpect ? p.slice(0, -1) : p;
+  if (stepPath.at(-2) !== 'steps' || typeof stepPath.at(-1) !== 'number') return undefined;
+  const step = valueAt(data, stepPath);
+  if (!step || typeof step !== 'object') return undefined;
+  const actions = actionKeysOf(step);
+  return actions.length === 1 ? { kind: actions[0]!, inExpect } : undefined;
+}
+
+/**
+ * A step that fails its kind's schema fails the whole union of kinds; keep only the issues of the kind
+ * its action key names, with their full paths (or say it has no action, or two).
+ */
+function expandStepUnions(issues: z.core.$ZodIssue[], data: unknown): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_union' || issue.path.at(-2) !== 'steps') {
+      out.push(issue);
+      continue;
+    }
+    const step = valueAt(data, issue.path);
+    const actions = step && typeof step === 'object' && !Array.isArray(step) ? actionKeysOf(step) : [];
+    if (actions.length !== 1) {
+      const message = !step || typeof step !== 'object' || Array.isArray(step)
+        ? 'a step is a mapping with one action: call, list, read, prompt or ping'
+        : actions.length === 0
+          ? 'a step needs one action: call, list, read, prompt or ping'
+          : `a step has one action, this one has ${actions.join(' and ')}`;
+      out.push({ code: 'custom', path: issue.path, message, input: step } as z.core.$ZodIssue);
+      continue;
+    }
+    const branch = issue.errors[ACTION_KEYS.indexOf(actions[0]!)] ?? [];
+    out.push(...expandStepUnions(branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue), data));
+  }
+  return out;
+}
+
+/** The keys allowed at a path, read from the zod schema by walking it (a step's kind by its action key). */
+function knownKeys(data: unknown, p: PropertyKey[]): string[] {
   let schema: unknown = ScenarioFile;
-  for (const seg of p) {
-    schema = unwrap(schema);
+  for (let i = 0; i < p.length; i++) {
+    const seg = p[i]!;
+    schema = unwrap(schema, valueAt(data, p.slice(0, i)));
     const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
     if (!def) return [];
     if (def.type === 'object') schema = (def.shape as Record<string, unknown>)[String(seg)];
@@ -217,19 +271,23 @@ function knownKeys(_doc: Document, p: PropertyKey[]): string[] {
     else if (def.type === 'record') schema = def.valueType;
     else return [];
   }
-  schema = unwrap(schema);
+  schema = unwrap(schema, valueAt(data, p));
   const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
   return def?.type === 'object' ? Object.keys(def.shape as object) : [];
 }
 
-function unwrap(schema: unknown): unknown {
+function unwrap(schema: unknown, value?: unknown): unknown {
   for (let i = 0; i < 10; i++) {
     const def = (schema as { _zod?: { def?: Record<string, unknown> } })?._zod?.def;
     if (!def) return schema;
     if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') schema = def.innerType;
     else if (def.type === 'pipe') schema = def.in;
     else if (def.type === 'union') {
-      const obj = (def.options as unknown[]).find((o) => (o as { _zod: { def: { type: string } } })._zod.def.type === 'object');
+      type Obj = { _zod: { def: { type: string; shape?: Record<string, unknown> } } };
+      const objects = (def.options as Obj[]).filter((o) => o._zod.def.type === 'object');
+      // The step union: the branch whose action key the value has.
+      const actions = value && typeof value === 'object' ? actionKeysOf(value) : [];
+      const obj = objects.find((o) => actions.length === 1 && ACTION_KEYS.includes(actions[0]!) && o._zod.def.shape && actions[0]! in o._zod.def.shape && Object.keys(o._zod.def.shape).filter((k) => (ACTION_KEYS as string[]).includes(k)).length === 1) ?? objects[0];
       if (!obj) return schema;
       schema = obj;
     } else return schema;

@@ -1,184 +1,47 @@
 // The scenario runner: each scenario in its own Session on the Target, steps in order, verdicts from
-// checks, and plain Results out. Reporters listen to run events; nothing here prints.
-import { ConnectError, UserError } from '../errors.js';
+// checks, and plain Results out. The run loop around it is src/run/execute.ts; nothing here prints.
+import { UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
 import { ResponderChain } from '../responders/responder.js';
 import { ScriptedResponder } from '../responders/scripted.js';
-import {
-  RESULTS_SCHEMA_VERSION,
-  type CheckResult,
-  type FeatureSummary,
-  type RunResult,
-  type ScenarioResult,
-  type StepResult,
-  type TargetSummary,
-} from '../results.js';
-import { ConnectInterrupted, Session } from '../session/session.js';
+import type { CheckResult, ScenarioInfo, ScenarioResult, StepResult } from '../results.js';
+import type { PlannedScenario, ResolvedStep } from '../run/plan.js';
+import { Session } from '../session/session.js';
 import { sessionIdFormat } from '../session/session-id.js';
 import { describeEntry, type TranscriptEntry } from '../session/transcript.js';
 import type { Target } from '../target/target.js';
 import { evaluateStep } from './checks.js';
 import type { LoadedScenario } from './loader.js';
-import { durationMs, FEATURES, type Step } from './schema.js';
-import { runStep, stepLabel, type StepOutcome } from './steps.js';
+import type { Step } from './schema.js';
+import type { StepOutcome } from './steps/index.js';
 import { readCapturePath, ScenarioVariables, type VariableSources } from './variables.js';
 import type { WithheldCapability } from '../session/session.js';
-import { VERSION } from '../version.js';
 
-export interface RunListener {
-  onBegin?(info: { target: TargetSummary; total: number }): void;
-  onScenarioBegin?(s: LoadedScenario): void;
-  onScenarioEnd?(result: ScenarioResult): void;
-  onEnd?(run: RunResult): void | Promise<void>;
-}
-
-export interface RunOptions {
-  /** Default per-step timeout. */
-  stepTimeoutMs?: number;
-  workers?: number;
+/** How one scenario runs: what the plan resolved for it, and the run's controls. */
+export interface ScenarioRunOptions {
   /** Responders asked after the scripted ones (a person at the terminal). */
   fallbackResponders?: Responder[];
-  listeners?: RunListener[];
-  /** Live transcript entries (progress bar, verbose). */
+  /** Live transcript entries (progress bar, verbose, the recorder). */
   onEntry?: (scenario: LoadedScenario, entry: TranscriptEntry) => void;
-  /** Extra values to redact (secret variables). */
-  secrets?: string[];
+  /** Each step's raw outcome as it ends. */
+  onOutcome?: (scenario: ScenarioInfo, stepIndex: number, outcome: StepOutcome) => void;
   signal?: AbortSignal;
   /** Run a failed scenario again, in a new session, up to this many times; a later pass is 'flaky'. */
   retries?: number;
-  /** Stop starting scenarios after the first failure; the rest are SKIP. */
-  bail?: boolean;
-  /** `${env.NAME}` and `--var` values (default: process.env, no --var). */
-  variables?: VariableSources;
-  /** Known failures (--expected-failures): applied to each result before listeners see it. */
-  expectedFailures?: { apply(r: ScenarioResult): ScenarioResult };
+  /** `${env.NAME}` and `--var` values. */
+  variables: VariableSources;
   /** Response size cap in bytes (hostile-server defence); default in session/resilience.ts. */
   maxResponseBytes?: number;
   /** Client capabilities mcp-verify does not declare (`--no-elicitation`, `--no-sampling`). */
   withhold?: WithheldCapability[];
+  /** The run's per-step timeout (the session's connect timeout too). */
+  stepTimeoutMs: number;
 }
 
-export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
-
-export function targetSummary(target: Target): TargetSummary {
-  return { label: target.label, kind: target.kind, url: target.url.toString(), authMethod: target.authMethod, ...(target.details ? { details: target.details } : {}) };
-}
-
-export async function runScenarios(target: Target, scenarios: LoadedScenario[], opts: RunOptions = {}): Promise<RunResult> {
-  const redactor = new Redactor(target.secrets, opts.secrets ?? []);
-  const started = Date.now();
-  const summaryTarget = redactor.value(targetSummary(target));
-  for (const l of opts.listeners ?? []) l.onBegin?.({ target: summaryTarget, total: scenarios.length });
-
-  const results: (ScenarioResult | undefined)[] = new Array(scenarios.length);
-  let connectError: string | undefined;
-  let firstConnectFailure: string | undefined;
-  let opened = 0;
-  let next = 0;
-  let bailed = false;
-  const workers = Math.max(1, Math.min(opts.workers ?? 1, scenarios.length || 1));
-  const worker = async () => {
-    while (next < scenarios.length && !connectError && !opts.signal?.aborted && !bailed) {
-      const i = next++;
-      const s = scenarios[i]!;
-      for (const l of opts.listeners ?? []) l.onScenarioBegin?.(s);
-      let r: ScenarioResult;
-      try {
-        r = await runScenarioWithRetries(target, s, opts);
-        if (opts.expectedFailures) r = opts.expectedFailures.apply(r);
-        if (opts.bail && r.status === 'failed') bailed = true;
-      } catch (e) {
-        if (e instanceof ConnectInterrupted || (opts.signal?.aborted && e instanceof ConnectError)) {
-          // A signal during connect: the scenario did not finish, it did not fail.
-          r = emptyResult(s, 'interrupted', e.message);
-        } else if (e instanceof ConnectError) {
-          // One scenario's failed connect (a fault, a flaky proxy) must not take down the others when the
-          // target is reachable: it counts as unreachable only when nothing opened and two attempts failed.
-          if (opened === 0 && firstConnectFailure !== undefined) connectError ??= firstConnectFailure;
-          firstConnectFailure ??= e.message;
-          r = emptyResult(s, 'failed', e.message);
-        } else throw e;
-      }
-      if (r.session) opened++;
-      r = redactor.value(r);
-      results[i] = r;
-      for (const l of opts.listeners ?? []) l.onScenarioEnd?.(r);
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, worker));
-  if (opened === 0 && firstConnectFailure !== undefined) connectError ??= firstConnectFailure;
-
-  const interrupted = opts.signal?.aborted ?? false;
-  const final = scenarios.map(
-    (s, i) =>
-      results[i] ??
-      emptyResult(
-        s,
-        interrupted ? 'interrupted' : 'skipped',
-        interrupted ? 'interrupted before it ran' : connectError ? 'not run: the target could not be reached' : bailed ? 'not run: --bail stopped the run after a failure' : 'not run',
-      ),
-  );
-  const run = buildRunResult(summaryTarget, final, started, interrupted, connectError && redactor.text(connectError));
-  for (const l of opts.listeners ?? []) await l.onEnd?.(run);
-  return run;
-}
-
-export function buildRunResult(target: TargetSummary, scenarios: ScenarioResult[], started: number, interrupted: boolean, connectError?: string): RunResult {
-  const firstSession = scenarios.find((s) => s.session)?.session ?? null;
-  const count = (st: ScenarioResult['status']) => scenarios.filter((s) => s.status === st).length;
+export function emptyResult(s: ScenarioInfo, status: ScenarioResult['status'], error?: string): ScenarioResult {
   return {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'mcp-verify', version: VERSION },
-    target,
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
-    era: firstSession?.era ?? null,
-    protocolVersion: firstSession?.protocolVersion ?? null,
-    sessionIdFormat: firstSession?.format ?? 'none',
-    scenarios,
-    features: summarizeFeatures(scenarios),
-    summary: {
-      total: scenarios.length,
-      passed: count('passed'),
-      failed: count('failed'),
-      skipped: count('skipped'),
-      flaky: count('flaky'),
-      interrupted: count('interrupted'),
-      expectedFailures: count('expected-failure'),
-    },
-    interrupted,
-    ...(connectError ? { connectError } : {}),
-  };
-}
-
-/** One verdict per feature; Session ID Persistence also takes every scenario's session checks. */
-export function summarizeFeatures(scenarios: ScenarioResult[]): FeatureSummary[] {
-  const names = [...FEATURES, ...new Set(scenarios.map((s) => s.feature).filter((f): f is string => !!f && !(FEATURES as readonly string[]).includes(f)))];
-  const out: FeatureSummary[] = [];
-  for (const feature of names) {
-    const mine = scenarios.filter((s) => s.feature === feature && s.status !== 'skipped');
-    let failed = mine.filter((s) => s.status === 'failed' || s.status === 'interrupted').length;
-    let total = mine.length;
-    if (feature === 'Session ID Persistence') {
-      const others = scenarios.filter((s) => s.feature !== feature && s.checks.some((c) => c.name.startsWith('session.')));
-      total += others.length;
-      failed += others.filter((s) => s.checks.some((c) => c.name.startsWith('session.') && c.verdict === 'failed')).length;
-    }
-    if (total === 0) continue;
-    out.push({ feature, verdict: failed ? 'failed' : 'passed', scenarios: total, failed });
-  }
-  return out;
-}
-
-function emptyResult(s: LoadedScenario, status: ScenarioResult['status'], error?: string): ScenarioResult {
-  return {
-    id: s.id,
-    name: s.scenario.name,
-    file: s.file,
-    line: s.line,
-    feature: s.scenario.feature ?? null,
-    tags: s.scenario.tags ?? [],
+    ...s,
     status,
     attempts: status === 'skipped' || status === 'interrupted' ? 0 : 1,
     durationMs: 0,
@@ -190,11 +53,11 @@ function emptyResult(s: LoadedScenario, status: ScenarioResult['status'], error?
 }
 
 /** Runs a scenario, and again in a new session after a failure while retries remain. */
-async function runScenarioWithRetries(target: Target, loaded: LoadedScenario, opts: RunOptions): Promise<ScenarioResult> {
+export async function runScenarioWithRetries(target: Target, planned: PlannedScenario, opts: ScenarioRunOptions): Promise<ScenarioResult> {
   const retries = opts.retries ?? 0;
   const failedAttempts: string[] = [];
   for (let attempt = 1; ; attempt++) {
-    const r = await runScenario(target, loaded, opts);
+    const r = await runScenario(target, planned, opts);
     if (r.status !== 'failed' || attempt > retries || opts.signal?.aborted) {
       if (attempt === 1) return r;
       return { ...r, status: r.status === 'passed' ? 'flaky' : r.status, attempts: attempt, failedAttempts };
@@ -214,24 +77,23 @@ function firstFailure(r: ScenarioResult): string {
 }
 
 /** Runs one scenario in its own session. Throws ConnectError only when the session cannot open. */
-export async function runScenario(target: Target, loaded: LoadedScenario, opts: RunOptions = {}): Promise<ScenarioResult> {
+export async function runScenario(target: Target, planned: PlannedScenario, opts: ScenarioRunOptions): Promise<ScenarioResult> {
+  const { loaded } = planned;
   const { scenario } = loaded;
   const started = performance.now();
-  // A scenario timeout bounds the whole scenario; its steps may use what is left of it (unless they
-  // set their own), otherwise --timeout is the per-step default.
-  const scenarioTimeout = scenario.timeout !== undefined ? durationMs(scenario.timeout, 0) : undefined;
+  // A scenario timeout bounds the whole scenario; each step's timeout (resolved by the plan) is capped by what is left of it.
+  const scenarioTimeout = planned.timeoutMs;
   const deadline = scenarioTimeout !== undefined ? Date.now() + scenarioTimeout : undefined;
-  const stepTimeout = scenarioTimeout ?? opts.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  const stepTimeoutFor = (step: Step) => Math.min(durationMs(step.timeout, stepTimeout), deadline !== undefined ? Math.max(1, deadline - Date.now()) : Infinity);
+  const stepTimeoutFor = (i: number) => Math.min(planned.steps[i]!.timeoutMs, deadline !== undefined ? Math.max(1, deadline - Date.now()) : Infinity);
   const timeoutAbort = new AbortController();
   const timer = scenarioTimeout !== undefined ? setTimeout(() => timeoutAbort.abort(), scenarioTimeout) : undefined;
   const stepSignal = opts.signal ? AbortSignal.any([opts.signal, timeoutAbort.signal]) : timeoutAbort.signal;
-  const vars = new ScenarioVariables(scenario, opts.variables ?? { env: process.env, cli: {}, cliSecrets: [] });
+  const vars = new ScenarioVariables(scenario, opts.variables);
   const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
   const openSession = () =>
     Session.open(target, {
       responder: scenarioResponder,
-      timeoutMs: stepTimeout,
+      timeoutMs: scenarioTimeout ?? opts.stepTimeoutMs,
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
@@ -248,25 +110,18 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
         break;
       }
       const step = vars.resolve(scenario.steps[i]!);
-      const prepare = (s: Session) => {
-        s.transcript.currentStep = i;
-        s.responder = new ResponderChain([
-          new ScriptedResponder(step.elicitation, step.sampling),
-          scenarioResponder,
-          ...(opts.fallbackResponders ?? []),
-        ]);
-      };
-      prepare(session);
-      let result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+      // Answer rules in precedence order: the step's, the scenario's, then a person's.
+      const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder, ...(opts.fallbackResponders ?? [])]);
+      const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome);
+      let result = await runIt(session);
       const expired = expiredSessionId(session, i);
       if (expired && scenario.session?.reinitialize && !opts.signal?.aborted) {
         // The spec: a client that gets 404 for its session MUST start a new one. Only where the
         // scenario allows it, since re-initializing hides the expiry from every later check.
         await session.close();
         session = await openSession();
-        session.transcript.note(`session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
-        prepare(session);
-        result = await runOneStep(session, loaded, step, i, stepTimeoutFor(step), stepSignal, vars);
+        session.noteForStep(i, `session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
+        result = await runIt(session);
         result.checks.unshift({ name: 'session.reinitialized', verdict: 'passed', message: `session ${expired} expired (HTTP 404); re-initialized and retried the step` });
       } else if (expired) {
         result.checks.unshift({
@@ -288,11 +143,10 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   } finally {
     clearTimeout(timer);
   }
-  session.transcript.currentStep = -1;
   const { deleteStatus } = await session.close();
   const checks = sessionChecks(loaded, session);
   // Wire problems outside any step (the GET stream cut at the cap while the session opened or idled).
-  for (const f of session.faults.filter((x) => x.step === -1)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
+  for (const reason of session.faultsOutsideSteps) checks.push({ name: 'wire', verdict: 'failed', message: reason });
   const diagnosis = diagnose(session, steps, loaded);
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
   // The step running when the signal came was cut short: its FAIL is not a verdict on the server.
@@ -302,12 +156,7 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   // Captured secrets are known only now; the run's Redactor handles the rest.
   const redactor = new Redactor(vars.secrets);
   return redactor.value<ScenarioResult>({
-    id: loaded.id,
-    name: scenario.name,
-    file: loaded.file,
-    line: loaded.line,
-    feature: scenario.feature ?? null,
-    tags: scenario.tags ?? [],
+    ...planned.info,
     status: interrupted ? 'interrupted' : failed ? 'failed' : allSkipped ? 'skipped' : 'passed',
     attempts: 1,
     durationMs: Math.round(performance.now() - started),
@@ -327,20 +176,29 @@ export async function runScenario(target: Target, loaded: LoadedScenario, opts: 
   });
 }
 
-async function runOneStep(session: Session, loaded: LoadedScenario, step: Step, i: number, timeoutMs: number, signal: AbortSignal | undefined, vars: ScenarioVariables): Promise<StepResult> {
+async function runOneStep(
+  session: Session,
+  planned: PlannedScenario,
+  step: Step,
+  i: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  vars: ScenarioVariables,
+  responder: Responder,
+  onOutcome?: ScenarioRunOptions['onOutcome'],
+): Promise<StepResult> {
   const started = performance.now();
-  const gate = missingCapability(session, step, loaded.scenario.requires ?? []);
-  const base = { index: i, id: step.id ?? `step-${i + 1}`, label: stepLabel(step), file: loaded.file, line: loaded.stepLines[i] ?? loaded.line };
+  const resolved = planned.steps[i]!;
+  const gate = missingCapability(session, resolved, planned.loaded.scenario.requires ?? []);
+  const base = { index: i, id: resolved.id, label: resolved.label, file: resolved.file, line: resolved.line };
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
-  const outcome = await runStep(session, step, timeoutMs, signal);
-  const entries = session.transcript.forStep(i);
-  const tally = session.transcript.tallies.forStep(i);
-  const unanswered = session.unanswered.filter((u) => u.step === i).map((u) => u.reason);
+  const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: i });
+  onOutcome?.(planned.info, i, outcome);
   const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
-  for (const f of session.faults.filter((x) => x.step === i)) checks.push({ name: 'wire', verdict: 'failed', message: f.reason });
+  for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
   const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
   return {
     ...base,
@@ -385,25 +243,13 @@ function captureValues(capture: Record<string, string>, outcome: StepOutcome, va
 
 const CLIENT_SIDE = new Set(['elicitation', 'sampling']);
 
-/** The capabilities a step needs: its action's server capability, the client's for expected interactions, and `requires`. */
-export function capabilitiesNeeded(step: Step): string[] {
-  const needs = new Set<string>(step.requires ?? []);
-  if (step.list === 'tools' || step.call !== undefined) needs.add('tools');
-  if (step.list === 'prompts' || step.prompt !== undefined) needs.add('prompts');
-  if (step.list?.startsWith('resource') || step.read !== undefined) needs.add('resources');
-  const expects = (c: { count?: unknown } | undefined) => c !== undefined && c.count !== 0 && !(typeof c.count === 'object' && (c.count as { max?: number }).max === 0);
-  if (expects(step.expect?.logs)) needs.add('logging');
-  if (step.elicitation?.length || expects(step.expect?.elicitations)) needs.add('elicitation');
-  if (step.sampling?.length || expects(step.expect?.sampling)) needs.add('sampling');
-  return [...needs];
-}
-
 /**
  * A step that needs a capability the server (or mcp-verify as the client) did not declare is SKIP with
  * the reason; FAIL without running when the step or scenario `requires` it.
  */
-function missingCapability(session: Session, step: Step, scenarioRequires: string[]): { verdict: 'skipped' | 'failed'; message: string } | undefined {
-  for (const cap of capabilitiesNeeded(step)) {
+function missingCapability(session: Session, resolved: ResolvedStep, scenarioRequires: string[]): { verdict: 'skipped' | 'failed'; message: string } | undefined {
+  const step = resolved.step;
+  for (const cap of resolved.needs) {
     const client = CLIENT_SIDE.has(cap);
     const declared = client ? session.facts.clientCapabilities[cap] : session.facts.serverCapabilities[cap];
     if (declared) continue;

@@ -2,16 +2,8 @@
 // yaml library, never by concatenating strings: a server's names and texts (newlines, quotes, escape
 // bytes) can only become quoted scalars or comment lines, never keys of their own.
 import { Document, isMap, isPair, isScalar, isSeq, visit, type YAMLSeq } from 'yaml';
+import type { Listing } from '../session/listing.js';
 import { sanitizeForOutput } from '../terminal/sanitize.js';
-
-export interface Listing {
-  serverName: string | null;
-  tools: { name: string; description?: string; inputSchema?: { properties?: Record<string, { type?: unknown; enum?: unknown[]; description?: string }>; required?: string[] } }[];
-  resources: { uri: string; name?: string }[];
-  templates: { uriTemplate: string }[];
-  prompts: { name: string; arguments?: { name: string; required?: boolean }[] }[];
-  capabilities: Record<string, unknown>;
-}
 
 function sampleValue(p: { type?: unknown; enum?: unknown[] } | undefined): unknown {
   if (p?.enum?.length) return p.enum[0];

@@ -8,9 +8,9 @@
 //   the request is answered with a JSON-RPC error whose message starts "mcp-verify:" (the transcript,
 //   recorded underneath, still shows what really came over the wire).
 // Nothing the server sends is executed or opened here: bodies are only parsed as JSON.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FetchLike } from '../target/target.js';
 import { boundStream, describeCut, limitsFrom, readTextBounded, withBoundedBody, type BodyLimits, type CutReason } from '../safety/bounded-body.js';
-import { networkErrorText } from './session.js';
 
 export interface ResilienceOptions {
   /** Largest response body accepted, in bytes (default 16 MiB). */
@@ -84,7 +84,8 @@ export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): Fetch
         if (attempt < retries) {
           opts.note(`${checked.reason} for ${what}: retry ${attempt + 1} of ${retries} in ${waitMs}ms${after ? ` (Retry-After: ${after})` : ''}`);
           await res.body?.cancel().catch(() => {});
-          await sleep(waitMs, init?.signal ?? undefined);
+          // node:timers/promises: rejects with the signal's AbortError when the run is stopped.
+          await sleep(waitMs, undefined, { signal: init?.signal ?? undefined });
           continue;
         }
         opts.note(`${checked.reason} for ${what}: gave up after ${retries} retries`);
@@ -143,21 +144,6 @@ export function retryAfterMs(value: string | null): number | undefined {
   if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
   const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function requestInfo(body: unknown): RpcRequestInfo {
@@ -368,4 +354,19 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
       await reader.cancel(reason).catch(() => {});
     },
   });
+}
+
+/** The root cause of a fetch failure in words ("connection refused"), not "fetch failed". */
+export function networkErrorText(e: unknown): string {
+  let err = e as { message?: string; code?: string; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && err; i++) {
+    const code = err.code;
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
+    if (!err.cause) break;
+    err = err.cause as typeof err;
+  }
+  return (e as Error)?.message ?? String(e);
 }

@@ -1,13 +1,17 @@
 // A Session is one MCP session on a Target: the SDK v2 client over streamable HTTP, client capabilities
 // declared, responders registered, and every exchange recorded in a Transcript.
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ConnectError } from '../errors.js';
 import type { Responder, SamplingRequest } from '../responders/responder.js';
 import { flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
 import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
+import type { StepTally } from './step-tally.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
-import { resilientFetch } from './resilience.js';
+import { networkErrorText, resilientFetch } from './resilience.js';
+
+import type { Step } from '../scenario/schema.js';
+import { runStep, type StepOutcome } from '../scenario/steps/index.js';
 
 /** What mcp-verify declares at initialize; the runner SKIPs steps that need a client capability not in it. */
 export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {} };
@@ -55,11 +59,15 @@ export interface SessionFacts {
 
 export class Session {
   readonly transcript: Transcript;
-  responder: Responder;
+  /** Who answers server requests now: the one given at open, or the running step's (see run). */
+  private responder: Responder;
+  private readonly baseResponder: Responder;
+  /** Steps run so far: the next step's number unless run() is told it (the transcript's currentStep is set only here). */
+  private steps = 0;
   /** Unanswered server requests, for the step that was running: each is a failure reason. */
-  readonly unanswered: { step: number; reason: string }[] = [];
+  private readonly unansweredList: { step: number; reason: string }[] = [];
   /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
-  faults: { step: number; reason: string }[] = [];
+  private faultList: { step: number; reason: string }[] = [];
   facts!: SessionFacts;
   private closed = false;
 
@@ -72,13 +80,60 @@ export class Session {
   ) {
     this.transcript = transcript;
     this.responder = responder;
+    this.baseResponder = responder;
+  }
+
+  /** Wire problems while no step ran (the GET stream cut at the cap while the session opened or idled). */
+  get faultsOutsideSteps(): string[] {
+    return this.faultList.filter((f) => f.step === -1).map((f) => f.reason);
+  }
+
+  /** Every unanswered server request so far (e.g. for \`call\`'s summary). */
+  get unanswered(): readonly { step: number; reason: string }[] {
+    return this.unansweredList;
+  }
+
+  /**
+   * Runs one step: its entries, unanswered requests and faults are its own. \`responder\` answers its
+   * server requests (default: the session's); the next step number is the session's own counter unless
+   * \`index\` names it (a retried step keeps its index).
+   */
+  async run(
+    step: Step,
+    opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number },
+  ): Promise<{ outcome: StepOutcome; entries: TranscriptEntry[]; tally: StepTally; unanswered: string[]; faults: string[] }> {
+    const index = opts.index ?? this.steps;
+    this.steps = Math.max(this.steps, index + 1);
+    this.transcript.currentStep = index;
+    this.responder = opts.responder ?? this.baseResponder;
+    try {
+      const outcome = await runStep(this, step, opts.timeoutMs, opts.signal);
+      return {
+        outcome,
+        entries: this.transcript.forStep(index),
+        tally: this.transcript.tallies.forStep(index),
+        unanswered: this.unansweredList.filter((u) => u.step === index).map((u) => u.reason),
+        faults: this.faultList.filter((f) => f.step === index).map((f) => f.reason),
+      };
+    } finally {
+      this.transcript.currentStep = -1;
+      this.responder = this.baseResponder;
+    }
+  }
+
+  /** Marks what follows (re-initialization notes) as part of a step's evidence. */
+  noteForStep(index: number, text: string): void {
+    const before = this.transcript.currentStep;
+    this.transcript.currentStep = index;
+    this.transcript.note(text);
+    this.transcript.currentStep = before;
   }
 
   static async open(target: Target, opts: SessionOptions): Promise<Session> {
     const transcript = new Transcript(opts.transcriptLimit);
     const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     if (opts.onEntry) transcript.onEntry = opts.onEntry;
-    const faults: Session['faults'] = [];
+    const faults: { step: number; reason: string }[] = [];
     // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent.
     const fetch = resilientFetch(recordingFetch(target.fetch, transcript), {
       maxResponseBytes: opts.maxResponseBytes,
@@ -94,17 +149,15 @@ export class Session {
     });
     const client = new Client(
       { name: opts.clientName ?? 'mcp-verify', version: '0.1.0' },
-      {
-        capabilities: clientCapabilities,
-        ...(opts.timeoutMs ? { defaultRequestTimeout: opts.timeoutMs } : {}),
-      } as ConstructorParameters<typeof Client>[1],
+      // SDK v2 has no client-wide request timeout: every request passes its own `timeout` (steps, listings).
+      { capabilities: clientCapabilities },
     );
     const session = new Session(target, client, transport, transcript, opts.responder);
-    session.faults = faults;
+    session.faultList = faults;
     session.registerHandlers(clientCapabilities);
     try {
       if (opts.signal?.aborted) throw opts.signal.reason;
-      await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) } as never);
+      await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (clientCapabilities.elicitation) session.guardElicitations();
     } catch (e) {
       await transport.close().catch(() => {});
@@ -183,7 +236,7 @@ export class Session {
       const action = problem ? 'decline' : 'cancel';
       const note = problem ? `schema is not a flat object of primitives (${problem}); declined` : scriptHintForElicitation(req);
       transcript.add({ ...base, answeredBy: 'unanswered', action, note });
-      this.unanswered.push({
+      this.unansweredList.push({
         step: transcript.currentStep,
         reason: `unanswered elicitation ${JSON.stringify(req.message)}${mode === 'url' ? ` (url ${req.url})` : ''}: no scripted answer matched and no person may answer (answered ${action}; --interactive asks at a terminal); ${note}`,
       });
@@ -214,7 +267,7 @@ export class Session {
       if (!reply) {
         const note = scriptHintForSampling(req);
         transcript.add({ ...base, answeredBy: 'unanswered', note });
-        this.unanswered.push({
+        this.unansweredList.push({
           step: transcript.currentStep,
           reason: `unanswered sampling request ${JSON.stringify(req.text.slice(0, 200))}: no scripted answer matched and no person may answer (--interactive asks at a terminal); ${note}`,
         });
@@ -305,21 +358,6 @@ function rpcMethods(body: string): string[] {
   }
 }
 
-/** The root cause of a fetch failure in words ("connection refused"), not "fetch failed". */
-export function networkErrorText(e: unknown): string {
-  let err = e as { message?: string; code?: string; cause?: unknown } | undefined;
-  for (let i = 0; i < 5 && err; i++) {
-    const code = err.code;
-    if (code === 'ECONNREFUSED') return 'connection refused';
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
-    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
-    if (!err.cause) break;
-    err = err.cause as typeof err;
-  }
-  return (e as Error)?.message ?? String(e);
-}
-
 /** A failed initialize, in one line a person can act on (exit 3). */
 function connectFailure(target: Target, e: unknown): ConnectError {
   const text = networkErrorText(e);
@@ -328,16 +366,12 @@ function connectFailure(target: Target, e: unknown): ConnectError {
     const hint = target.kind === 'local' ? ' Start the reference server with `mcp-verify example-server`, or pass --url.' : '';
     return new ConnectError(`cannot connect to ${url}: connection refused.${hint}`);
   }
-  const status = (e as { status?: number; code?: number })?.status ?? httpStatusFrom(text);
+  // The SDK's typed HTTP error carries the status (401/403 have their own codes too).
+  const status = e instanceof SdkHttpError ? e.status : e instanceof SdkError && e.code === SdkErrorCode.ClientHttpAuthentication ? 401 : e instanceof SdkError && e.code === SdkErrorCode.ClientHttpForbidden ? 403 : (e as { status?: number })?.status;
   if (status === 401 || status === 403) {
     return new ConnectError(`${url} refused authentication (HTTP ${status}) during initialize: ${oneLine(text)}`);
   }
   return new ConnectError(`cannot open an MCP session at ${url}: ${oneLine(text)}`);
-}
-
-function httpStatusFrom(text: string): number | undefined {
-  const m = /\b(?:HTTP|status(?: code)?)[: ]+(\d{3})\b/i.exec(text);
-  return m ? Number(m[1]) : undefined;
 }
 
 function oneLine(s: string): string {

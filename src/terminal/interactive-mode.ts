@@ -10,7 +10,7 @@ import { AnswerRecorder, assertRecordable, writeRecording } from '../responders/
 import { InteractiveResponder } from '../responders/interactive.js';
 import type { Responder } from '../responders/responder.js';
 import type { LoadedScenario } from '../scenario/loader.js';
-import { stepLabel } from '../scenario/steps.js';
+import { stepLabel } from '../scenario/steps/index.js';
 import type { TranscriptEntry } from '../session/transcript.js';
 import type { Target } from '../target/target.js';
 import { shownPath } from './shown-path.js';

@@ -1,18 +1,23 @@
-// `mcp-verify call TOOL`: open one session (local URL or an AgentCore runtime), call one tool with a
-// person answering its elicitation and sampling requests and live progress on screen, print the result.
+// `mcp-verify call TOOL`: a one-step plan (local URL or an AgentCore runtime) on the one execution path:
+// call one tool with a person answering its elicitation and sampling requests and live progress on
+// screen, print the result.
 // No scenario file needed; `--record FILE` turns the call and the answers into one.
 import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
-import { parseTimeout } from '../run-suite.js';
-import type { Session } from '../../session/session.js';
+import { durationOption } from '../run-suite.js';
+import { ConnectError } from '../../errors.js';
+import type { LoadedScenario } from '../../scenario/loader.js';
+import type { StepOutcome } from '../../scenario/steps/index.js';
+import type { Listing } from '../../session/listing.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 
 interface CallFlags extends RemoteFlags {
   url?: string;
   arg: string[];
   argsJson?: string;
-  timeout: string;
+  /** ms (durationOption) */
+  timeout: number;
   record?: string;
   samplingDefault?: string;
   color?: boolean;
@@ -26,7 +31,7 @@ export function registerCall(program: Command): void {
     .option('--url <url>', `the MCP endpoint (default ${DEFAULT_LOCAL_URL}; or name a runtime with the remote flags)`)
     .option('--arg <key=value>', 'a tool argument (repeatable); the value is typed by the tool\'s input schema', collect, [])
     .option('--args-json <json>', 'all arguments as one JSON object (--arg values are applied on top)')
-    .option('--timeout <duration>', 'how long the call may take, answering included', '10m')
+    .addOption(durationOption('--timeout <duration>', 'how long the call may take, answering included', '10m'))
     .option('--record <file>', 'write a scenario file that repeats this call with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'text offered (editable) as the start of a typed sampling reply')
     .option('--no-color', 'no colours (also: NO_COLOR=1)');
@@ -60,7 +65,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function callTool(tool: string, flags: CallFlags): Promise<number> {
-  const timeoutMs = parseTimeout(flags.timeout);
+  const timeoutMs = flags.timeout;
   const given = parseArgs(flags);
   const remote = !!(flags.arn || flags.runtimeId);
   if (remote && flags.url) throw new UsageError('give either --url or a runtime (--arn / --runtime-id), not both');
@@ -72,64 +77,91 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
 
   let target;
   if (remote) {
+    const { remoteTarget } = await import('../../target/remote.js');
     target = await remoteTargetFromFlags(flags);
   } else {
     const { localTarget } = await import('../../target/target.js');
     target = localTarget(parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL));
   }
 
-  const { installRunSignals, runAbortSignal, interruptRun } = await import('../signals.js');
-  const { Session } = await import('../../session/session.js');
-  const { ResponderChain } = await import('../../responders/responder.js');
-  const { runStep } = await import('../../scenario/steps.js');
+  const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('../signals.js');
   const { sanitizeForTerminal } = await import('../../terminal/sanitize.js');
   const { Redactor } = await import('../../redact.js');
+  const { buildPlan } = await import('../../run/plan.js');
+  const { executeRun } = await import('../../run/execute.js');
+  const { exitCode } = await import('../../run/exit-code.js');
+  const { listServer } = await import('../../session/listing.js');
 
   const release = installRunSignals();
   const signal = runAbortSignal();
-  const interactive = person ? mode.startInteractive(flags, target, { signal, onStop: () => interruptRun('SIGINT') }) : undefined;
   const where = sanitizeForTerminal(`call ${tool}`, { oneLine: true, maxChars: 120 });
   const scenarioId = `call#${tool}`;
   const redactor = new Redactor(target.secrets);
+  let interactive: ReturnType<typeof mode.startInteractive> | undefined;
   try {
-    const session = await Session.open(target, {
-      responder: new ResponderChain(interactive ? interactive.fallbackResponders : []),
-      timeoutMs,
-      onEntry: (e) => interactive?.observe(scenarioId, where, e),
+    // The tool's input schema types each --arg (a listing session of its own; exit 2 for an unknown tool).
+    const args = coerceArgs(toolSchema((await listServer(target, { timeoutMs, signal })).tools, tool), given);
+    // A one-step plan on the one execution path: no session-id expectations (call is not a verdict on sessions).
+    const loaded: LoadedScenario = {
+      id: scenarioId,
+      file: 'call',
+      line: 1,
+      stepLines: [1],
+      scenario: {
+        name: `call ${tool}`,
+        session: { idIssued: false, persistent: false, format: 'any', reinitialize: false },
+        steps: [{ call: tool, args: literal(args) as Record<string, unknown> }],
+      },
+    };
+    const plan = await buildPlan({ timeout: timeoutMs }, [loaded], target);
+    interactive = person ? mode.startInteractive(flags, target, { signal, onStop: () => interruptRun('SIGINT') }) : undefined;
+    let outcome: StepOutcome | undefined;
+    const run = await executeRun(plan, [], {
+      signal,
+      fallbackResponders: interactive?.fallbackResponders ?? [],
+      onEntry: (_s, e) => interactive?.observe(scenarioId, where, e),
+      onOutcome: (_s, _i, o) => (outcome = o),
     });
-    try {
-      const args = coerceArgs(await toolSchema(session, tool, timeoutMs), given);
-      session.transcript.currentStep = 0;
-      const outcome = await runStep(session, { call: tool, args }, timeoutMs, signal);
-      interactive?.progress.settle();
-      const result = outcome.result as { isError?: boolean; content?: { type?: string; mimeType?: string }[]; structuredContent?: unknown } | undefined;
+    interactive?.progress.settle();
+    if (run.connectError) throw new ConnectError(run.connectError);
+    const result = outcome?.result as { isError?: boolean; content?: { type?: string; mimeType?: string }[]; structuredContent?: unknown } | undefined;
+    if (outcome) {
       const shown = outcome.error ? '' : describeResult(result, outcome.text, sanitizeForTerminal);
       if (shown) process.stdout.write(redactor.text(shown) + '\n');
       if (outcome.error) process.stderr.write(redactor.text(`mcp-verify: ${tool} failed: ${sanitizeForTerminal(outcome.error.message, { oneLine: true, maxChars: 500 })}${outcome.error.code !== undefined ? ` (code ${outcome.error.code})` : ''}`) + '\n');
       else if (result?.isError) process.stderr.write(`mcp-verify: ${tool} returned isError: true\n`);
-      for (const u of session.unanswered) process.stderr.write(redactor.text(`mcp-verify: ${sanitizeForTerminal(u.reason, { oneLine: true, maxChars: 600 })}`) + '\n');
-
-      if (recordPath && interactive?.recorder) {
-        const expect: Record<string, unknown> = outcome.error ? { error: true } : { isError: !!result?.isError, ...(outcome.text.length <= 4000 ? { text: { equals: outcome.text } } : {}) };
-        const header = [
-          ` Recorded by mcp-verify call --record on ${new Date().toISOString()} against ${target.url.toString()}.`,
-          ` ${interactive.recorder.count} answer(s) given by a person are scripted below (times: 1 each, in the order given);`,
-          ' expect holds the result seen then: loosen it if the tool\'s output varies from run to run.',
-          ` Replay without a person: mcp-verify ${remote ? 'remote' : 'local'} ${mode.shownPathOf(recordPath)}${remote ? ' ...' : ` --url ${target.url.toString()}`}`,
-        ].join('\n');
-        const { writeRecording } = await import('../../responders/recorder.js');
-        await writeRecording(recordPath, interactive.recorder.callFile(scenarioId, tool, args, expect, header));
-        process.stderr.write(`mcp-verify: recorded ${interactive.recorder.count} answer(s) to ${mode.shownPathOf(recordPath)}\n`);
-      }
-      if (signal.aborted) return ExitCode.Interrupted;
-      return outcome.error || result?.isError || session.unanswered.length ? ExitCode.Failed : ExitCode.Passed;
-    } finally {
-      await session.close();
     }
+    const step = run.scenarios[0]?.steps[0];
+    for (const c of step?.checks ?? []) {
+      if (c.name === 'responders.answered' || c.name === 'wire') process.stderr.write(redactor.text(`mcp-verify: ${sanitizeForTerminal(c.message ?? '', { oneLine: true, maxChars: 600 })}`) + '\n');
+    }
+    if (run.scenarios[0]?.error) process.stderr.write(redactor.text(`mcp-verify: ${sanitizeForTerminal(run.scenarios[0].error, { oneLine: true, maxChars: 600 })}`) + '\n');
+
+    if (recordPath && interactive?.recorder && outcome) {
+      const expect: Record<string, unknown> = outcome.error ? { error: true } : { isError: !!result?.isError, ...(outcome.text.length <= 4000 ? { text: { equals: outcome.text } } : {}) };
+      const header = [
+        ` Recorded by mcp-verify call --record on ${new Date().toISOString()} against ${target.url.toString()}.`,
+        ` ${interactive.recorder.count} answer(s) given by a person are scripted below (times: 1 each, in the order given);`,
+        ' expect holds the result seen then: loosen it if the tool\'s output varies from run to run.',
+        ` Replay without a person: mcp-verify ${remote ? 'remote' : 'local'} ${mode.shownPathOf(recordPath)}${remote ? ' ...' : ` --url ${target.url.toString()}`}`,
+      ].join('\n');
+      const { writeRecording } = await import('../../responders/recorder.js');
+      await writeRecording(recordPath, interactive.recorder.callFile(scenarioId, tool, args, expect, header));
+      process.stderr.write(`mcp-verify: recorded ${interactive.recorder.count} answer(s) to ${mode.shownPathOf(recordPath)}\n`);
+    }
+    return exitCode(run, interruptReceived());
   } finally {
     interactive?.dispose();
     release();
   }
+}
+
+/** Arguments as data, never as ${variables}: a literal "${x}" in a value stays "${x}". */
+function literal(v: unknown): unknown {
+  if (typeof v === 'string') return v.replaceAll('${', '$${');
+  if (Array.isArray(v)) return v.map(literal);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literal(x)]));
+  return v;
 }
 
 /** --args-json first, then each --arg on top (still strings here; typed by the schema later). */
@@ -159,18 +191,10 @@ class RawArg {
   constructor(readonly text: string) {}
 }
 
-async function toolSchema(session: Session, tool: string, timeoutMs: number): Promise<Record<string, { type?: unknown }>> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 50; page++) {
-    const r = await session.client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
-    const found = r.tools.find((t) => t.name === tool);
-    if (found) return ((found.inputSchema as { properties?: Record<string, { type?: unknown }> })?.properties ?? {}) as Record<string, { type?: unknown }>;
-    names.push(...r.tools.map((t) => t.name));
-    if (!r.nextCursor) break;
-    cursor = r.nextCursor;
-  }
-  throw new UserError(`the server has no tool "${tool}"; it lists: ${names.slice(0, 30).join(', ') || '(none)'}`, ExitCode.Usage);
+function toolSchema(tools: Listing['tools'], tool: string): Record<string, { type?: unknown }> {
+  const found = tools.find((t) => t.name === tool);
+  if (found) return (found.inputSchema?.properties ?? {}) as Record<string, { type?: unknown }>;
+  throw new UserError(`the server has no tool "${tool}"; it lists: ${tools.map((t) => t.name).slice(0, 30).join(', ') || '(none)'}`, ExitCode.Usage);
 }
 
 function coerceArgs(props: Record<string, { type?: unknown }>, given: Record<string, unknown>): Record<string, unknown> {

@@ -1,21 +1,18 @@
 // `mcp-verify compare`: the same suite against a local URL and an AgentCore runtime, side by side.
-import { writeFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
+// Two plans (one per target, the same flags and pre-run checks as `local`) run on the one execution
+// path; a comparison listener prints the Local vs Remote table once both have ended.
 import type { Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import type { RunResult } from '../../results.js';
-import { exitCodeOf, loadSuite, parsePositiveInt, parseTimeout } from '../run-suite.js';
+import { addRunFlags, addSuiteFlags, checkSuiteFlags, cliReporters, loadSuite, runControl, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
 import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
 
-interface CompareFlags extends RemoteFlags {
-  url: string;
-  timeout?: string;
-  workers?: string;
+export interface CompareFlags extends RunFlags, ProtocolToolFlags {
+  suite?: string;
   json?: string;
-  color?: boolean;
 }
 
 export function registerCompare(program: Command): void {
@@ -23,62 +20,64 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('Run the same scenarios locally and on AgentCore and print them side by side.')
     .argument('[paths...]', 'scenario files or directories (default: the bundled travel suite)')
-    .option('--url <url>', 'the local MCP endpoint', DEFAULT_LOCAL_URL);
-  addRemoteFlags(cmd)
-    .option('--timeout <duration>', 'per-step timeout (500ms, 10s, 2m)', '30s')
-    .option('--workers <n>', 'scenarios to run at once on each target', '1')
-    .option('--json <file>', 'also write the comparison (both full results) as JSON')
-    .option('--no-color', 'no colours (also: NO_COLOR=1)')
-    .addHelpText(
-      'after',
-      `
+    .option('--url <url>', 'the local MCP endpoint', DEFAULT_LOCAL_URL)
+    .option('--json <file>', 'also write the comparison (both full results) as JSON');
+  addRemoteFlags(cmd);
+  addSuiteFlags(cmd);
+  addRunFlags(cmd).addHelpText(
+    'after',
+    `
+Every run flag of \`local\` works here, on both sides (--workers is per side). The default reporter
+is the Local vs Remote table; any other --reporter (json, junit, tap, github, plain) gets one run
+holding both sides, each scenario named "<side>: <scenario>".
+
 Examples:
   mcp-verify compare --url http://localhost:8000/mcp --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
   mcp-verify compare --arn ... --endpoint-url http://127.0.0.1:9000 --json compare.json
+  mcp-verify compare --arn ... --grep elicitation --reporter table,junit=reports/compare.xml
 ${REMOTE_HELP}
 
-Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage error, 3 either side unreachable.`,
-    );
-  cmd.action(async (paths: string[], flags: CompareFlags) => {
+Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage or scenario-file error,
+3 either side unreachable, 130/143 interrupted (the comparison of what ran is still printed).`,
+  );
+  cmd.action(async (paths: string[], flags: SuiteFlags & CompareFlags & RemoteFlags & { url: string }) => {
     const url = parseHttpUrl(flags.url);
-    const { resolveRemoteEndpoint } = await import('../../target/remote.js');
-    resolveRemoteEndpoint(remoteOptions(flags));
-    const scenarios = await loadSuite(paths);
+    const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
+    resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before files or credentials
+    checkSuiteFlags(paths, flags);
+    const scenarios = flags.suite === 'protocol' ? [] : await loadSuite(paths);
     const { localTarget } = await import('../../target/target.js');
-    const remote = await remoteTargetFromFlags(flags);
-    process.exitCode = await compareTargets(localTarget(url), remote, scenarios, flags);
+    process.exitCode = await runComparison(localTarget(url), () => remoteTargetFromFlags(flags), scenarios, flags);
   });
 }
 
-/** Runs both sides, prints the comparison, writes --json; returns the exit code. Shared with `demo`. */
-export async function compareTargets(
-  local: Target,
-  remote: Target,
-  scenarios: LoadedScenario[],
-  flags: { timeout?: string; workers?: string; json?: string; color?: boolean },
-): Promise<number> {
-  const { runScenarios } = await import('../../scenario/runner.js');
-  const { compareRuns, renderComparison } = await import('../../report/compare.js');
-  const { styleFor } = await import('../../report/style.js');
-  const { installRunSignals, runAbortSignal } = await import('../signals.js');
-  const opts = { stepTimeoutMs: parseTimeout(flags.timeout), workers: parsePositiveInt(flags.workers, '--workers', 1), signal: runAbortSignal() };
+/**
+ * Plans both sides (every user mistake is exit 2 before either connects), runs them at once on the
+ * one execution path, and returns the exit code. Shared with `demo`. `remote` is made after the
+ * local plan so a bad ${env.X} is reported before credentials are looked up.
+ */
+export async function runComparison(local: Target, remote: Target | (() => Promise<Target>), scenarios: LoadedScenario[], flags: CompareFlags): Promise<number> {
+  if (flags.interactive || flags.record) {
+    throw new UsageError('--interactive and --record answer one target at a time: use local or remote (or demo --local-only)');
+  }
+  const { buildPlan } = await import('../../run/plan.js');
+  const { executeRun } = await import('../../run/execute.js');
+  const { exitCode } = await import('../../run/exit-code.js');
+  const { comparisonListeners } = await import('../../report/compare.js');
+  const localPlan = await buildPlan(flags, scenarios, local);
+  const remotePlan = await buildPlan(flags, scenarios, typeof remote === 'function' ? await remote() : remote);
+  // The table reporter is the comparison itself; the others get the merged run.
+  const others = (await cliReporters(flags)).filter((r) => r.name !== 'table');
+  const [a, b] = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others });
+  const { installRunSignals, runAbortSignal, interruptReceived } = await import('../signals.js');
   // A signal stops both sides; the comparison of what ran is still printed and written.
   const release = installRunSignals();
-  let a: RunResult, b: RunResult;
+  let runs: [RunResult, RunResult];
   try {
-    [a, b] = await Promise.all([runScenarios(local, scenarios, opts), runScenarios(remote, scenarios, opts)]);
+    const control = runControl(localPlan, runAbortSignal());
+    runs = await Promise.all([executeRun(localPlan, [a], control), executeRun(remotePlan, [b], { ...control })]);
   } finally {
     release();
   }
-  const cmp = compareRuns(a, b);
-  process.stdout.write(renderComparison(cmp, styleFor(process.stdout, flags.color === false)));
-  if (flags.json) {
-    await mkdir(path.dirname(path.resolve(flags.json)), { recursive: true });
-    await writeFile(flags.json, JSON.stringify(cmp, null, 2) + '\n');
-  }
-  const codes = [exitCodeOf(a), exitCodeOf(b)];
-  const interrupted = codes.find((c) => c === ExitCode.Interrupted || c === ExitCode.Terminated);
-  if (interrupted !== undefined) return interrupted;
-  if (codes.includes(ExitCode.Connect)) return ExitCode.Connect;
-  return codes.includes(ExitCode.Failed) ? ExitCode.Failed : ExitCode.Passed;
+  return exitCode(runs, interruptReceived());
 }

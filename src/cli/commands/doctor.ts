@@ -3,13 +3,14 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
-import { addProtocolToolFlags, parseTimeout, type ProtocolToolFlags } from '../run-suite.js';
-import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import { sanitizeValue } from '../../terminal/sanitize.js';
+import { addProtocolToolFlags, durationOption, type ProtocolToolFlags } from '../run-suite.js';
+import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 
 interface DoctorFlags extends RemoteFlags, ProtocolToolFlags {
   url?: string;
-  timeout?: string;
+  /** ms (durationOption) */
+  timeout: number;
   color?: boolean;
   json?: boolean;
 }
@@ -21,7 +22,7 @@ export function registerDoctor(program: Command): void {
     .option('--url <url>', `the MCP endpoint (default ${DEFAULT_LOCAL_URL}; or name an AgentCore runtime with --arn)`);
   addRemoteFlags(cmd);
   addProtocolToolFlags(cmd)
-    .option('--timeout <duration>', 'per-request timeout (500ms, 10s, 2m)', '10s')
+    .addOption(durationOption('--timeout <duration>', 'per-request timeout', '10s'))
     .option('--json', 'print the findings as JSON instead of text')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .addHelpText(
@@ -45,11 +46,11 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
   cmd.action(async (flags: DoctorFlags) => {
     const remote = !!(flags.arn || flags.runtimeId);
     if (remote && flags.url) throw new UsageError('give either --url (any endpoint) or --arn / --runtime-id (an AgentCore runtime), not both');
-    const timeoutMs = parseTimeout(flags.timeout);
+    const timeoutMs = flags.timeout;
     let target;
     let suiteCommand: string | undefined;
     if (remote) {
-      const { resolveRemoteEndpoint } = await import('../../target/remote.js');
+      const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
       resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before credentials
       target = await remoteTargetFromFlags(flags);
       // `remote` has no --suite yet; point at nothing rather than at a command that does not exist.
@@ -61,7 +62,8 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
       suiteCommand = `mcp-verify local --suite protocol --url ${url}`;
     }
     const { runDoctor } = await import('../../doctor/doctor.js');
-    const { doctorExitCode } = await import('../../doctor/findings.js');
+    const { doctorOutcome } = await import('../../doctor/findings.js');
+    const { exitCode } = await import('../../run/exit-code.js');
     const report = await runDoctor(target, { timeoutMs, progressTool: flags.progressTool, elicitTool: flags.elicitTool, sampleTool: flags.sampleTool });
     if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
@@ -69,6 +71,6 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
       const { styleFor } = await import('../../report/style.js');
       process.stdout.write(renderDoctor(sanitizeValue(report), styleFor(process.stdout, flags.color === false), suiteCommand));
     }
-    process.exitCode = doctorExitCode(report);
+    process.exitCode = exitCode(doctorOutcome(report));
   });
 }

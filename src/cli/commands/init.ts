@@ -8,14 +8,15 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseHttpUrl } from './local.js';
-import { PACKAGE_ROOT } from '../run-suite.js';
-import type { Listing } from '../../scenario/starter.js';
+import { durationOption, PACKAGE_ROOT } from '../run-suite.js';
+import type { Listing } from '../../session/listing.js';
 
 interface InitFlags {
   url: string;
   out: string;
   force?: boolean;
-  timeout: string;
+  /** ms (durationOption) */
+  timeout: number;
 }
 
 export function registerInit(program: Command): void {
@@ -25,7 +26,7 @@ export function registerInit(program: Command): void {
     .requiredOption('--url <url>', 'the MCP endpoint to inspect')
     .option('--out <file>', 'where to write the suite ("-" for stdout)', 'scenarios/starter.yaml')
     .option('--force', 'overwrite --out if it exists')
-    .option('--timeout <duration>', 'per-request timeout', '30s')
+    .addOption(durationOption('--timeout <duration>', 'per-request timeout (connect and each listing)', '30s'))
     .addHelpText(
       'after',
       `
@@ -40,17 +41,9 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
       if (flags.out !== '-' && existsSync(flags.out) && !flags.force) throw new UsageError(`${flags.out} exists; pass --force to overwrite it, or choose another --out`);
       // Checked before connecting: a directory, a device or an unwritable place is exit 2, not a lost suite.
       if (flags.out !== '-') (await import('../../report/report-files.js')).prepareReportFile(flags.out, '--out', { truncate: false, create: false });
-      const { parseTimeout } = await import('../run-suite.js');
       const { localTarget } = await import('../../target/target.js');
-      const { Session } = await import('../../session/session.js');
-      const { ScriptedResponder } = await import('../../responders/scripted.js');
-      const session = await Session.open(localTarget(url), { responder: new ScriptedResponder(undefined, undefined), timeoutMs: parseTimeout(flags.timeout) });
-      let listing: Listing;
-      try {
-        listing = await listServer(session);
-      } finally {
-        await session.close();
-      }
+      const { listServer } = await import('../../session/listing.js');
+      const listing = await listServer(localTarget(url), { timeoutMs: flags.timeout });
       const schemaPath = flags.out === '-' ? path.join(PACKAGE_ROOT, 'schema', 'scenario.schema.json') : path.relative(path.dirname(path.resolve(flags.out)), path.join(PACKAGE_ROOT, 'schema', 'scenario.schema.json'));
       const { starterSuite } = await import('../../scenario/starter.js');
       const yaml = starterSuite(listing, url.toString(), schemaPath.split(path.sep).join('/'));
@@ -66,17 +59,3 @@ Exit codes: 0 written, 2 usage (e.g. --out exists without --force), 3 could not 
       }
     });
 }
-
-async function listServer(session: import('../../session/session.js').Session): Promise<Listing> {
-  const caps = session.facts.serverCapabilities;
-  const c = session.client;
-  return {
-    serverName: session.facts.serverName,
-    capabilities: caps,
-    tools: caps.tools ? ((await c.listTools()).tools as Listing['tools']) : [],
-    resources: caps.resources ? (await c.listResources()).resources : [],
-    templates: caps.resources ? (await c.listResourceTemplates().catch(() => ({ resourceTemplates: [] }))).resourceTemplates : [],
-    prompts: caps.prompts ? (await c.listPrompts()).prompts : [],
-  };
-}
-

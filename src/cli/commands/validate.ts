@@ -19,9 +19,18 @@ export function registerValidate(program: Command): void {
 export function registerSchema(program: Command): void {
   program
     .command('schema')
-    .description('Print the JSON Schema of scenario files.')
-    .addHelpText('after', `\nExample:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json`)
-    .action(async () => {
+    .description('Print the JSON Schema of scenario files (or, with --report, of the JSON report).')
+    .option('--report', 'the JSON report\'s schema (--reporter json), as shipped in schema/report.schema.json')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json\n  mcp-verify schema --report > report.schema.json   # validate --reporter json=FILE output with it`,
+    )
+    .action(async (flags: { report?: boolean }) => {
+      if (flags.report) {
+        const { reportJsonSchema } = await import('../../report/report-schema.js');
+        process.stdout.write(JSON.stringify(reportJsonSchema(), null, 2) + '\n');
+        return;
+      }
       const { scenarioJsonSchema } = await import('../../scenario/schema.js');
       process.stdout.write(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
     });

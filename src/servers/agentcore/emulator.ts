@@ -21,7 +21,8 @@ import {
   parseRuntimeId,
   validateRegion,
 } from '../../target/arn.js';
-import { precheckSigV4, verifySigV4, type AwsCredentials, type AwsCredentialsProvider } from '../../target/sigv4.js';
+import type { AwsCredentials, AwsCredentialsProvider } from '../../target/sigv4.js';
+import { precheckSigV4, verifySigV4 } from './sigv4-verify.js';
 import { AGENTCORE_ERRORS, jsonRpcErrorBody, type AgentCoreError } from './errors.js';
 import { SessionTable, type EmulatedSession } from './sessions.js';
 

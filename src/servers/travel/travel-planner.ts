@@ -6,6 +6,7 @@
 // it on that call's POST SSE stream. Without that tie the SDK routes it to the standalone GET stream,
 // and a client that never opened one waits silently until a timeout.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import type {
   CreateMessageResult,
@@ -158,7 +159,6 @@ function text(value: string) {
   return { content: [{ type: 'text' as const, text: value }] };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Python's `json.dumps(obj, indent=2)` and JSON.stringify agree for this ASCII-only data. */
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);

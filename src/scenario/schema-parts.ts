@@ -1,0 +1,159 @@
+// The pieces of the scenario language that step kinds (steps/*.ts) and scenarios share: durations,
+// scripted answers, expectations, capabilities. schema.ts assembles them; it re-exports every name.
+import { z } from 'zod';
+import { DURATION_HINT, DURATION_PATTERN, parseDuration } from './duration.js';
+
+export const Duration = z
+  .union([z.number(), z.string().regex(DURATION_PATTERN, DURATION_HINT)])
+  .superRefine((v, ctx) => {
+    if (typeof v === 'string' && !DURATION_PATTERN.test(v)) return; // the pattern's message says it
+    const r = parseDuration(v);
+    if ('problem' in r) ctx.addIssue({ code: 'custom', message: r.problem.replace(/^takes /, 'expected ') });
+  })
+  .describe('A duration: milliseconds as a bare number (500), or a string like "500ms", "5s", "2m"; at most 2^31-1 ms.');
+
+export const TextMatch = z
+  .union([
+    z.string(),
+    z.strictObject({
+      contains: z.union([z.string(), z.array(z.string())]).optional(),
+      regex: z.string().optional(),
+      equals: z.string().optional(),
+      notContains: z.union([z.string(), z.array(z.string())]).optional(),
+    }),
+  ])
+  .describe('A string (must be contained), or {contains, notContains, regex, equals}.');
+
+export const JsonValue: z.ZodType<unknown> = z.any();
+
+export const PrimitiveType = z.enum(['string', 'number', 'integer', 'boolean', 'array']);
+
+export const ElicitationAnswer = z
+  .strictObject({
+    match: z
+      .strictObject({
+        message: z.string().optional().describe('Substring of the request message (case-insensitive).'),
+        messageRegex: z.string().optional().describe('Regular expression tested against the request message.'),
+        field: z.string().optional().describe('The requested schema has a property with this name.'),
+        type: PrimitiveType.optional().describe('Some property of the requested schema has this type.'),
+        mode: z.enum(['form', 'url']).optional(),
+      })
+      .optional()
+      .describe('Which requests this answer applies to; absent matches every request.'),
+    action: z.enum(['accept', 'decline', 'cancel']).default('accept'),
+    value: JsonValue.optional().describe(
+      'Shorthand for a single-field form: content {<the only field>: value} (FastMCP wraps scalars as {value}).',
+    ),
+    content: z.record(z.string(), JsonValue).optional().describe('The whole content object to send with accept.'),
+    times: z.number().int().positive().optional().describe('Use this answer at most this many times.'),
+  })
+  .describe('A scripted answer to elicitation/create.');
+
+export const SamplingAnswer = z
+  .strictObject({
+    match: z
+      .strictObject({
+        text: z.string().optional().describe('Substring of the request messages or system prompt (case-insensitive).'),
+        regex: z.string().optional(),
+      })
+      .optional(),
+    text: z.string().describe('The reply text.'),
+    model: z.string().default('mcp-verify-scripted'),
+    stopReason: z.string().default('endTurn'),
+    times: z.number().int().positive().optional(),
+  })
+  .describe('A scripted answer to sampling/createMessage.');
+
+export const CountMatch = z
+  .union([z.number().int().nonnegative(), z.strictObject({ min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() })])
+  .describe('An exact count, or {min, max}.');
+
+export const ExpectProgress = z.strictObject({
+  count: CountMatch.optional(),
+  increasing: z.boolean().optional().describe('Each progress value is greater than the one before (the spec says MUST).'),
+  finalEqualsTotal: z.boolean().optional(),
+  beforeResult: z.boolean().optional().describe('Every progress notification arrived before the result.'),
+  total: z.number().optional(),
+});
+
+export const ExpectElicitations = z.strictObject({
+  count: CountMatch.optional(),
+  messages: z.array(z.string()).optional().describe('Substrings, one per request, in order.'),
+  types: z.array(PrimitiveType).optional().describe('The type of each request\'s single field, in order.'),
+  flatSchema: z.boolean().optional().describe('Every requested schema is a flat object of primitive types.'),
+});
+
+export const ExpectSampling = z.strictObject({
+  count: CountMatch.optional(),
+  maxTokens: z.number().int().optional(),
+  contains: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
+export const ExpectLogs = z.strictObject({
+  count: CountMatch.optional(),
+  level: z.string().optional().describe('Every log message has this level.'),
+  contains: z.union([z.string(), z.array(z.string())]).optional().describe('Substrings that some log messages contain, in order.'),
+});
+
+export const Expect = z
+  .strictObject({
+    isError: z.boolean().optional().describe('For call: the tool result\'s isError.'),
+    error: z
+      .union([z.boolean(), z.strictObject({ code: z.number().int().optional(), message: z.string().optional() })])
+      .optional()
+      .describe('The request itself fails with a JSON-RPC error (true, or {code, message substring}).'),
+    text: TextMatch.optional().describe('The text of the result (tool text content, resource text, prompt messages).'),
+    json: JsonValue.optional().describe('The result text parsed as JSON contains this subset.'),
+    structured: JsonValue.optional().describe('structuredContent contains this subset.'),
+    names: z.array(z.string()).optional().describe('For list steps: these names (or URIs) are listed.'),
+    count: CountMatch.optional().describe('For list steps: how many items are listed.'),
+    elicitations: ExpectElicitations.optional(),
+    sampling: ExpectSampling.optional(),
+    progress: ExpectProgress.optional(),
+    logs: ExpectLogs.optional(),
+  })
+  .describe('What the step must show; each key is one check.');
+
+/** Capabilities a step can need: the server's (declared at initialize) and the client's (mcp-verify's). */
+export const CAPABILITIES = ['tools', 'resources', 'prompts', 'logging', 'completions', 'elicitation', 'sampling'] as const;
+export const Capability = z.enum(CAPABILITIES);
+
+export const Variables = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), z.union([z.string(), z.number(), z.boolean()]))
+  .describe('Named values used as ${name} in the scenario; --var name=value overrides them. ${env.NAME} reads the environment.');
+export const Secrets = z
+  .array(z.string())
+  .describe('Names whose values are secret (variables, captures, or env.NAME): redacted from every output and report.');
+export const Public = z
+  .array(z.string().regex(/^env\.[A-Za-z_][A-Za-z0-9_]*$/, 'env.NAME'))
+  .describe('Environment variables (env.NAME) whose values may be shown. Every other ${env.NAME} a scenario uses is secret: redacted from every output and report.');
+
+export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
+
+
+/** The keys every step takes, whatever its kind (kind modules add their action and their own keys). */
+export const stepCommon = {
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional().describe('A stable id for reports and expected-failure lists.'),
+  elicitation: z.array(ElicitationAnswer).optional().describe('Scripted answers for this step, tried before the scenario\'s.'),
+  sampling: z.array(SamplingAnswer).optional(),
+  timeout: Duration.optional(),
+  requires: z
+    .array(Capability)
+    .optional()
+    .describe('Capabilities this step must have: when one is missing the step FAILs instead of being SKIPped.'),
+  capture: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), z.string())
+    .optional()
+    .describe('Values for later steps, ${name}: a path into json, structured, text, names or result, e.g. json.destination.'),
+};
+
+/** The expectation keys every kind takes; kinds add theirs (isError for call, names/count for list). */
+export const expectCommon = {
+  error: Expect.shape.error,
+  text: Expect.shape.text,
+  json: Expect.shape.json,
+  elicitations: Expect.shape.elicitations,
+  sampling: Expect.shape.sampling,
+  progress: Expect.shape.progress,
+  logs: Expect.shape.logs,
+};

@@ -1,0 +1,48 @@
+// `call: TOOL` with `args`: tools/call, with a progress token; checks isError (false unless expected).
+import { z } from 'zod';
+import { JsonValue, expectCommon, stepCommon } from '../schema-parts.js';
+import { preview } from '../matchers.js';
+import { check, contentText, type StepKind } from './kind.js';
+
+export const callStep: StepKind = {
+  name: 'call',
+  schema: z.strictObject({
+    call: z.string().describe('Call this tool.'),
+    args: z.record(z.string(), JsonValue).optional().describe('The tool\'s arguments.'),
+    ...stepCommon,
+    expect: z
+      .strictObject({
+        isError: z.boolean().optional().describe('The tool result\'s isError (default false).'),
+        ...expectCommon,
+        structured: z.any().optional().describe('structuredContent contains this subset.'),
+      })
+      .optional()
+      .describe('What the step must show; each key is one check.'),
+  }),
+  label: (step) => `call ${step.call}`,
+  method: () => 'tools/call',
+  capability: () => 'tools',
+  async run(session, step, opts) {
+    const r = await session.client.callTool(
+      { name: step.call!, arguments: (step.args ?? {}) as Record<string, unknown> },
+      {
+        ...opts,
+        // Passing onprogress is what makes the SDK send a progressToken.
+        onprogress: (p: { progress: number; total?: number; message?: string }) =>
+          session.transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message }),
+        resetTimeoutOnProgress: false,
+      },
+    );
+    return { result: r, text: contentText((r as { content?: unknown[] }).content) };
+  },
+  checks(step, outcome) {
+    const isError = (outcome.result as { isError?: unknown }).isError === true;
+    const want = step.expect?.isError ?? false;
+    return [
+      check('isError', isError === want ? undefined : `expected isError ${want}, saw ${isError}${isError ? `: ${preview(outcome.text)}` : ''}`, {
+        expected: want,
+        actual: isError,
+      }),
+    ];
+  },
+};

@@ -1,0 +1,22 @@
+// `prompt: NAME` with `args`: prompts/get (arguments sent as strings); the text of its messages.
+import { z } from 'zod';
+import { JsonValue, expectCommon, stepCommon } from '../schema-parts.js';
+import { contentText, type StepKind } from './kind.js';
+
+export const promptStep: StepKind = {
+  name: 'prompt',
+  schema: z.strictObject({
+    prompt: z.string().describe('Get this prompt.'),
+    args: z.record(z.string(), JsonValue).optional().describe('The prompt\'s arguments (sent as strings).'),
+    ...stepCommon,
+    expect: z.strictObject({ ...expectCommon }).optional().describe('What the step must show; each key is one check.'),
+  }),
+  label: (step) => `prompt ${step.prompt}`,
+  method: () => 'prompts/get',
+  capability: () => 'prompts',
+  async run(session, step, opts) {
+    const args = Object.fromEntries(Object.entries(step.args ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    const r = await session.client.getPrompt({ name: step.prompt!, arguments: args }, opts);
+    return { result: r, text: (r.messages ?? []).map((m) => contentText([m.content])).join('\n') };
+  },
+};
