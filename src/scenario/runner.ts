@@ -176,7 +176,12 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
   });
 }
 
-async function runOneStep(
+/**
+ * One step on an open session: capability gate, run, checks, captures. Also `load`'s per-iteration step:
+ * a reused session gives each iteration's steps their own evidence number (`evidenceIndex`), so one
+ * iteration's entries, unanswered requests and faults never count for the next.
+ */
+export async function runOneStep(
   session: Session,
   planned: PlannedScenario,
   step: Step,
@@ -186,6 +191,7 @@ async function runOneStep(
   vars: ScenarioVariables,
   responder: Responder,
   onOutcome?: ScenarioRunOptions['onOutcome'],
+  evidenceIndex: number = i,
 ): Promise<StepResult> {
   const started = performance.now();
   const resolved = planned.steps[i]!;
@@ -194,7 +200,7 @@ async function runOneStep(
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
-  const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: i });
+  const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex });
   onOutcome?.(planned.info, i, outcome);
   const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
@@ -263,7 +269,7 @@ function missingCapability(session: Session, resolved: ResolvedStep, scenarioReq
   return undefined;
 }
 
-function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
+export function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
   const exp = { idIssued: true, persistent: true, format: 'any' as const, ...loaded.scenario.session };
   const t = session.transcript;
   const id = session.facts.idAtInitialize;
