@@ -22,6 +22,8 @@ interface Ctx {
   suites: BenchSuites;
   rawLoop: string;
   log: (s: string) => void;
+  /** The Node binary both sides run on (default: this process's). */
+  node?: string;
 }
 
 const CONCURRENCY = 10;
@@ -29,7 +31,7 @@ const CONCURRENCY = 10;
 /** Runs `load` for `seconds` and reads the child's peak RSS so far (VmHWM in /proc) every second. */
 async function peakRssOverTime(ctx: Ctx, file: string, seconds: number): Promise<{ at15: number; at60: number; series: number[] }> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [ctx.bin, 'load', '--url', ctx.url, '--concurrency', String(CONCURRENCY), '--duration', `${seconds}s`, '--status-interval', '0', '--reporter', `json=${ctx.suites.path('load-rss.json')}`, file], { stdio: 'ignore' });
+  const child = spawn(ctx.node ?? process.execPath, [ctx.bin, 'load', '--url', ctx.url, '--concurrency', String(CONCURRENCY), '--duration', `${seconds}s`, '--status-interval', '0', '--reporter', `json=${ctx.suites.path('load-rss.json')}`, file], { stdio: 'ignore' });
   const series: number[] = [];
   const read = () => {
     try {
@@ -53,12 +55,12 @@ export async function loadFigures(ctx: Ctx): Promise<LoadRow[]> {
   (await import('node:fs')).writeFileSync(file, 'scenarios:\n  - name: noop\n    steps:\n      - call: noop\n        expect: { text: { equals: ok } }\n');
   const ours = async (durationS: number, rss = false, users = CONCURRENCY) => {
     const json = ctx.suites.path(`load-${durationS}-${Math.random().toString(36).slice(2)}.json`);
-    const run = await runNode([ctx.bin, 'load', '--url', ctx.url, '--concurrency', String(users), '--duration', `${durationS}s`, '--status-interval', '0', '--reporter', `json=${json}`, file], { rss });
+    const run = await runNode([ctx.bin, 'load', '--url', ctx.url, '--concurrency', String(users), '--duration', `${durationS}s`, '--status-interval', '0', '--reporter', `json=${json}`, file], { rss, node: ctx.node });
     const r = JSON.parse(readFileSync(json, 'utf8')) as { durationMs: number; summary: { requests: number }; latency: Record<string, { p50: number; avg: number }>; generator: { cpuMs: number } };
     return { perS: (r.summary.requests * 1000) / r.durationMs, p50: r.latency['warm.tools/call:noop']!.p50, mean: r.latency['warm.tools/call:noop']!.avg, rssKiB: run.maxRssKiB, cpuPerCall: r.generator.cpuMs / r.summary.requests };
   };
   const raw = async (durationS: number, users = CONCURRENCY) => {
-    const run = await runNode([ctx.rawLoop, ctx.url, String(users), String(durationS * 1000)]);
+    const run = await runNode([ctx.rawLoop, ctx.url, String(users), String(durationS * 1000)], { node: ctx.node });
     const r = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { calls: number; ms: number; p50: number; mean: number; cpuMs: number };
     return { perS: (r.calls * 1000) / r.ms, p50: r.p50, mean: r.mean, cpuPerCall: r.cpuMs / r.calls };
   };

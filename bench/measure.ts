@@ -23,15 +23,19 @@ export interface ChildRun {
 
 let counter = 0;
 
-/** Runs `node <args>` (a script or bin/mcp-verify), optionally measuring peak RSS. Rejects on non-zero exit. */
-export function runNode(args: string[], opts: { rss?: boolean; okCodes?: number[]; env?: Record<string, string | undefined> } = {}): Promise<ChildRun> {
+/**
+ * Runs `node <args>` (a script or bin/mcp-verify) on the given Node binary (default: the one running the
+ * bench), optionally measuring peak RSS. Rejects on non-zero exit.
+ */
+export function runNode(args: string[], opts: { node?: string; rss?: boolean; okCodes?: number[]; env?: Record<string, string | undefined> } = {}): Promise<ChildRun> {
   const rssFile = path.join(scratch, `rss-${++counter}`);
-  let cmd = process.execPath;
+  const node = opts.node ?? process.execPath;
+  let cmd = node;
   let argv = args;
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
   if (opts.rss && GNU_TIME) {
     cmd = GNU_TIME;
-    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];
+    argv = ['-f', '%M', '-o', rssFile, node, ...args];
   } else if (opts.rss) {
     argv = ['--import', HOOK, ...args];
     Object.assign(env, { BENCH_MAXRSS_FILE: rssFile });
@@ -53,7 +57,7 @@ export function runNode(args: string[], opts: { rss?: boolean; okCodes?: number[
         run.maxRssKiB = Number(lines.at(-1));
       }
       if (!(opts.okCodes ?? [0]).includes(code ?? -1)) {
-        reject(new Error(`node ${args.join(' ')} exited ${code}\n${run.stderr.slice(-2000)}${run.stdout.slice(-2000)}`));
+        reject(new Error(`${node} ${args.join(' ')} exited ${code}\n${run.stderr.slice(-2000)}${run.stdout.slice(-2000)}`));
       } else resolve(run);
     });
   });

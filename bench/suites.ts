@@ -31,6 +31,19 @@ export class BenchSuites {
     );
   }
 
+  /** initialize, list tools (and check one name), end session: what `inspector --cli --method tools/list` does. */
+  toolsList(): string {
+    return this.write(
+      'tools-list.yaml',
+      `scenarios:
+  - name: tools-list
+    steps:
+      - list: tools
+        expect: { names: [quick_recommend] }
+`,
+    );
+  }
+
   /** One session, `calls` sequential quick_recommend calls. */
   perCall(calls: number): string {
     const steps = Array.from({ length: calls }, () => '      - call: quick_recommend\n        expect: { text: Kyoto }\n').join('');

@@ -2,10 +2,17 @@
 // of these; comparing local and remote is two RunResults side by side. The JSON reporter writes this
 // shape as it is, so it is versioned: bump RESULTS_SCHEMA_VERSION on any incompatible change.
 import type { SessionIdFormat } from './session/session-id.js';
+import type { TranscriptEntry } from './session/transcript.js';
+import type { WireTrace } from './session/wire-capture.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
-export type Verdict = 'passed' | 'failed' | 'skipped';
+/**
+ * 'warning': everything checked held, but the server did something that will break elsewhere or
+ * deviates from the spec (a call's traffic on the GET stream, an undeclared capability used). It passes
+ * the run unless --strict, which turns every warning into a failure.
+ */
+export type Verdict = 'passed' | 'failed' | 'skipped' | 'warning';
 export type ScenarioStatus = Verdict | 'flaky' | 'interrupted' | 'expected-failure';
 
 export interface CheckResult {
@@ -14,8 +21,11 @@ export interface CheckResult {
   verdict: Verdict;
   expected?: unknown;
   actual?: unknown;
-  /** Why it failed (or was skipped), in words. */
+  /** Why it failed (or was skipped, or warns), in words. */
   message?: string;
+  /** For warnings: the spec section or platform contract behind it, and the fix. */
+  reference?: string;
+  fix?: string;
 }
 
 export interface StepResult {
@@ -28,8 +38,18 @@ export interface StepResult {
   verdict: Verdict;
   durationMs: number;
   checks: CheckResult[];
-  /** Transcript lines behind a failure (redacted), for the report. */
+  /** Transcript lines behind a failure (redacted), for the report; for every step with --verbose. */
   evidence?: string[];
+  /** LLM answers to the step's sampling requests (src/responders/llm/): calls, tokens, models. */
+  llm?: LlmStepUsage;
+}
+
+export interface LlmStepUsage {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** "openai:gpt-4o-mini-2024-07-18": the model ids the providers reported. */
+  models: string[];
 }
 
 export interface SessionSummary {
@@ -41,6 +61,8 @@ export interface SessionSummary {
   /** DELETE at the end: status, or null when not sent. */
   deleteStatus: number | null;
   exchanges: number;
+  /** The standalone GET stream: open, refused (405), failed, or not opened (the server did not answer initialized 202). */
+  getStream?: string;
 }
 
 /** What a listener learns when a scenario (or a protocol check) begins: plain values, no YAML behind them. */
@@ -69,6 +91,20 @@ export interface ScenarioResult extends ScenarioInfo {
   error?: string;
   /** The stateless-server diagnosis, when the evidence points at it. */
   diagnosis?: string;
+  /**
+   * Every session of the scenario as it went over the wire (a re-initialized scenario has two), kept only
+   * when a reporter needs it (HTML report, --trace HAR). Left out of the JSON report.
+   */
+  trace?: SessionTrace[];
+}
+
+/** One session's evidence in full: the raw exchanges and the transcript. */
+export interface SessionTrace {
+  sessionId: string | null;
+  wire: WireTrace;
+  transcript: TranscriptEntry[];
+  /** Transcript entries not kept past its bound. */
+  transcriptDropped: number;
 }
 
 export interface TargetSummary {
@@ -84,6 +120,8 @@ export interface FeatureSummary {
   verdict: Verdict;
   scenarios: number;
   failed: number;
+  /** Scenarios that passed with warnings. */
+  warned?: number;
 }
 
 export interface RunResult {
@@ -98,7 +136,9 @@ export interface RunResult {
   sessionIdFormat: SessionIdFormat;
   scenarios: ScenarioResult[];
   features: FeatureSummary[];
-  summary: { total: number; passed: number; failed: number; skipped: number; flaky: number; interrupted: number; expectedFailures: number };
+  summary: { total: number; passed: number; failed: number; skipped: number; flaky: number; interrupted: number; expectedFailures: number; warnings: number };
+  /** Findings about the whole run, said once (the stateless diagnosis), rather than per scenario. */
+  diagnosis?: string;
   interrupted: boolean;
   /** Set when the run could not reach the target at all (exit 3). */
   connectError?: string;
@@ -106,5 +146,13 @@ export interface RunResult {
 
 /** A scenario counts as passing for the exit code when it passed, was flaky, or failed as expected. */
 export function isPassing(s: ScenarioStatus): boolean {
-  return s === 'passed' || s === 'flaky' || s === 'skipped' || s === 'expected-failure';
+  return s === 'passed' || s === 'flaky' || s === 'skipped' || s === 'expected-failure' || s === 'warning';
+}
+
+/** Every warning check of a scenario (its own and its steps'), with the step it belongs to. */
+export function warningsOf(s: ScenarioResult): { step?: StepResult; check: CheckResult }[] {
+  return [
+    ...s.checks.filter((c) => c.verdict === 'warning').map((check) => ({ check })),
+    ...s.steps.flatMap((step) => step.checks.filter((c) => c.verdict === 'warning').map((check) => ({ step, check }))),
+  ];
 }

@@ -208,9 +208,11 @@ describe('retries, bail, expected failures, timeouts, skips (tools-only test ser
     const r = await runJson(['local', '--url', tools.url, file]);
     assert.equal(r.code, 1);
     const [optional, required, slow] = r.json.scenarios;
+    // SKIP only when impossible: this SDK server answers prompts/list (empty) though it declared no
+    // prompts, so the step runs; an empty list is not a use of the capability, so no warning either.
     assert.equal(optional!.status, 'passed');
-    assert.equal(optional!.steps[0]!.verdict, 'skipped');
-    assert.match(optional!.steps[0]!.checks[0]!.message!, /the server did not declare the prompts capability/);
+    assert.equal(optional!.steps[0]!.verdict, 'passed');
+    assert.ok(!optional!.steps[0]!.checks.some((c) => c.verdict === 'warning'));
     assert.equal(required!.status, 'failed');
     assert.match(required!.steps[0]!.checks[0]!.message!, /prompts capability, which this scenario requires/);
     assert.equal(slow!.status, 'failed');

@@ -93,7 +93,7 @@ const faults: { name: string; fault: Fault; cause: RegExp }[] = [
   { name: 'reset before any response', fault: { kind: 'reset-before-response' }, cause: /connection reset: POST resources\/read got no response|socket|reset/i },
   { name: 'reset mid-response', fault: { kind: 'reset-mid-response' }, cause: /response stream for resources\/read ended before the result \(connection reset/ },
   { name: 'SSE stream cut before the result', fault: { kind: 'cut-sse-before-result' }, cause: /response stream for resources\/read ended before the result \(the server closed it/ },
-  { name: 'response delayed past the step timeout', fault: { kind: 'delay', ms: 4000 }, cause: /read travel:\/\/destination\/paris failed: .*timed out/i },
+  { name: 'response delayed past the step timeout', fault: { kind: 'delay', ms: 4000 }, cause: /read travel:\/\/destination\/paris failed: no result within the step timeout of \d+s \(raise it with --timeout/ },
   { name: 'HTTP 500', fault: { kind: 'status', status: 500, body: 'boom' }, cause: /the server answered HTTP 500 Internal Server Error to resources\/read: boom/ },
   { name: 'HTTP 502', fault: { kind: 'status', status: 502 }, cause: /the server answered HTTP 502 Bad Gateway to resources\/read/ },
   { name: 'truncated JSON', fault: { kind: 'truncated-json' }, cause: /the response to resources\/read is not valid JSON/ },

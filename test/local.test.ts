@@ -89,10 +89,10 @@ describe('mcp-verify local against the reference server', () => {
     const r = await runCli(['local', '--url', stateless.url, '--timeout', '3s', 'scenarios/travel/elicitation.yaml', 'scenarios/travel/sampling.yaml']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /session\.idIssued: the server issued no Mcp-Session-Id at initialize/);
-    assert.match(r.stdout, /diagnosis: No Mcp-Session-Id was issued at initialize and call plan_trip never sent the elicitation\/sampling request/);
-    assert.match(r.stdout, /running stateless \(e\.g\. FastMCP stateless_http=True/);
-    // quick_recommend's sampling answer is lost between per-request servers: it hangs, and the diagnosis says why.
-    assert.match(r.stdout, /✗ sampling-quick-recommend[\s\S]*diagnosis: No Mcp-Session-Id/);
+    assert.match(r.stdout, /diagnosis: stateless server \(see the run diagnosis\): call plan_trip: no elicitation\/sampling request reached the client/);
+    assert.match(r.stdout, /diagnosis: No Mcp-Session-Id was issued at initialize: the server is running stateless \(FastMCP stateless_http=True/);
+    // quick_recommend's sampling answer is lost between per-request servers: found at once, and said so.
+    assert.match(r.stdout, /✗ sampling-quick-recommend[\s\S]*stateless server: sampling\/createMessage arrived on the call's response stream and was answered/);
     assert.match(r.stdout, /format: none/);
   });
 

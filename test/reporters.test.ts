@@ -93,7 +93,7 @@ describe('reporters', () => {
     assert.equal(json.tool.name, 'mcp-verify');
     assert.equal(json.target.url, travel.url);
     assert.equal(typeof json.protocolVersion, 'string');
-    assert.deepEqual(json.summary, { total: 2, passed: 1, failed: 1, skipped: 0, flaky: 0, interrupted: 0, expectedFailures: 0 });
+    assert.deepEqual(json.summary, { total: 2, passed: 1, failed: 1, skipped: 0, flaky: 0, interrupted: 0, expectedFailures: 0, warnings: 0 });
     const step = json.scenarios[1].steps[1];
     assert.equal(step.verdict, 'failed');
     assert.equal(step.line, 9);

@@ -13,6 +13,7 @@ export interface CiFlags {
   var?: string[];
   secretVar?: string[];
   expectedFailures?: string;
+  strict?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -26,5 +27,6 @@ export function addCiFlags(cmd: Command): Command {
     .option('--retries <n>', 'run a failed scenario again, in a new session, up to n times; a later pass is FLAKY', '0')
     .option('--var <name=value>', 'a variable for ${name} in scenario files (repeatable)', collect)
     .option('--secret-var <name=value>', 'like --var, and the value is redacted from every output and report (repeatable)', collect)
+    .option('--strict', 'warnings (a call\'s traffic on the GET stream, an undeclared capability used) fail the run, for CI')
     .option('--expected-failures <file>', 'known failures (scenario or scenario/step-id a line): XFAIL, and an entry that passes fails the run as stale');
 }

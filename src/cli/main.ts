@@ -64,7 +64,20 @@ ${EXIT_CODES_HELP}`,
   return program;
 }
 
+/**
+ * A reader that stops reading (`mcp-verify --help | head -1`) is not an error of ours: stop quietly,
+ * as Unix tools do, instead of an EPIPE stack trace and exit 1.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

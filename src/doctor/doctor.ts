@@ -8,6 +8,9 @@ import { ProtocolContext, STATELESS_CALL_TIMEOUT_MS, type ProtocolOptions, type 
 import type { ToolPurpose } from '../protocol/tool-choice.js';
 import { closeRawSession, describeExchange, exchange, initializeRequest, openRawSession } from '../protocol/wire.js';
 import type { Session } from '../session/session.js';
+import type { TranscriptEntry } from '../session/transcript.js';
+import { getStreamWarnings, undeclaredCapabilityWarnings } from '../scenario/warnings.js';
+import { tallyOf } from '../session/step-tally.js';
 import { invocationPathForArn, parseRuntimeArn } from '../target/arn.js';
 import type { Target } from '../target/target.js';
 import { STATELESS_FIX, type DoctorReport, type Finding } from './findings.js';
@@ -102,6 +105,8 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
   else if (deleteStatus !== null && deleteStatus < 300) findings.push({ topic: 'DELETE', verdict: 'PASS', detail: `supported (${deleteStatus}): the session ends when the client says so` });
   else findings.push({ topic: 'DELETE', verdict: 'WARN', detail: `DELETE answered ${deleteStatus ?? 'nothing'}; expected 2xx, or 405 when not supported` });
   findings.push(elicit, sample);
+  // The same warnings a scenario run gives (scenario/warnings.ts): AgentCore readiness and spec deviations.
+  findings.push(...warningFindings(session.transcript.entries, f.serverCapabilities));
 
   if (stateless) {
     report.diagnosis =
@@ -113,6 +118,16 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
 }
 
 const SEE_DIAGNOSIS = 'the server is stateless; see the diagnosis below';
+
+function warningFindings(entries: TranscriptEntry[], serverCapabilities: Record<string, unknown>): Finding[] {
+  const tally = tallyOf(entries);
+  return [...getStreamWarnings(tally), ...undeclaredCapabilityWarnings(tally, serverCapabilities)].map((w) => ({
+    topic: w.name === 'agentcore.getStream' ? 'AgentCore' : 'capabilities',
+    verdict: 'WARN' as const,
+    detail: `${w.message}${w.reference ? ` (spec: ${w.reference})` : ''}`,
+    ...(w.fix ? { fix: w.fix.replace(/^fix in the server: /, '') } : {}),
+  }));
+}
 
 async function getStreamFinding(target: Target, timeoutMs: number, stateless: boolean): Promise<Finding> {
   if (stateless) return { topic: 'GET stream', verdict: 'SKIP', detail: 'no session to stream for' };

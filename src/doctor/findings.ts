@@ -25,7 +25,10 @@ export const STATELESS_FIX =
   'run the server stateful: FastMCP `mcp.run(transport="streamable-http", stateless_http=False)` (the default); ' +
   'TypeScript SDK `new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() })` and reuse that transport for the session\'s later requests';
 
-/** The report as an exit-code Outcome (src/run/exit-code.ts): unreachable is 3, a FAIL finding 1. */
-export function doctorOutcome(r: DoctorReport): Outcome {
-  return { ...(r.unreachable ? { connectError: 'unreachable' } : {}), interrupted: false, passed: !r.findings.some((f) => f.verdict === 'FAIL') };
+/**
+ * The report as an exit-code Outcome (src/run/exit-code.ts): unreachable is 3, a FAIL finding 1, and with
+ * --strict a WARN finding too.
+ */
+export function doctorOutcome(r: DoctorReport, strict = false): Outcome {
+  return { ...(r.unreachable ? { connectError: 'unreachable' } : {}), interrupted: false, passed: !r.findings.some((f) => f.verdict === 'FAIL' || (strict && f.verdict === 'WARN')) };
 }

@@ -182,7 +182,7 @@ export async function runIteration(input: IterationInput): Promise<{ result: Ite
       const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder]);
       const evidence = ls.beginStep();
       const t0 = performance.now();
-      const r = await runOneStep(ls.session, planned, step, i, planned.steps[i]!.timeoutMs, signal, vars, responder, undefined, evidence);
+      const r = await runOneStep(ls.session, planned, step, i, planned.steps[i]!.timeoutMs, signal, vars, responder, undefined, false, evidence);
       const latencyMs = ls.takeResultMs() ?? performance.now() - t0;
       if (signal.aborted && r.verdict === 'failed') break; // cut short: not a verdict on the server
       if (i === 0) result.firstResultMs = performance.now() - started;

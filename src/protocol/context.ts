@@ -101,6 +101,10 @@ export class ProtocolContext {
     };
     const t = session.transcript;
     const from = t.entries.length;
+    // The call is this run's step: a stateless server's lost answer stops it at once (session/stateless.ts).
+    const step = Math.max(0, t.currentStep + 1);
+    t.currentStep = step;
+    const lost = session.stateless.signalFor(step);
     let ok = true;
     let error: string | undefined;
     let text = '';
@@ -109,7 +113,11 @@ export class ProtocolContext {
         { name: choice.name, arguments: choice.args },
         {
           timeout: timeoutMs,
-          onprogress: (p: { progress: number; total?: number; message?: string }) => t.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message }),
+          signal: lost,
+          onprogress: (p: { progress: number; total?: number; message?: string }) => {
+            const stream = session.streamOf('notifications/progress', undefined, p);
+            t.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
+          },
         },
       )) as { content?: { type: string; text?: string }[]; isError?: boolean };
       text = (r.content ?? []).map((c) => c.text ?? '').join('');
@@ -120,11 +128,13 @@ export class ProtocolContext {
       t.add({ kind: 'result', method: 'tools/call', ok });
     } catch (e) {
       ok = false;
-      error = (e as Error).message;
+      error = session.stateless.lossFor(step) ?? (e as Error).message;
       t.add({ kind: 'result', method: 'tools/call', ok: false });
     }
-    // A late progress notification arrives after the result; give it a moment to show up.
+    // A late progress notification arrives after the result; give it a moment to show up (and GET-stream
+    // traffic tied to the call, streams.ts).
     await sleep(100);
+    await session.streams.settle();
     const entries = t.entries.slice(from);
     for (const e of entries) {
       if (e.kind === 'elicitation') this.elicitations.push(e);

@@ -100,7 +100,7 @@ export async function exchange(target: Target, opts: ExchangeOptions): Promise<W
         return out;
       }
       const parsed = parseJson(text);
-      for (const m of Array.isArray(parsed) ? parsed : parsed ? [parsed] : []) out.messages.push(m as JsonRpcMessage);
+      for (const m of Array.isArray(parsed) ? parsed : parsed ? [parsed] : []) if (m && typeof m === 'object') out.messages.push(m as JsonRpcMessage);
     }
   } catch (e) {
     if (out.status === null) out.error = abort.signal.aborted ? `no answer within ${opts.timeoutMs ?? 10_000}ms` : causeText(e);
@@ -218,11 +218,15 @@ export async function closeRawSession(target: Target, raw: RawSession): Promise<
 export function describeExchange(x: WireExchange): string {
   if (x.status === null) return `${x.what} → no response (${x.error ?? 'unknown error'})`;
   if (x.redirect) return `${x.what} → ${x.redirect}`;
-  const err = x.messages.find((m) => m.error)?.error;
+  // A body is whatever the server sent: a gateway's `{"error": "invalid_token"}` is not a JSON-RPC error.
+  const raw = x.messages.find((m) => m && typeof m === 'object' && m.error !== undefined && m.error !== null)?.error as unknown;
   const parts = [`${x.what} → ${x.status}`];
   if (x.contentType) parts.push(x.contentType.split(';')[0]!);
   if (x.sessionId) parts.push(`Mcp-Session-Id: ${x.sessionId}`);
-  if (err) parts.push(`error ${err.code}: ${String(err.message).slice(0, 120)}`);
+  if (raw && typeof raw === 'object') {
+    const e = raw as { code?: unknown; message?: unknown };
+    parts.push(`error ${typeof e.code === 'number' ? e.code : '?'}: ${String(e.message ?? JSON.stringify(raw)).slice(0, 120)}`);
+  } else if (raw !== undefined) parts.push(`error: ${String(raw).slice(0, 120)}`);
   if (x.cut) parts.push(`(${x.cut})`);
   return parts.join(' ');
 }

@@ -1,8 +1,9 @@
 // The GitHub Actions report: `::error file=…,line=…::` annotations that point at the failing step's line
 // in the scenario file (shown on the pull request's diff), `::warning` for flaky scenarios, and a
 // Markdown summary appended to $GITHUB_STEP_SUMMARY (or the file given as github=PATH).
-import type { RunResult, ScenarioResult } from '../results.js';
+import { warningsOf, type RunResult, type ScenarioResult } from '../results.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, runUsage } from './llm-usage.js';
 
 /** The workflow commands for a run, one per line. */
 export function githubAnnotations(run: RunResult): string {
@@ -11,6 +12,12 @@ export function githubAnnotations(run: RunResult): string {
   for (const s of run.scenarios) {
     if (s.status === 'flaky') {
       out.push(command('warning', { file: s.file, line: s.line, title: `mcp-verify: ${s.name} is flaky` }, `passed on attempt ${s.attempts}\n${(s.failedAttempts ?? []).join('\n')}`));
+    }
+    // Warnings at the step's YAML line, with the spec reference and the fix.
+    for (const { step, check } of warningsOf(s)) {
+      const where = step ? { file: step.file, line: step.line } : { file: s.file, line: s.line };
+      const title = `mcp-verify: ${s.name}${step ? ` › ${step.label}` : ''}: ${check.name}`;
+      out.push(command('warning', { ...where, title }, [check.message ?? 'warning', check.reference && `spec: ${check.reference}`, check.fix].filter(Boolean).join('\n')));
     }
     if (s.status !== 'failed' && s.status !== 'interrupted') continue;
     let annotated = false;
@@ -36,10 +43,12 @@ export function githubSummary(run: RunResult): string {
   const lines = [
     `## mcp-verify: ${ok ? '✅ passed' : '❌ failed'} — ${md(run.target.label)} \`${md(run.target.url)}\``,
     '',
-    `${s.passed} passed, ${s.failed} failed, ${s.flaky} flaky, ${s.skipped} skipped, ${s.expectedFailures} expected failures · protocol ${run.protocolVersion ?? 'unknown'} · session id format ${run.sessionIdFormat} · ${(run.durationMs / 1000).toFixed(1)}s`,
+    `${s.passed + (s.warnings ?? 0)} passed, ${s.failed} failed, ${s.warnings ?? 0} with warnings, ${s.flaky} flaky, ${s.skipped} skipped, ${s.expectedFailures} expected failures · protocol ${run.protocolVersion ?? 'unknown'} · session id format ${run.sessionIdFormat} · ${(run.durationMs / 1000).toFixed(1)}s`,
     '',
   ];
   if (run.connectError) lines.push(`> ${md(run.connectError)}`, '');
+  const llm = runUsage(run);
+  if (llm) lines.push(`LLM sampling: ${md(describeUsage(llm))}`, '');
   if (run.scenarios.length) {
     lines.push('| Scenario | Feature | Result | Time | Where |', '| --- | --- | --- | --- | --- |');
     for (const x of run.scenarios) lines.push(`| ${md(x.name)} | ${md(x.feature ?? '-')} | ${word(x)} | ${(x.durationMs / 1000).toFixed(2)}s | \`${md(x.file)}:${x.line}\` |`);
@@ -56,11 +65,17 @@ export function githubSummary(run: RunResult): string {
     if (x.diagnosis) lines.push(`- diagnosis: ${md(x.diagnosis)}`);
     lines.push('', '</details>', '');
   }
+  for (const x of run.scenarios.filter((y) => warningsOf(y).length)) {
+    lines.push(`<details><summary>⚠️ ${md(x.name)}: ${warningsOf(x).length} warning(s)</summary>`, '');
+    for (const { step, check } of warningsOf(x)) lines.push(`- ${step ? `step ${step.index + 1} \`${md(step.label)}\` (\`${md(step.file)}:${step.line}\`): ` : ''}\`${check.name}\`: ${md(check.message ?? 'warning')}${check.fix ? ` — ${md(check.fix)}` : ''}`);
+    lines.push('', '</details>', '');
+  }
+  if (run.diagnosis) lines.push(`> diagnosis: ${md(run.diagnosis)}`, '');
   return lines.join('\n') + '\n';
 }
 
 function word(s: ScenarioResult): string {
-  return { passed: '✅ PASS', failed: '❌ FAIL', skipped: '⏭️ SKIP', flaky: '⚠️ FLAKY', interrupted: '❌ INTERRUPTED', 'expected-failure': '☑️ XFAIL' }[s.status];
+  return { passed: '✅ PASS', failed: '❌ FAIL', skipped: '⏭️ SKIP', flaky: '⚠️ FLAKY', interrupted: '❌ INTERRUPTED', 'expected-failure': '☑️ XFAIL', warning: '⚠️ WARN' }[s.status];
 }
 
 /** Markdown-safe inline text: no table breaks, no HTML. */

@@ -5,13 +5,14 @@
 // reports xfail); a scenario that could not run (connect error, interrupted, scenario timeout) is <error>.
 import type { CheckResult, RunResult, ScenarioResult, StepResult } from '../results.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, scenarioUsage } from './llm-usage.js';
 
 export function renderJunit(run: RunResult): string {
   const suites = run.scenarios.map((s, i) => renderSuite(s, i, run));
   const totals = suites.reduce((a, s) => ({ tests: a.tests + s.tests, failures: a.failures + s.failures, errors: a.errors + s.errors, skipped: a.skipped + s.skipped }), { tests: 0, failures: 0, errors: 0, skipped: 0 });
   const attrs = attr({ name: `mcp-verify ${run.target.label}`, tests: totals.tests, failures: totals.failures, errors: totals.errors, skipped: totals.skipped, time: secs(run.durationMs), timestamp: run.startedAt });
   const body = suites.map((s) => s.xml).join('');
-  const runError = run.connectError ? `  <!-- ${comment(run.connectError)} -->\n` : '';
+  const runError = [run.connectError, run.diagnosis && `diagnosis: ${run.diagnosis}`].filter(Boolean).map((t) => `  <!-- ${comment(t!)} -->\n`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs}>\n${runError}${body}</testsuites>\n`;
 }
 
@@ -25,6 +26,8 @@ interface Case {
   error?: { message: string; type: string; body: string };
   skipped?: string;
   out?: string;
+  /** Warnings: a <property name="warning"> each, and their text in <system-out>. */
+  warnings?: string[];
 }
 
 function renderSuite(s: ScenarioResult, index: number, run: RunResult): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
@@ -55,6 +58,10 @@ function renderSuite(s: ScenarioResult, index: number, run: RunResult): { xml: s
   if (s.session?.id) props['session.id'] = s.session.id;
   if (s.session) props['session.format'] = s.session.format;
   if (s.session?.protocolVersion) props.protocolVersion = s.session.protocolVersion;
+  const llm = scenarioUsage(s);
+  if (llm) Object.assign(props, { 'llm.calls': String(llm.calls), 'llm.inputTokens': String(llm.inputTokens), 'llm.outputTokens': String(llm.outputTokens), 'llm.models': llm.models.join(',') });
+  const warningCount = s.steps.reduce((n, st) => n + st.checks.filter((x) => x.verdict === 'warning').length, 0) + s.checks.filter((x) => x.verdict === 'warning').length;
+  if (warningCount) props.warnings = String(warningCount);
   const out = [
     s.status === 'flaky' ? `FLAKY: passed on attempt ${s.attempts}\n${(s.failedAttempts ?? []).join('\n')}` : '',
     s.diagnosis ? `diagnosis: ${s.diagnosis}` : '',
@@ -90,6 +97,13 @@ function stepCase(st: StepResult, xfail: boolean): Case {
   else if (st.verdict === 'failed' && xfail) c.skipped = `expected failure: ${checkLine(failed[0]!)}`;
   else if (st.verdict === 'failed') c.failure = failureOf(failed);
   if (st.verdict === 'failed' && st.evidence?.length) c.out = `transcript (${st.file}:${st.line}):\n${st.evidence.join('\n')}`;
+  if (st.llm) c.out = [`llm: ${describeUsage(st.llm)}`, c.out].filter(Boolean).join('\n');
+  const warnings = st.checks.filter((x) => x.verdict === 'warning');
+  if (warnings.length) {
+    c.warnings = warnings.map((w) => checkLine(w));
+    const text = warnings.map((w) => [`WARNING ${checkLine(w)} (${st.file}:${st.line})`, w.reference && `  spec: ${w.reference}`, w.fix && `  ${w.fix}`].filter(Boolean).join('\n')).join('\n');
+    c.out = c.out ? `${text}\n${c.out}` : text;
+  }
   return c;
 }
 
@@ -108,6 +122,7 @@ function checkLine(ch: CheckResult): string {
 function renderCase(c: Case, classname: string): string {
   const head = `    <testcase${attr({ name: c.name, classname, time: secs(c.time), file: c.file, line: c.line })}`;
   const inner = [
+    c.warnings?.length ? `      <properties>\n${c.warnings.map((w) => `        <property${attr({ name: 'warning', value: w })}/>\n`).join('')}      </properties>\n` : '',
     c.failure ? `      <failure${attr({ message: c.failure.message, type: c.failure.type })}>${text(c.failure.body)}</failure>\n` : '',
     c.error ? `      <error${attr({ message: c.error.message, type: c.error.type })}>${text(c.error.body)}</error>\n` : '',
     c.skipped !== undefined ? `      <skipped${attr({ message: c.skipped })}/>\n` : '',

@@ -4,8 +4,8 @@
 import { z } from 'zod';
 import { RESULTS_SCHEMA_VERSION, type RunResult } from '../results.js';
 
-const Verdict = z.enum(['passed', 'failed', 'skipped']);
-const ScenarioStatus = z.enum(['passed', 'failed', 'skipped', 'flaky', 'interrupted', 'expected-failure']);
+const Verdict = z.enum(['passed', 'failed', 'skipped', 'warning']).describe('warning: everything checked held, but the server did something that breaks elsewhere or deviates from the spec (--strict makes it a failure).');
+const ScenarioStatus = z.enum(['passed', 'failed', 'skipped', 'flaky', 'interrupted', 'expected-failure', 'warning']);
 const SessionIdFormat = z.enum(['UUID', 'hex string', 'other', 'none']);
 
 const CheckResult = z.object({
@@ -13,7 +13,9 @@ const CheckResult = z.object({
   verdict: Verdict,
   expected: z.unknown().optional(),
   actual: z.unknown().optional(),
-  message: z.string().optional().describe('Why it failed (or was skipped), in words.'),
+  message: z.string().optional().describe('Why it failed (or was skipped, or warns), in words.'),
+  reference: z.string().optional().describe('For warnings: the spec section or platform contract behind it.'),
+  fix: z.string().optional().describe('For warnings: what to change in the server.'),
 });
 
 const StepResult = z.object({
@@ -26,6 +28,15 @@ const StepResult = z.object({
   durationMs: z.number().nonnegative(),
   checks: z.array(CheckResult),
   evidence: z.array(z.string()).optional().describe('Transcript lines behind a failure (redacted).'),
+  llm: z
+    .object({
+      calls: z.number().int().nonnegative().describe('LLM answers to the step\'s sampling requests.'),
+      inputTokens: z.number().int().nonnegative(),
+      outputTokens: z.number().int().nonnegative(),
+      models: z.array(z.string()).describe('"provider:model id" as the providers reported them.'),
+    })
+    .optional()
+    .describe('Present when an LLM answered sampling during the step (--sampling-llm or an llm: rule).'),
 });
 
 const SessionSummary = z.object({
@@ -36,6 +47,7 @@ const SessionSummary = z.object({
   serverName: z.string().nullable(),
   deleteStatus: z.number().int().nullable().describe('DELETE at the end: its status, or null when not sent.'),
   exchanges: z.number().int().nonnegative(),
+  getStream: z.string().optional().describe('The standalone GET stream: open, refused (405), failed (status), or not opened.'),
 });
 
 const ScenarioResult = z.object({
@@ -75,7 +87,7 @@ export const RunResultSchema = z
     protocolVersion: z.string().nullable(),
     sessionIdFormat: SessionIdFormat,
     scenarios: z.array(ScenarioResult),
-    features: z.array(z.object({ feature: z.string(), verdict: Verdict, scenarios: z.number().int(), failed: z.number().int() })),
+    features: z.array(z.object({ feature: z.string(), verdict: Verdict, scenarios: z.number().int(), failed: z.number().int(), warned: z.number().int().optional() })),
     summary: z.object({
       total: z.number().int(),
       passed: z.number().int(),
@@ -84,7 +96,9 @@ export const RunResultSchema = z
       flaky: z.number().int(),
       interrupted: z.number().int(),
       expectedFailures: z.number().int(),
+      warnings: z.number().int().describe('Scenarios that passed with warnings (status "warning").'),
     }),
+    diagnosis: z.string().optional().describe('A finding about the whole run, said once (the stateless diagnosis).'),
     interrupted: z.boolean(),
     connectError: z.string().optional().describe('Set when the run could not reach the target at all (exit 3).'),
   })

@@ -1,10 +1,11 @@
 // The PASS/FAIL table: one row per scenario, a summary by feature, the session id and its format, the
 // negotiated protocol version, and for each failure the expectation, what was seen and the transcript
 // lines behind it.
-import type { CheckResult, RunResult, ScenarioResult } from '../results.js';
+import { warningsOf, type CheckResult, type RunResult, type ScenarioResult } from '../results.js';
 import type { RunListener } from '../run/listeners.js';
 import { columns, styleFor, type Style } from './style.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, runUsage, usageLines } from './llm-usage.js';
 
 export interface Writable {
   write(s: string): unknown;
@@ -26,15 +27,19 @@ export function tableReporter(out: Writable, opts: { noColor?: boolean; verbose?
 }
 
 /** A line per scenario as it ends, for CI logs. */
-export function plainReporter(out: Writable, opts: { noColor?: boolean } = {}): RunListener {
+export function plainReporter(out: Writable, opts: { noColor?: boolean; verbose?: boolean } = {}): RunListener {
   const c = styleFor(out, opts.noColor);
   return {
     name: 'plain',
     onScenarioEnd(s) {
-      out.write(`${verdictWord(s.status, c)} ${s.name} (${s.file}:${s.line}) ${fmtMs(s.durationMs)}${s.status === 'failed' ? ` — ${firstFailure(s)}` : ''}\n`);
+      const first = warningsOf(s)[0];
+      out.write(`${verdictWord(s.status, c)} ${s.name} (${s.file}:${s.line}) ${fmtMs(s.durationMs)}${s.status === 'failed' ? ` — ${firstFailure(s)}` : s.status === 'warning' && first ? ` — ${first.check.name}: ${first.check.message}` : ''}\n`);
     },
     onEnd(run) {
       out.write(renderFailures(run, c, false));
+      if (opts.verbose) out.write(renderPassingTranscripts(run, c));
+      const usage = runUsage(run);
+      if (usage) out.write(`LLM usage: ${describeUsage(usage)}\n`);
       out.write(summaryLine(run) + '\n');
     },
   };
@@ -54,6 +59,8 @@ export function verdictWord(status: ScenarioResult['status'] | CheckResult['verd
       return c.red('INTERRUPTED');
     case 'expected-failure':
       return c.yellow('XFAIL');
+    case 'warning':
+      return c.yellow('WARN');
   }
 }
 
@@ -76,6 +83,9 @@ export function renderTable(run: RunResult, c: Style, verbose = false): string {
     lines.push(...columns(frows, (cell, r, col) => (r === 0 ? c.bold(cell) : col === 1 ? colourWord(cell, c) : cell)));
   }
   lines.push(renderFailures(run, c, verbose).trimEnd());
+  if (verbose) lines.push(renderPassingTranscripts(run, c).trimEnd());
+  const usage = usageLines(run);
+  if (usage.length) lines.push('', ...usage);
   lines.push('');
   lines.push(summaryLine(run));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
@@ -103,18 +113,52 @@ export function renderFailures(run: RunResult, c: Style, verbose: boolean): stri
     }
     if (s.diagnosis) lines.push(c.yellow(`  diagnosis: ${s.diagnosis}`));
   }
+  lines.push(...renderWarnings(run, c));
+  if (run.diagnosis) lines.push('', c.yellow(`diagnosis: ${run.diagnosis}`));
   return lines.join('\n') + (lines.length ? '\n' : '');
+}
+
+/** `-v`: the transcript of every step that did not fail (failing ones are in renderFailures). */
+export function renderPassingTranscripts(run: RunResult, c: Style): string {
+  const lines: string[] = [];
+  for (const s of run.scenarios) {
+    const steps = s.steps.filter((st) => st.verdict !== 'failed' && st.evidence?.length);
+    if (!steps.length) continue;
+    lines.push('', c.green(`✓ ${s.name}`) + c.dim(`  ${s.file}:${s.line}`));
+    for (const st of steps) {
+      lines.push(`  step ${st.index + 1} "${st.label}" ${plainWord(st.verdict)} (${st.file}:${st.line})`);
+      for (const e of st.evidence!.slice(-12)) lines.push(c.dim(`      ${e}`));
+    }
+  }
+  return lines.join('\n') + (lines.length ? '\n' : '');
+}
+
+/** Each warning with where it happened, its reference and its fix. */
+export function renderWarnings(run: RunResult, c: Style): string[] {
+  const lines: string[] = [];
+  for (const s of run.scenarios) {
+    const warnings = warningsOf(s);
+    if (!warnings.length) continue;
+    lines.push('', c.yellow(`⚠ ${s.name}`) + c.dim(`  ${s.file}:${s.line}`));
+    for (const { step, check } of warnings) {
+      lines.push(`  ${c.yellow('⚠')} ${step ? `step ${step.index + 1} "${step.label}" (${step.file}:${step.line}): ` : ''}${check.name}: ${check.message ?? 'warning'}`);
+      if (check.reference) lines.push(c.dim(`      spec: ${check.reference}`));
+      if (check.fix) lines.push(c.dim(`      ${check.fix.startsWith('fix') ? '' : 'fix: '}${check.fix}`));
+    }
+  }
+  return lines;
 }
 
 export function summaryLine(run: RunResult): string {
   const s = run.summary;
   const extra = [
+    s.warnings ? `${s.warnings} with warnings` : '',
     s.skipped ? `${s.skipped} skipped` : '',
     s.flaky ? `${s.flaky} flaky` : '',
     s.expectedFailures ? `${s.expectedFailures} expected failures` : '',
     s.interrupted ? `${s.interrupted} interrupted` : '',
   ].filter(Boolean);
-  return `${s.passed + s.flaky} passed, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} (${fmtMs(run.durationMs)})`;
+  return `${s.passed + s.flaky + (s.warnings ?? 0)} passed, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} (${fmtMs(run.durationMs)})`;
 }
 
 function firstFailure(s: ScenarioResult): string {
@@ -129,7 +173,7 @@ function firstFailure(s: ScenarioResult): string {
 }
 
 function plainWord(status: string): string {
-  return { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', flaky: 'FLAKY', interrupted: 'INTERRUPTED', 'expected-failure': 'XFAIL' }[status] ?? status;
+  return { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', flaky: 'FLAKY', interrupted: 'INTERRUPTED', 'expected-failure': 'XFAIL', warning: 'WARN' }[status] ?? status;
 }
 
 function colourWord(cell: string, c: Style): string {

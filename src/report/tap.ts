@@ -3,12 +3,14 @@
 // Expected failures are TODO (TAP's word for a known failure); capability skips are SKIP.
 import { stringify } from 'yaml';
 import type { RunResult, ScenarioResult, StepResult } from '../results.js';
+import { describeUsage } from './llm-usage.js';
 
 export function renderTap(run: RunResult): string {
   const out: string[] = ['TAP version 14', `1..${run.scenarios.length}`];
   if (run.connectError) out.push(`# ${oneLine(run.connectError)}`);
   run.scenarios.forEach((s, i) => out.push(...scenarioLines(s, i + 1)));
-  out.push(`# ${run.summary.passed + run.summary.flaky} passed, ${run.summary.failed} failed, ${run.summary.skipped} skipped, ${run.summary.expectedFailures} expected failures`);
+  if (run.diagnosis) out.push(`# diagnosis: ${oneLine(run.diagnosis)}`);
+  out.push(`# ${run.summary.passed + run.summary.flaky + (run.summary.warnings ?? 0)} passed, ${run.summary.failed} failed, ${run.summary.warnings ?? 0} with warnings, ${run.summary.skipped} skipped, ${run.summary.expectedFailures} expected failures`);
   return out.join('\n') + '\n';
 }
 
@@ -27,17 +29,21 @@ function scenarioLines(s: ScenarioResult, n: number): string[] {
   if (failedChecks.length) diag.checks = failedChecks.map((c) => ({ name: c.name, message: c.message, ...(c.expected !== undefined ? { expected: c.expected } : {}) }));
   if (s.status === 'flaky') Object.assign(diag, { attempts: s.attempts, failedAttempts: s.failedAttempts ?? [] });
   if (s.diagnosis) diag.diagnosis = s.diagnosis;
-  const ok = s.status === 'passed' || s.status === 'flaky' || s.status === 'skipped';
+  const ok = s.status === 'passed' || s.status === 'flaky' || s.status === 'skipped' || s.status === 'warning';
   const directive = s.status === 'skipped' ? ` # SKIP ${oneLine(s.error ?? 'not run')}` : xfail ? ' # TODO expected failure' : '';
   lines.push(`${ok ? 'ok' : 'not ok'} ${n} - ${desc(s.name)}${directive}`);
-  if (s.status !== 'passed' && s.status !== 'skipped') lines.push(...yamlBlock(diag));
+  if (s.status !== 'passed' && s.status !== 'skipped' && s.status !== 'warning') lines.push(...yamlBlock(diag));
+  for (const c of s.checks.filter((x) => x.verdict === 'warning')) lines.push(`# warning: ${oneLine(`${c.name}: ${c.message ?? ''}`)}`);
   return lines;
 }
 
 function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
   const label = desc(`${st.id}: ${st.label}`);
   if (st.verdict === 'skipped') return [`ok ${n} - ${label} # SKIP ${oneLine(st.checks[0]?.message ?? 'skipped')}`];
-  if (st.verdict === 'passed') return [`ok ${n} - ${label}`];
+  const usage = st.llm ? [`# llm: ${oneLine(describeUsage(st.llm))}`] : [];
+  if (st.verdict === 'passed') return [`ok ${n} - ${label}`, ...usage];
+  // TAP has no warning directive: a passing point with a comment per warning (fix included).
+  if (st.verdict === 'warning') return [`ok ${n} - ${label}`, ...usage, ...st.checks.filter((c) => c.verdict === 'warning').map((c) => `# warning: ${oneLine(`${c.name}: ${c.message ?? ''}${c.fix ? ` (${c.fix})` : ''}`)} at ${st.file}:${st.line}`)];
   const failed = st.checks.filter((c) => c.verdict === 'failed');
   const diag: Record<string, unknown> = {
     message: failed.map((c) => `${c.name}: ${c.message ?? 'failed'}`).join('; '),
@@ -48,6 +54,7 @@ function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
   if (first?.expected !== undefined) diag.expected = first.expected;
   if (first?.actual !== undefined) diag.actual = first.actual;
   if (st.evidence?.length) diag.transcript = st.evidence.slice(-20);
+  if (st.llm) diag.llm = st.llm;
   return [`not ok ${n} - ${label}${xfail ? ' # TODO expected failure' : ''}`, ...yamlBlock(diag)];
 }
 

@@ -22,6 +22,8 @@ export interface ElicitationReply {
   content?: Record<string, unknown>;
   answeredBy: 'script' | 'person' | 'policy';
   note?: string;
+  /** A scripted answer that could not be sent as written: the step fails with this. */
+  problem?: string;
 }
 
 export interface SamplingRequest {
@@ -31,13 +33,43 @@ export interface SamplingRequest {
   modelHints?: string[];
   /** All request text joined, for matching. */
   text: string;
+  /** The request's params as the server sent them (images, temperature, stopSequences…), for an LLM. */
+  params?: Record<string, unknown>;
+}
+
+/** Tokens an LLM reported for one answer. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface SamplingReply {
   text: string;
   model: string;
   stopReason: string;
-  answeredBy: 'script' | 'person';
+  answeredBy: 'script' | 'person' | 'llm';
+  /** For an LLM answer: the provider, and the tokens it reported. */
+  provider?: string;
+  usage?: TokenUsage;
+  /** A note for the transcript (e.g. "draft edited by the person"). */
+  note?: string;
+}
+
+/**
+ * A responder that tried to answer and could not (an LLM endpoint refused, timed out, answered junk,
+ * or the budget is spent). The request is answered with an error and the step fails with this message.
+ */
+export class AnswerFailure extends Error {
+  constructor(
+    message: string,
+    /** What the transcript shows as having answered. */
+    readonly answeredBy: 'llm' | 'person' = 'llm',
+    /** Tokens spent before the failure (counted in the step's usage). */
+    readonly usage?: TokenUsage,
+  ) {
+    super(message);
+    this.name = 'AnswerFailure';
+  }
 }
 
 /** A source of answers. `undefined` means "not mine": the chain asks the next responder. */
@@ -93,6 +125,9 @@ export function scriptHintForElicitation(req: ElicitationRequest): string {
 }
 
 export function scriptHintForSampling(req: SamplingRequest): string {
-  const first = req.text.slice(0, 40).replace(/"/g, '\\"').replace(/\n/g, ' ');
+  // The matcher looks for a substring of the system prompt and messages joined by newlines: suggest one
+  // that spans no line break, so the suggested rule matches the very request it was made from.
+  const line = req.text.split('\n').find((l) => l.trim()) ?? '';
+  const first = line.trim().slice(0, 40).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return `script it on the step: sampling: [{ match: { text: "${first}" }, text: "<reply>" }]`;
 }

@@ -1,7 +1,12 @@
 // Answers from the scenario's YAML: the first rule whose `match` fits the request answers it.
 import { safeRegexTest } from '../safety/regex.js';
-import type { ElicitationAnswer, SamplingAnswer } from '../scenario/schema.js';
+// A rule with `llm:` instead of `text:` hands the request to that LLM (src/responders/llm/).
+import type { ElicitationAnswer, LlmConfig, SamplingAnswer } from '../scenario/schema.js';
 import type { ElicitationReply, ElicitationRequest, Responder, SamplingReply, SamplingRequest } from './responder.js';
+import { answerProblems, schemaDefaults } from './answer-validation.js';
+
+/** Asks a configured LLM (LlmSampler.answer); absent when the run prepared none. */
+export type LlmAnswerer = (config: LlmConfig, req: SamplingRequest) => Promise<SamplingReply>;
 
 export class ScriptedResponder implements Responder {
   private readonly used = new Map<object, number>();
@@ -9,6 +14,7 @@ export class ScriptedResponder implements Responder {
   constructor(
     private readonly elicitations: ElicitationAnswer[] = [],
     private readonly samplings: SamplingAnswer[] = [],
+    private readonly llm?: LlmAnswerer,
   ) {}
 
   async elicit(req: ElicitationRequest): Promise<ElicitationReply | undefined> {
@@ -16,14 +22,32 @@ export class ScriptedResponder implements Responder {
     if (!rule) return undefined;
     this.use(rule);
     if (rule.action !== 'accept') return { action: rule.action, answeredBy: 'script' };
-    return { action: 'accept', content: elicitationContent(rule, req), answeredBy: 'script' };
+    if (req.mode === 'url') return { action: 'accept', answeredBy: 'script' };
+    // Accept with no content sends the schema's defaults; anything else is checked before it goes out.
+    const content = elicitationContent(rule, req) ?? schemaDefaults(req.requestedSchema);
+    const problems = answerProblems(req.requestedSchema, content);
+    if (problems && !rule.invalid) {
+      // Never send what the schema forbids unless the rule says it is deliberate: answer cancel instead.
+      return {
+        action: 'cancel',
+        answeredBy: 'script',
+        note: `scripted answer ${JSON.stringify(content)} not sent: ${problems.join('; ')}; answered cancel`,
+        problem: `the scripted answer to ${JSON.stringify(req.message.split('\n')[0])} does not match its requestedSchema: ${problems.join('; ')} (answered cancel instead; mark the rule invalid: true to send it on purpose)`,
+      };
+    }
+    return { action: 'accept', content, answeredBy: 'script', ...(problems ? { note: `sent deliberately invalid (invalid: true): ${problems.join('; ')}` } : {}) };
   }
 
   async sample(req: SamplingRequest): Promise<SamplingReply | undefined> {
     const rule = await firstMatching(this.samplings, (r) => this.available(r, r.times) && samplingMatches(r, req), (r) => r.match?.regex, req.text);
     if (!rule) return undefined;
     this.use(rule);
-    return { text: rule.text, model: rule.model, stopReason: rule.stopReason, answeredBy: 'script' };
+    if (rule.llm) {
+      // Prepared before the run (keys checked, exit 2); a runner without LLMs is a bug, not a user error.
+      if (!this.llm) throw new Error('internal error: a sampling rule names an LLM but the run prepared none');
+      return this.llm(rule.llm, req);
+    }
+    return { text: rule.text ?? '', model: rule.model, stopReason: rule.stopReason, answeredBy: 'script' };
   }
 
   private available(rule: object, times: number | undefined): boolean {

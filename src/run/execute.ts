@@ -7,6 +7,7 @@ import { ConnectInterrupted } from '../session/session.js';
 import { ConnectError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
+import type { LlmAnswerer } from '../responders/scripted.js';
 import type { RunResult, ScenarioInfo, ScenarioResult } from '../results.js';
 import type { StepOutcome } from '../scenario/steps/index.js';
 import type { LoadedScenario } from '../scenario/loader.js';
@@ -15,6 +16,7 @@ import type { TranscriptEntry } from '../session/transcript.js';
 import { describeFailure, multiplex, type ListenerFailure, type RunListener } from './listeners.js';
 import type { RunPlan } from './plan.js';
 import { buildRunResult, targetSummary } from './run-result.js';
+import { applyStrict } from '../scenario/warnings.js';
 
 /** What is not in the plan because it is not a setting: the run's live controls. */
 export interface RunControl {
@@ -25,6 +27,8 @@ export interface RunControl {
   onEntry?: (scenario: LoadedScenario, entry: TranscriptEntry) => void;
   /** Each step's raw outcome as it ends (call prints the tool's result from it). */
   onOutcome?: (scenario: ScenarioInfo, stepIndex: number, outcome: StepOutcome) => void;
+  /** The plan's LLMs, prepared (src/cli/llm-flags.ts): `llm:` rules and --sampling-llm ask them; their AWS secrets are redacted. */
+  llm?: { answer: LlmAnswerer; fallback?: Responder; secrets: string[] };
   /** A listener threw: default, collected and written by the CLI as one line each. */
   onListenerFailure?: (failure: ListenerFailure, text: string) => void;
 }
@@ -37,7 +41,7 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
   }
   const { target, scenarios } = plan;
   // The target's list by reference: credentials refreshed during the run are masked too.
-  const redactor = new Redactor(target.secrets, plan.secrets);
+  const redactor = new Redactor(target.secrets, plan.secrets, control.llm?.secrets ?? []);
   setRegexTimeout(plan.regexTimeoutMs);
   const started = Date.now();
   const summaryTarget = redactor.value(targetSummary(target));
@@ -59,6 +63,9 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
     maxResponseBytes: plan.maxResponseBytes,
     withhold: plan.withhold,
     stepTimeoutMs: plan.stepTimeoutMs,
+    captureWire: plan.captureWire,
+    evidenceForAll: plan.evidenceForAll,
+    ...(control.llm ? { llm: control.llm } : {}),
   };
   const workers = Math.max(1, Math.min(plan.workers, scenarios.length || 1));
   const worker = async () => {
@@ -69,6 +76,7 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
       let r: ScenarioResult;
       try {
         r = await runScenarioWithRetries(target, s, options);
+        if (plan.strict) r = applyStrict(r);
         if (plan.expectedFailures) r = plan.expectedFailures.apply(r);
         if (plan.bail && r.status === 'failed') bailed = true;
       } catch (e) {

@@ -12,11 +12,12 @@ import type { WithheldCapability } from '../session/session.js';
 import type { Target } from '../target/target.js';
 import type { ProtocolOptions } from '../protocol/context.js';
 import { durationMs } from '../scenario/duration.js';
+import { planLlm, type LlmOptions, type LlmPlan } from '../responders/llm/plan.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
 /** The run options as the CLI (or later a config file) gives them; buildPlan checks and resolves them. */
-export interface PlanOptions {
+export interface PlanOptions extends LlmOptions {
   /** Per-step timeout in ms (already a Duration; see scenario/duration.ts). */
   timeout?: number;
   workers?: string | number;
@@ -28,6 +29,8 @@ export interface PlanOptions {
   var?: string[];
   secretVar?: string[];
   expectedFailures?: string;
+  /** `--strict`: warnings are failures. */
+  strict?: boolean;
   /** Byte size text (`16MB`) or a number of bytes. */
   maxResponse?: string | number;
   /** Milliseconds a regex expectation may take (safety/regex.ts); default 1 s. */
@@ -40,6 +43,12 @@ export interface PlanOptions {
   progressTool?: string;
   elicitTool?: string;
   sampleTool?: string;
+  /** `--reporter` as given: an html reporter needs each scenario's wire trace. */
+  reporter?: string;
+  /** `--trace FILE`: a HAR of every HTTP exchange, which needs the wire trace too. */
+  trace?: string;
+  /** `-v`: transcript lines as evidence for passing steps too. */
+  verbose?: boolean;
 }
 
 /** One step, resolved: what kind it is, how long it may take, what it needs. Requests are filled with variables when it runs. */
@@ -83,9 +92,17 @@ export interface RunPlan {
   /** Deadline of one regex match, in ms (safety/regex.ts). */
   regexTimeoutMs: number;
   withhold: WithheldCapability[];
+  /** `--strict`: every warning becomes a failure (scenario/warnings.ts). */
+  strict: boolean;
   protocol: ProtocolOptions;
+  /** Keep each scenario's raw exchanges and transcript (`trace` in its result) for the HTML report and HAR. */
+  captureWire: boolean;
+  /** Transcript lines as evidence for every step, not only failing ones (`-v`). */
+  evidenceForAll: boolean;
   /** Things the user should know that are not errors (e.g. an empty shard), for the CLI to print. */
   notices: string[];
+  /** LLMs that answer sampling (an `llm:` rule or --sampling-llm), keys checked; absent: nothing is sent to an LLM. */
+  llm?: LlmPlan;
 }
 
 export function scenarioInfo(s: LoadedScenario): ScenarioInfo {
@@ -103,8 +120,13 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   const withhold: WithheldCapability[] = [...(options.elicitation === false ? ['elicitation' as const] : []), ...(options.sampling === false ? ['sampling' as const] : [])];
   const protocol: ProtocolOptions = { timeoutMs: stepTimeoutMs, progressTool: options.progressTool, elicitTool: options.elicitTool, sampleTool: options.sampleTool };
   const regexTimeoutMs = options.regexTimeout ?? DEFAULT_REGEX_TIMEOUT_MS;
-  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, maxResponseBytes, regexTimeoutMs, withhold, protocol, notices: [] as string[] };
+  // The wire is kept only when something will show it: an html reporter, or --trace.
+  const captureWire = !!options.trace || (options.reporter ?? '').split(',').some((p) => p.split('=')[0]!.trim() === 'html');
+  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, strict: !!options.strict, maxResponseBytes, regexTimeoutMs, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[] };
   if (suite === 'protocol') {
+    // Its raw requests (src/protocol/wire.ts) bypass the session's capture: a HAR would be empty.
+    if (options.trace) throw new UsageError('--trace records scenario runs; --suite protocol sends its own raw requests and cannot be traced yet (its HTML report has no timelines either)');
+    planLlm([], options, suite, base.notices);
     return { ...base, suite, scenarios: [], variables: { env: process.env, cli: {}, cliSecrets: [] }, secrets: [] };
   }
 
@@ -120,12 +142,14 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   checkVariables(selected, variables);
   const shard = parseShard(options.shard);
   if (shard && selected.length === 0) base.notices.push(`shard ${shard.index}/${shard.count} has no scenarios (the selection has fewer than ${shard.count})`);
+  const llm = planLlm(selected, options, suite, base.notices);
   return {
     ...base,
     suite,
     scenarios: selected.map((s) => planScenario(s, stepTimeoutMs)),
     variables,
-    secrets: knownSecrets(selected, variables),
+    secrets: [...knownSecrets(selected, variables), ...(llm?.secrets ?? [])],
+    ...(llm ? { llm } : {}),
     ...(expectedFailures ? { expectedFailures } : {}),
   };
 }
@@ -152,12 +176,15 @@ export function planScenario(loaded: LoadedScenario, stepTimeoutMs: number): Pla
   return { info: scenarioInfo(loaded), loaded, ...(timeoutMs !== undefined ? { timeoutMs } : {}), steps };
 }
 
-/** The capabilities a step needs: its action's server capability, the client's for expected interactions, and `requires`. */
+/**
+ * The capabilities a step needs: its action's server capability, the client's for expected interactions,
+ * and `requires`. Expected logs do not need `logging` declared: a server that logs without declaring it
+ * (FastMCP 3) gets a warning and the log checks still run (scenario/warnings.ts).
+ */
 export function capabilitiesNeeded(step: Step): string[] {
   const needs = new Set<string>(step.requires ?? []);
   needs.add(stepKindOf(step).capability(step));
   const expects = (c: { count?: unknown } | undefined) => c !== undefined && c.count !== 0 && !(typeof c.count === 'object' && (c.count as { max?: number }).max === 0);
-  if (expects(step.expect?.logs)) needs.add('logging');
   if (step.elicitation?.length || expects(step.expect?.elicitations)) needs.add('elicitation');
   if (step.sampling?.length || expects(step.expect?.sampling)) needs.add('sampling');
   needs.delete('');

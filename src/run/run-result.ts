@@ -4,6 +4,7 @@ import { RESULTS_SCHEMA_VERSION, type FeatureSummary, type RunResult, type Scena
 import { FEATURES } from '../scenario/schema.js';
 import type { Target } from '../target/target.js';
 import { VERSION } from '../version.js';
+import { runDiagnosis } from '../scenario/diagnosis.js';
 
 export function targetSummary(target: Target): TargetSummary {
   return { label: target.label, kind: target.kind, url: target.url.toString(), authMethod: target.authMethod, ...(target.details ? { details: target.details } : {}) };
@@ -23,8 +24,10 @@ export function buildRunResult(target: TargetSummary, scenarios: ScenarioResult[
     sessionIdFormat: firstSession?.format ?? 'none',
     scenarios,
     features: summarizeFeatures(scenarios),
+    ...(runDiagnosis(scenarios) ? { diagnosis: runDiagnosis(scenarios) } : {}),
     summary: {
       total: scenarios.length,
+      warnings: count('warning'),
       passed: count('passed'),
       failed: count('failed'),
       skipped: count('skipped'),
@@ -42,16 +45,23 @@ export function summarizeFeatures(scenarios: ScenarioResult[]): FeatureSummary[]
   const names = [...FEATURES, ...new Set(scenarios.map((s) => s.feature).filter((f): f is string => !!f && !(FEATURES as readonly string[]).includes(f)))];
   const out: FeatureSummary[] = [];
   for (const feature of names) {
-    const mine = scenarios.filter((s) => s.feature === feature && s.status !== 'skipped');
+    const all = scenarios.filter((s) => s.feature === feature);
+    const mine = all.filter((s) => s.status !== 'skipped');
     let failed = mine.filter((s) => s.status === 'failed' || s.status === 'interrupted').length;
+    let warned = mine.filter((s) => s.status === 'warning').length;
     let total = mine.length;
     if (feature === 'Session ID Persistence') {
-      const others = scenarios.filter((s) => s.feature !== feature && s.checks.some((c) => c.name.startsWith('session.')));
+      const others = scenarios.filter((s) => s.feature !== feature && s.status !== 'skipped' && s.checks.some((c) => c.name.startsWith('session.')));
       total += others.length;
       failed += others.filter((s) => s.checks.some((c) => c.name.startsWith('session.') && c.verdict === 'failed')).length;
+      warned += others.filter((s) => s.checks.some((c) => c.name.startsWith('session.') && c.verdict === 'warning')).length;
     }
-    if (total === 0) continue;
-    out.push({ feature, verdict: failed ? 'failed' : 'passed', scenarios: total, failed });
+    // A row whose scenarios were all skipped shows nothing about the server: SKIP, never PASS.
+    if (total === 0) {
+      if (all.length) out.push({ feature, verdict: 'skipped', scenarios: all.length, failed: 0 });
+      continue;
+    }
+    out.push({ feature, verdict: failed ? 'failed' : warned ? 'warning' : 'passed', scenarios: total, failed, ...(warned ? { warned } : {}) });
   }
   return out;
 }

@@ -2,12 +2,15 @@
 // They read only the Outcome and the step's running tally (every entry, not the display window): never
 // the wire.
 import type { CheckResult } from '../results.js';
-import { flatSchemaProblem, type ElicitationSchema } from '../responders/responder.js';
+import type { ElicitationSchema } from '../responders/responder.js';
 import type { StepTally } from '../session/step-tally.js';
+import type { ElicitationEntry } from '../session/transcript.js';
 import { matchCount, matchSubset, matchTextSafely, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
 
+/** A text `actual` stays text (reporters quote it once): only cut to a readable length. */
+const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) + '…' : text);
 const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'passed', ...extra });
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
 const check = (name: string, problem: string | undefined, extra: Partial<CheckResult> = {}) => (problem ? fail(name, problem, extra) : pass(name, extra));
@@ -30,7 +33,8 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
       out.push(check('error', problem, { expected: e, actual: outcome.error }));
     } else out.push(pass('error', { actual: outcome.error }));
   } else if (outcome.error) {
-    out.push(fail('request', `${outcome.label} failed: ${outcome.error.message}`, { actual: outcome.error }));
+    // The message is the whole story unless the server gave a JSON-RPC code.
+    out.push(fail('request', `${outcome.label} failed: ${outcome.error.message}`, outcome.error.code !== undefined ? { actual: outcome.error } : {}));
   } else out.push(pass('request'));
 
   for (const reason of unanswered) out.push(fail('responders.answered', reason));
@@ -41,7 +45,7 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
     out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
     if (expect.text !== undefined) {
       const p = await matchTextSafely(outcome.text, expect.text, signal);
-      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: preview(outcome.text, 500) }));
+      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500) }));
     }
     if (expect.json !== undefined) {
       let parsed: unknown;
@@ -52,7 +56,7 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
         problem = `result text is not JSON: ${preview(outcome.text)}`;
       }
       problem ??= matchSubset(parsed, expect.json);
-      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? preview(outcome.text, 500) }));
+      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? clip(outcome.text, 500) }));
     }
     if (expect.structured !== undefined) {
       const sc = result.structuredContent;
@@ -60,14 +64,16 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
     }
   }
 
-  if (expect.elicitations) out.push(...checkElicitations(expect.elicitations, tally));
+  if (expect.elicitations) out.push(...(await checkElicitations(expect.elicitations, tally, signal)));
   if (expect.sampling) out.push(...checkSampling(expect.sampling, tally));
   if (expect.progress) out.push(...checkProgress(expect.progress, tally, outcome.resultSeq));
   if (expect.logs) out.push(...checkLogs(expect.logs, tally));
   return out;
 }
 
-function checkElicitations(exp: NonNullable<Expect['elicitations']>, tally: StepTally): CheckResult[] {
+type FormShape = Pick<NonNullable<Expect['elicitations']>, 'fields' | 'required' | 'url' | 'elicitationId'>;
+
+async function checkElicitations(exp: NonNullable<Expect['elicitations']>, tally: StepTally, signal?: AbortSignal): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   const seen = tally.elicitations.first;
   if (exp.count !== undefined) {
@@ -96,6 +102,50 @@ function checkElicitations(exp: NonNullable<Expect['elicitations']>, tally: Step
       );
     });
   }
+  const formChecks = async (prefix: string, e: FormShape, reqs: ElicitationEntry[]) => {
+    for (const [n, r] of reqs.entries()) {
+      const at = reqs.length > 1 || prefix.includes('[') ? `${prefix}${prefix.includes('[') ? '' : `[${seen.indexOf(r)}]`}` : prefix;
+      const schema = (r.requestedSchema ?? {}) as ElicitationSchema;
+      const props = schema.properties ?? {};
+      const required = Array.isArray(schema.required) ? schema.required : [];
+      if (r.mode === 'form') {
+        for (const [name, want] of Object.entries(e.fields ?? {})) {
+          const { required: mustBeRequired, ...shape } = want;
+          const prop = props[name];
+          let problem = prop === undefined ? `the requested schema has no field "${name}" (fields: ${Object.keys(props).join(', ') || 'none'})` : matchSubset(prop, shape, name);
+          if (!problem && mustBeRequired !== undefined && required.includes(name) !== mustBeRequired) problem = `field "${name}" is ${mustBeRequired ? 'not ' : ''}listed in required`;
+          out.push(check(`${at}.fields.${name}`, problem, { expected: want, actual: prop }));
+        }
+        if (e.required) {
+          const missing = e.required.filter((f) => !required.includes(f));
+          out.push(check(`${at}.required`, missing.length ? `not required: ${missing.join(', ')} (required: ${required.join(', ') || 'none'})` : undefined, { expected: e.required, actual: required }));
+        }
+      }
+      if (r.mode === 'url' || e.url !== undefined || e.elicitationId !== undefined) {
+        if (e.url !== undefined) {
+          const p = r.url === undefined ? 'the request has no url' : await matchTextSafely(r.url, e.url, signal);
+          out.push(check(`${at}.url`, p && (r.url === undefined ? p : `url ${p}`), { expected: e.url, actual: r.url }));
+        }
+        if (e.elicitationId !== undefined) {
+          const p = r.elicitationId === undefined ? 'the request has no elicitationId' : e.elicitationId !== true && r.elicitationId !== e.elicitationId ? `elicitationId is ${JSON.stringify(r.elicitationId)}` : undefined;
+          out.push(check(`${at}.elicitationId`, p, { expected: e.elicitationId, actual: r.elicitationId }));
+        }
+      }
+      void n;
+    }
+  };
+  if (exp.fields || exp.required) await formChecks('elicitations', exp, seen.filter((r) => r.mode === 'form'));
+  if (exp.url !== undefined || exp.elicitationId !== undefined) await formChecks('elicitations', { url: exp.url, elicitationId: exp.elicitationId }, seen.filter((r) => r.mode === 'url'));
+  for (const [i, want] of (exp.requests ?? []).entries()) {
+    const r = seen[i];
+    if (!r) {
+      out.push(fail(`elicitations[${i}]`, `no elicitation #${i + 1} arrived (saw ${tally.elicitations.count})`));
+      continue;
+    }
+    if (want.mode !== undefined) out.push(check(`elicitations[${i}].mode`, r.mode !== want.mode ? `mode is ${r.mode}` : undefined, { expected: want.mode, actual: r.mode }));
+    if (want.message !== undefined) out.push(check(`elicitations[${i}].message`, r.message.toLowerCase().includes(want.message.toLowerCase()) ? undefined : `message ${JSON.stringify(r.message)} does not contain ${JSON.stringify(want.message)}`, { expected: want.message, actual: r.message }));
+    await formChecks(`elicitations[${i}]`, want, [r]);
+  }
   if (exp.flatSchema) out.push(check('elicitations.flatSchema', tally.firstSchemaProblem));
   return out;
 }
@@ -112,7 +162,7 @@ function checkSampling(exp: NonNullable<Expect['sampling']>, tally: StepTally): 
   if (exp.contains !== undefined) {
     const all = seen.map((s) => s.text).join('\n');
     const missing = toList(exp.contains).find((c) => !all.toLowerCase().includes(c.toLowerCase()));
-    out.push(check('sampling.contains', count === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}${tally.sampling.partial}` : undefined, { expected: exp.contains, actual: preview(all, 300) }));
+    out.push(check('sampling.contains', count === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}${tally.sampling.partial}` : undefined, { expected: exp.contains, actual: clip(all, 300) }));
   }
   return out;
 }

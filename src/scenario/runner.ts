@@ -4,19 +4,23 @@ import { UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
 import { ResponderChain } from '../responders/responder.js';
-import { ScriptedResponder } from '../responders/scripted.js';
-import type { CheckResult, ScenarioInfo, ScenarioResult, StepResult } from '../results.js';
+import { ScriptedResponder, type LlmAnswerer } from '../responders/scripted.js';
+import type { CheckResult, ScenarioInfo, ScenarioResult, SessionTrace, StepResult } from '../results.js';
 import type { PlannedScenario, ResolvedStep } from '../run/plan.js';
 import { Session } from '../session/session.js';
 import { sessionIdFormat } from '../session/session-id.js';
 import { describeEntry, type TranscriptEntry } from '../session/transcript.js';
+import type { StepTally } from '../session/step-tally.js';
 import type { Target } from '../target/target.js';
 import { evaluateStep } from './checks.js';
 import type { LoadedScenario } from './loader.js';
 import type { Step } from './schema.js';
 import type { StepOutcome } from './steps/index.js';
-import { readCapturePath, ScenarioVariables, type VariableSources } from './variables.js';
+import { readCapturePath, referencedNames, ScenarioVariables, type VariableSources } from './variables.js';
 import type { WithheldCapability } from '../session/session.js';
+import { stepLabel } from './steps/index.js';
+import { getStreamWarnings, stepVerdict, undeclaredCapabilityWarnings } from './warnings.js';
+import { scenarioDiagnosis } from './diagnosis.js';
 
 /** How one scenario runs: what the plan resolved for it, and the run's controls. */
 export interface ScenarioRunOptions {
@@ -37,6 +41,12 @@ export interface ScenarioRunOptions {
   withhold?: WithheldCapability[];
   /** The run's per-step timeout (the session's connect timeout too). */
   stepTimeoutMs: number;
+  /** Keep each scenario's raw exchanges and transcript in its result (`trace`): HTML report, HAR. */
+  captureWire?: boolean;
+  /** Transcript lines as evidence for every step, passing ones too (`-v`), not only failing ones. */
+  evidenceForAll?: boolean;
+  /** LLMs prepared for the run (src/responders/llm/): `llm:` rules ask `answer`; `fallback` answers what no rule did. */
+  llm?: { answer: LlmAnswerer; fallback?: Responder };
 }
 
 export function emptyResult(s: ScenarioInfo, status: ScenarioResult['status'], error?: string): ScenarioResult {
@@ -89,7 +99,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
   const timer = scenarioTimeout !== undefined ? setTimeout(() => timeoutAbort.abort(), scenarioTimeout) : undefined;
   const stepSignal = opts.signal ? AbortSignal.any([opts.signal, timeoutAbort.signal]) : timeoutAbort.signal;
   const vars = new ScenarioVariables(scenario, opts.variables);
-  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
+  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling), opts.llm?.answer);
   const openSession = () =>
     Session.open(target, {
       responder: scenarioResponder,
@@ -98,9 +108,12 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
       signal: opts.signal,
+      captureWire: opts.captureWire,
     });
   let session = await openSession();
+  const sessions = [session];
   const steps: StepResult[] = [];
+  const skippedCaptures = new Map<string, StepResult>();
   let error: string | undefined;
   try {
     for (let i = 0; i < scenario.steps.length; i++) {
@@ -109,10 +122,35 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         error = `scenario timeout of ${scenario.timeout} exceeded before step ${i + 1}`;
         break;
       }
+      // A step that reads a value a skipped step would have captured cannot run either: SKIP, saying where.
+      const missing = [...referencedNames(scenario.steps[i]!)].find((n) => skippedCaptures.has(n));
+      if (missing) {
+        const from = skippedCaptures.get(missing)!;
+        const raw = scenario.steps[i]!;
+        const r = planned.steps[i]!;
+        steps.push({
+          index: i,
+          id: r.id,
+          label: stepLabel(raw),
+          file: r.file,
+          line: r.line,
+          verdict: 'skipped',
+          durationMs: 0,
+          checks: [{ name: 'capture', verdict: 'skipped', message: `needs \${${missing}}, captured by step ${from.index + 1} "${from.label}" (${from.file}:${from.line}), which was skipped` }],
+        });
+        for (const c of Object.keys(raw.capture ?? {})) skippedCaptures.set(c, steps.at(-1)!);
+        continue;
+      }
       const step = vars.resolve(scenario.steps[i]!);
       // Answer rules in precedence order: the step's, the scenario's, then a person's.
-      const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder, ...(opts.fallbackResponders ?? [])]);
-      const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome);
+      // Precedence: the step's rules, the scenario's, the run's LLM (--sampling-llm), then a person.
+      const responder = new ResponderChain([
+        new ScriptedResponder(step.elicitation, step.sampling, opts.llm?.answer),
+        scenarioResponder,
+        ...(opts.llm?.fallback ? [opts.llm.fallback] : []),
+        ...(opts.fallbackResponders ?? []),
+      ]);
+      const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome, opts.evidenceForAll);
       let result = await runIt(session);
       const expired = expiredSessionId(session, i);
       if (expired && scenario.session?.reinitialize && !opts.signal?.aborted) {
@@ -120,6 +158,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         // scenario allows it, since re-initializing hides the expiry from every later check.
         await session.close();
         session = await openSession();
+        sessions.push(session);
         session.noteForStep(i, `session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
         result = await runIt(session);
         result.checks.unshift({ name: 'session.reinitialized', verdict: 'passed', message: `session ${expired} expired (HTTP 404); re-initialized and retried the step` });
@@ -132,6 +171,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         result.verdict = 'failed';
       }
       steps.push(result);
+      if (result.verdict === 'skipped') for (const c of Object.keys(step.capture ?? {})) skippedCaptures.set(c, result);
       if (timeoutAbort.signal.aborted && !opts.signal?.aborted) {
         error = `scenario timeout of ${scenario.timeout} exceeded during step ${i + 1} (${result.label})`;
         break;
@@ -147,8 +187,9 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
   const checks = sessionChecks(loaded, session);
   // Wire problems outside any step (the GET stream cut at the cap while the session opened or idled).
   for (const reason of session.faultsOutsideSteps) checks.push({ name: 'wire', verdict: 'failed', message: reason });
-  const diagnosis = diagnose(session, steps, loaded);
+  const diagnosis = scenarioDiagnosis(session, steps, loaded);
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
+  const warned = checks.some((c) => c.verdict === 'warning') || steps.some((s) => s.verdict === 'warning');
   // The step running when the signal came was cut short: its FAIL is not a verdict on the server.
   const interrupted = !!opts.signal?.aborted && (steps.length < scenario.steps.length || steps.at(-1)?.verdict === 'failed');
   // A scenario none of whose steps could run shows nothing about the server: SKIP, not PASS.
@@ -157,7 +198,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
   const redactor = new Redactor(vars.secrets);
   return redactor.value<ScenarioResult>({
     ...planned.info,
-    status: interrupted ? 'interrupted' : failed ? 'failed' : allSkipped ? 'skipped' : 'passed',
+    status: interrupted ? 'interrupted' : failed ? 'failed' : allSkipped ? 'skipped' : warned ? 'warning' : 'passed',
     attempts: 1,
     durationMs: Math.round(performance.now() - started),
     session: {
@@ -168,12 +209,18 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       serverName: session.facts.serverName,
       deleteStatus,
       exchanges: session.transcript.exchanges + 1,
+      getStream: session.streams.getState === 'not-opened' ? 'not opened' : session.streams.getStatus === 405 ? 'refused (405)' : session.streams.getState === 'failed' ? `failed (${session.streams.getStatus ?? 'no response'})` : 'open',
     },
     checks,
     steps,
     ...(error ? { error } : {}),
     ...(diagnosis ? { diagnosis } : {}),
+    ...(opts.captureWire ? { trace: sessions.map(sessionTrace) } : {}),
   });
+}
+
+function sessionTrace(s: Session): SessionTrace {
+  return { sessionId: s.facts.idAtInitialize, wire: s.wire!.snapshot(), transcript: [...s.transcript.entries], transcriptDropped: s.transcript.dropped };
 }
 
 /**
@@ -191,28 +238,55 @@ export async function runOneStep(
   vars: ScenarioVariables,
   responder: Responder,
   onOutcome?: ScenarioRunOptions['onOutcome'],
+  evidenceForAll = false,
   evidenceIndex: number = i,
 ): Promise<StepResult> {
   const started = performance.now();
   const resolved = planned.steps[i]!;
-  const gate = missingCapability(session, resolved, planned.loaded.scenario.requires ?? []);
+  const gate = missingCapability(session, resolved, planned.loaded.scenario);
   const base = { index: i, id: resolved.id, label: resolved.label, file: resolved.file, line: resolved.line };
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
   const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex });
   onOutcome?.(planned.info, i, outcome);
+  const undeclared = undeclaredServerCapability(session, resolved);
+  // Impossible, not merely undeclared: the server does not implement what it did not declare.
+  if (undeclared && outcome.error?.code === -32601) {
+    const message = `the server did not declare the ${undeclared} capability and answered ${outcome.label} with -32601 (method not found)`;
+    return { ...base, verdict: 'skipped', durationMs: Math.round(performance.now() - started), checks: [{ name: 'capability', verdict: 'skipped', message }] };
+  }
   const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
-  const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
+  checks.push(...getStreamWarnings(tally), ...undeclaredCapabilityWarnings(tally, session.facts.serverCapabilities));
+  // An empty list is how many SDK servers answer for a capability they did not declare: not a use of it.
+  if (undeclared && !outcome.error && !(step.list !== undefined && (outcome.names?.length ?? 0) === 0)) {
+    checks.push({
+      name: 'capability.undeclared',
+      verdict: 'warning',
+      message: `the server answered ${outcome.label} without declaring the ${undeclared} capability at initialize; the checks ran anyway`,
+      reference: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle#capability-negotiation',
+      fix: `declare \`${undeclared}: {}\` in the server capabilities`,
+    });
+  }
+  const verdict = stepVerdict(checks);
+  const llm = llmUsage(tally);
   return {
     ...base,
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
-    ...(verdict === 'failed' ? { evidence: evidenceLines(entries, tally.entries) } : {}),
+    ...(llm ? { llm } : {}),
+    ...(verdict !== 'passed' || evidenceForAll ? { evidence: evidenceLines(entries, tally.entries) } : {}),
   };
+}
+
+/** Token usage of the step's LLM answers (drafts a person sent or edited, and answers over budget, included), for the reports. */
+function llmUsage(tally: StepTally): StepResult['llm'] {
+  const u = tally.llm;
+  if (u.calls === 0) return undefined;
+  return { calls: u.calls, inputTokens: u.inputTokens, outputTokens: u.outputTokens, models: [...u.models] };
 }
 
 /** The last 40 entries of a failed step, saying how many there were in all (the display bound is not the checks'). */
@@ -249,22 +323,45 @@ function captureValues(capture: Record<string, string>, outcome: StepOutcome, va
 
 const CLIENT_SIDE = new Set(['elicitation', 'sampling']);
 
+/** The server capability a step's action uses that the server did not declare (the step still runs). */
+function undeclaredServerCapability(session: Session, resolved: ResolvedStep): string | undefined {
+  const cap = resolved.needs.find((c) => c === 'tools' || c === 'prompts' || c === 'resources');
+  return cap && !session.facts.serverCapabilities[cap] && !(resolved.step.requires as string[] | undefined)?.includes(cap) ? cap : undefined;
+}
+
 /**
- * A step that needs a capability the server (or mcp-verify as the client) did not declare is SKIP with
- * the reason; FAIL without running when the step or scenario `requires` it.
+ * SKIP a step only when a missing capability makes it impossible: a client capability mcp-verify did not
+ * declare (--no-elicitation / --no-sampling) for a step that needs it, including a call answered only by
+ * the scenario's own rules. FAIL without running when the step or scenario `requires` a missing one. A
+ * server capability that was not declared does not stop the step: it runs, and is SKIP only if the server
+ * then answers -32601, else a warning (undeclaredServerCapability).
  */
-function missingCapability(session: Session, resolved: ResolvedStep, scenarioRequires: string[]): { verdict: 'skipped' | 'failed'; message: string } | undefined {
+function missingCapability(session: Session, resolved: ResolvedStep, scenario: LoadedScenario['scenario']): { verdict: 'skipped' | 'failed'; message: string } | undefined {
   const step = resolved.step;
-  for (const cap of resolved.needs) {
+  const scenarioRequires: string[] = scenario.requires ?? [];
+  const needs = new Set(resolved.needs);
+  const byScenarioRules = new Set<string>();
+  if (step.call !== undefined) {
+    if (scenario.elicitation?.length && !step.elicitation?.length && !needs.has('elicitation') && step.expect?.elicitations === undefined) byScenarioRules.add('elicitation');
+    if (scenario.sampling?.length && !step.sampling?.length && !needs.has('sampling') && step.expect?.sampling === undefined) byScenarioRules.add('sampling');
+  }
+  for (const cap of [...needs, ...byScenarioRules]) {
     const client = CLIENT_SIDE.has(cap);
     const declared = client ? session.facts.clientCapabilities[cap] : session.facts.serverCapabilities[cap];
     if (declared) continue;
-    const who = client ? 'mcp-verify (the client)' : 'the server';
     const byStep = (step.requires as string[] | undefined)?.includes(cap);
     if (byStep || scenarioRequires.includes(cap)) {
+      const who = client ? 'mcp-verify (the client)' : 'the server';
       return { verdict: 'failed', message: `${who} did not declare the ${cap} capability, which this ${byStep ? 'step' : 'scenario'} requires` };
     }
-    return { verdict: 'skipped', message: `${who} did not declare the ${cap} capability` };
+    if (!client) continue;
+    const flag = `--no-${cap}`;
+    return {
+      verdict: 'skipped',
+      message: byScenarioRules.has(cap)
+        ? `this call is answered by the scenario's ${cap} rules, and mcp-verify (the client) did not declare the ${cap} capability (${flag})`
+        : `mcp-verify (the client) did not declare the ${cap} capability (${flag})`,
+    };
   }
   return undefined;
 }
@@ -306,30 +403,4 @@ export function sessionChecks(loaded: LoadedScenario, session: Session): CheckRe
     out.push(fmt === want ? { name: 'session.format', verdict: 'passed', actual: fmt } : { name: 'session.format', verdict: 'failed', expected: want, actual: fmt, message: `session id ${id} is ${fmt}, expected ${want}` });
   }
   return out;
-}
-
-const STATELESS_CAUSE =
-  'the server is likely running stateless (e.g. FastMCP stateless_http=True, or an SDK transport with sessionIdGenerator: undefined), so elicitation and sampling cannot reach the client';
-
-/** The stateless pitfall, said in words: what happened and the likely cause, not a bare timeout. */
-function diagnose(session: Session, steps: StepResult[], loaded: LoadedScenario): string | undefined {
-  const noId = !session.facts.idAtInitialize;
-  const expectedInteraction = (i: number) => {
-    const s = loaded.scenario.steps[i];
-    return !!(s?.expect?.elicitations || s?.expect?.sampling || s?.elicitation?.length || s?.sampling?.length);
-  };
-  // A step refused for a missing capability never ran: its silence says nothing about the server.
-  const ran = (st: StepResult) => !st.checks.some((c) => c.name === 'capability');
-  const silent = steps.filter((st) => st.verdict === 'failed' && ran(st) && expectedInteraction(st.index)).filter((st) => {
-    const entries = session.transcript.forStep(st.index);
-    return !entries.some((e) => e.kind === 'elicitation' || e.kind === 'sampling');
-  });
-  if (noId && (silent.length || steps.some((s) => s.verdict === 'failed'))) {
-    return `No Mcp-Session-Id was issued at initialize${silent.length ? ` and ${silent.map((s) => s.label).join(', ')} never sent the elicitation/sampling request it should have (it returned without it or hung until the timeout)` : ''}: ${STATELESS_CAUSE}. Run the server stateful (FastMCP: stateless_http=False).`;
-  }
-  if (noId) return `No Mcp-Session-Id was issued at initialize: ${STATELESS_CAUSE}.`;
-  if (silent.length) {
-    return `${silent.map((s) => s.label).join(', ')} never sent the elicitation/sampling request it should have, though the session has an id: the server may be sending server→client requests on the standalone GET stream instead of the tool call's stream (SDK: pass relatedRequestId / use the handler context's sendRequest), or running stateless behind a proxy.`;
-  }
-  return undefined;
 }

@@ -263,6 +263,9 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
     events++;
     if (data.length === 0 || eventType !== 'message') return block;
     const text = data.join('\n');
+    // The priming event 2025-11-25 says servers SHOULD send (an event id and empty data, so the client
+    // can resume): not a message, and not a fault. Passed on untouched so the SDK sees its id and retry.
+    if (text === '') return block;
     let msg: unknown;
     try {
       msg = JSON.parse(text);

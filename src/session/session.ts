@@ -3,12 +3,15 @@
 import { Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ConnectError } from '../errors.js';
 import type { Responder, SamplingRequest } from '../responders/responder.js';
-import { flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
+import { AnswerFailure, flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
 import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import type { StepTally } from './step-tally.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
 import { networkErrorText, resilientFetch } from './resilience.js';
+import { WireCapture } from './wire-capture.js';
+import { StreamTracker, type StreamKind } from './streams.js';
+import { StatelessLoss } from './stateless.js';
 
 import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
@@ -35,6 +38,8 @@ export interface SessionOptions {
   withhold?: WithheldCapability[];
   /** Cancels the connect (initialize) itself: a signal must not wait out a hung initialize. */
   signal?: AbortSignal;
+  /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
+  captureWire?: boolean;
 }
 
 /** Thrown by Session.open when its signal ended the connect: an interruption, not a connect failure. */
@@ -69,6 +74,12 @@ export class Session {
   /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
   private faultList: { step: number; reason: string }[] = [];
   facts!: SessionFacts;
+  /** The raw exchanges, when the run asked for them (captureWire). */
+  wire?: WireCapture;
+  /** Which stream each server→client message came on; the standalone GET stream's state. */
+  readonly streams: StreamTracker;
+  /** A stateless server's lost answers: the running step is stopped at once (stateless.ts). */
+  readonly stateless = new StatelessLoss();
   private closed = false;
 
   private constructor(
@@ -77,9 +88,11 @@ export class Session {
     readonly transport: StreamableHTTPClientTransport,
     transcript: Transcript,
     responder: Responder,
+    streams: StreamTracker,
   ) {
     this.transcript = transcript;
     this.responder = responder;
+    this.streams = streams;
     this.baseResponder = responder;
   }
 
@@ -108,6 +121,9 @@ export class Session {
     this.responder = opts.responder ?? this.baseResponder;
     try {
       const outcome = await runStep(this, step, opts.timeoutMs, opts.signal);
+      // GET-stream traffic the server wrote just before the result may still be in flight: let it land
+      // in this step (streams.ts, SETTLE_QUIET_MS).
+      await this.streams.settle(opts.signal);
       return {
         outcome,
         entries: this.transcript.forStep(index),
@@ -132,14 +148,23 @@ export class Session {
   static async open(target: Target, opts: SessionOptions): Promise<Session> {
     const transcript = new Transcript(opts.transcriptLimit);
     const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
-    if (opts.onEntry) transcript.onEntry = opts.onEntry;
+    let session: Session | undefined;
+    transcript.onEntry = (e) => {
+      session?.stateless.observe(e);
+      opts.onEntry?.(e);
+    };
     const faults: { step: number; reason: string }[] = [];
-    // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent.
-    const fetch = resilientFetch(recordingFetch(target.fetch, transcript), {
-      maxResponseBytes: opts.maxResponseBytes,
-      note: (text) => transcript.note(text),
-      fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
-    });
+    const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
+    const streams = new StreamTracker((text) => transcript.note(text));
+    // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent;
+    // stream attribution sits outside both, so it sees exactly what the SDK reads.
+    const fetch = streams.wrap(
+      resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
+        maxResponseBytes: opts.maxResponseBytes,
+        note: (text) => transcript.note(text),
+        fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
+      }),
+    );
     const transport = new StreamableHTTPClientTransport(target.url, {
       fetch,
       // A test harness must see the server's own failures, not a reconnect loop that hides them: the
@@ -152,13 +177,16 @@ export class Session {
       // SDK v2 has no client-wide request timeout: every request passes its own `timeout` (steps, listings).
       { capabilities: clientCapabilities },
     );
-    const session = new Session(target, client, transport, transcript, opts.responder);
+    session = new Session(target, client, transport, transcript, opts.responder, streams);
     session.faultList = faults;
+    if (wire) session.wire = wire;
     session.registerHandlers(clientCapabilities);
     try {
       if (opts.signal?.aborted) throw opts.signal.reason;
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (clientCapabilities.elicitation) session.guardElicitations();
+      // Streams are facts, not races: the standalone GET stream is open (or refused) before any step.
+      await streams.ready();
     } catch (e) {
       await transport.close().catch(() => {});
       if (opts.signal?.aborted) throw new ConnectInterrupted(opts.signal.reason);
@@ -184,7 +212,7 @@ export class Session {
     return this.transport.sessionId;
   }
 
-  private answerElicitation?: (request: { params?: unknown }) => Promise<unknown>;
+  private answerElicitation?: (request: { params?: unknown }, ctx?: { mcpReq?: { id?: string | number } }) => Promise<unknown>;
 
   /**
    * The SDK answers a form elicitation whose schema is not a flat object of primitives with -32602
@@ -199,7 +227,7 @@ export class Session {
     transport.onmessage = ((msg: unknown, extra: unknown) => {
       const m = msg as { method?: string; id?: string | number; params?: Record<string, unknown> };
       if (m?.method === 'elicitation/create' && m.id !== undefined && m.params?.mode !== 'url' && flatSchemaProblem(m.params?.requestedSchema as never)) {
-        this.answerElicitation!({ params: m.params })
+        this.answerElicitation!({ params: m.params }, { mcpReq: { id: m.id } })
           .then(
             (result) => transport.send({ jsonrpc: '2.0', id: m.id!, result } as never),
             (e) => transport.send({ jsonrpc: '2.0', id: m.id!, error: { code: -32603, message: String((e as Error)?.message ?? e) } } as never),
@@ -214,8 +242,9 @@ export class Session {
   /** The SDK refuses a handler for an undeclared capability; an undeclared one answers "method not found". */
   private registerHandlers(declared: Record<string, unknown>): void {
     const { client, transcript } = this;
-    const answerElicitation = async (request: { params?: unknown }) => {
+    const answerElicitation = async (request: { params?: unknown }, ctx?: { mcpReq?: { id?: string | number } }) => {
       const p = (request.params ?? {}) as Record<string, unknown>;
+      const stream = this.streamOf('elicitation/create', ctx?.mcpReq?.id, p);
       const mode: 'form' | 'url' = p.mode === 'url' ? 'url' : 'form';
       const req = {
         mode,
@@ -224,10 +253,12 @@ export class Session {
         url: typeof p.url === 'string' ? p.url : undefined,
         elicitationId: typeof p.elicitationId === 'string' ? p.elicitationId : undefined,
       } as const;
-      const base = { kind: 'elicitation' as const, mode, message: req.message, requestedSchema: req.requestedSchema, url: req.url };
+      const base = { kind: 'elicitation' as const, mode, message: req.message, requestedSchema: req.requestedSchema, url: req.url, elicitationId: req.elicitationId, ...(stream ? { stream } : {}) };
       const reply = await this.responder.elicit(req);
       if (reply) {
         transcript.add({ ...base, answeredBy: reply.answeredBy, action: reply.action, content: reply.content, note: reply.note });
+        if (reply.problem) this.unansweredList.push({ step: transcript.currentStep, reason: reply.problem });
+        this.stateless.answered(this.facts, 'elicitation/create', stream, transcript.currentStep);
         return reply.action === 'accept' ? { action: 'accept', content: (reply.content ?? {}) as never } : { action: reply.action };
       }
       // Nobody may answer: never accept silently. A malformed schema is declined (hostile-server rule),
@@ -245,8 +276,9 @@ export class Session {
     this.answerElicitation = answerElicitation;
     if (declared.elicitation) client.setRequestHandler('elicitation/create', answerElicitation as never);
 
-    if (declared.sampling) client.setRequestHandler('sampling/createMessage', async (request) => {
+    if (declared.sampling) client.setRequestHandler('sampling/createMessage', async (request, ctx) => {
       const p = request.params as Record<string, unknown>;
+      const stream = this.streamOf('sampling/createMessage', (ctx as { mcpReq?: { id?: string | number } })?.mcpReq?.id, p);
       const messages = ((p.messages as { role: string; content: unknown }[]) ?? []).map((m) => ({ role: m.role, text: contentText(m.content) }));
       const req: SamplingRequest = {
         messages,
@@ -254,12 +286,20 @@ export class Session {
         maxTokens: typeof p.maxTokens === 'number' ? p.maxTokens : undefined,
         modelHints: ((p.modelPreferences as { hints?: { name?: string }[] })?.hints ?? []).map((h) => h.name ?? '').filter(Boolean),
         text: [typeof p.systemPrompt === 'string' ? p.systemPrompt : '', ...messages.map((m) => m.text)].filter(Boolean).join('\n'),
+        params: p,
       };
-      const base = { kind: 'sampling' as const, maxTokens: req.maxTokens, systemPrompt: req.systemPrompt, text: messages.map((m) => m.text).join('\n') };
+      const base = { kind: 'sampling' as const, maxTokens: req.maxTokens, systemPrompt: req.systemPrompt, text: messages.map((m) => m.text).join('\n'), ...(stream ? { stream } : {}) };
       let reply: Awaited<ReturnType<Responder['sample']>>;
       try {
         reply = await this.responder.sample(req);
       } catch (e) {
+        if (e instanceof AnswerFailure) {
+          // An LLM could not answer (refused, timed out, junk, budget spent): the server gets an error
+          // and the step fails saying why.
+          transcript.add({ ...base, answeredBy: e.answeredBy, note: `failed: ${e.message}`, ...(e.usage ? { usage: e.usage } : {}) });
+          this.unansweredList.push({ step: transcript.currentStep, reason: e.message });
+          throw new Error(`mcp-verify: ${e.message}`);
+        }
         // A person refused (Ctrl-C): the request still happened, so it counts and shows in the transcript.
         transcript.add({ ...base, answeredBy: 'person', note: `refused: ${(e as Error).message}` });
         throw e;
@@ -273,14 +313,30 @@ export class Session {
         });
         throw new Error('mcp-verify: no scripted sampling answer matched this request');
       }
-      transcript.add({ ...base, answeredBy: reply.answeredBy, reply: reply.text, model: reply.model });
+      transcript.add({
+        ...base,
+        answeredBy: reply.answeredBy,
+        reply: reply.text,
+        model: reply.model,
+        stopReason: reply.stopReason,
+        ...(reply.provider ? { provider: reply.provider } : {}),
+        ...(reply.usage ? { usage: reply.usage } : {}),
+        ...(reply.note ? { note: reply.note } : {}),
+      });
+      this.stateless.answered(this.facts, 'sampling/createMessage', stream, transcript.currentStep);
       return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
     });
 
     client.setNotificationHandler('notifications/message', (n) => {
       const p = n.params as { level: string; logger?: string; data: unknown };
-      transcript.add({ kind: 'log', level: p.level, logger: p.logger, data: p.data });
+      const stream = this.streamOf('notifications/message', undefined, n.params);
+      transcript.add({ kind: 'log', level: p.level, logger: p.logger, data: p.data, ...(stream ? { stream } : {}) });
     });
+  }
+
+  /** The stream a server→client message came on (by its request id, else by method and params). */
+  streamOf(method: string, id: string | number | undefined, params?: unknown): StreamKind | undefined {
+    return this.streams.originOf(method, id !== undefined ? { id } : { params });
   }
 
   /** Ends the session: DELETE with the id. 405 is "not supported by the endpoint", not a failure. */

@@ -67,9 +67,14 @@ export class StepTally {
   readonly maxTokens = new Distinct<number | undefined>();
   readonly logs = new Kept<LogEntry>();
   readonly logLevels = new Distinct<string>();
+  /** Server→client messages of each kind (elicitation, sampling, log, progress) that came on the standalone GET stream. */
+  readonly onGetStream = new Map<TranscriptEntry['kind'], number>();
+  /** Token usage of the step's LLM answers (every one, for the reports). */
+  readonly llm = { calls: 0, inputTokens: 0, outputTokens: 0, models: new Set<string>() };
 
   add(e: TranscriptEntry): void {
     this.entries++;
+    if (e.stream === 'get') this.onGetStream.set(e.kind, (this.onGetStream.get(e.kind) ?? 0) + 1);
     switch (e.kind) {
       case 'progress':
         this.progress.add(e);
@@ -81,6 +86,13 @@ export class StepTally {
       case 'sampling':
         this.sampling.push(e);
         this.maxTokens.add(e.maxTokens);
+        if (e.usage !== undefined) {
+          this.llm.calls++;
+          this.llm.inputTokens += e.usage.inputTokens ?? 0;
+          this.llm.outputTokens += e.usage.outputTokens ?? 0;
+          const model = e.provider && e.model ? `${e.provider}:${e.model}` : e.model;
+          if (model && this.llm.models.size < DISTINCT) this.llm.models.add(model);
+        }
         break;
       case 'log':
         this.logs.push(e);
@@ -88,6 +100,13 @@ export class StepTally {
         break;
     }
   }
+}
+
+/** A tally over entries already recorded (doctor's probe). */
+export function tallyOf(entries: Iterable<TranscriptEntry>): StepTally {
+  const t = new StepTally();
+  for (const e of entries) t.add(e);
+  return t;
 }
 
 /** One StepTally per step index (-1: while the session opens or closes). */

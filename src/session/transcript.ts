@@ -20,6 +20,8 @@ interface EntryBase {
   t: number;
   /** Index of the step that was running, or -1 during open/close. */
   step: number;
+  /** For server→client messages: the stream it came on (the call's POST response stream, or the standalone GET stream). */
+  stream?: 'post' | 'get';
 }
 
 export interface HttpExchangeEntry extends EntryBase {
@@ -56,6 +58,7 @@ export interface ElicitationEntry extends EntryBase {
   message: string;
   requestedSchema?: unknown;
   url?: string;
+  elicitationId?: string;
   /** Who answered: a scripted rule, a person, or nobody (unmatched). */
   answeredBy: 'script' | 'person' | 'unanswered' | 'policy';
   action: 'accept' | 'decline' | 'cancel';
@@ -68,9 +71,13 @@ export interface SamplingEntry extends EntryBase {
   maxTokens: number | undefined;
   systemPrompt?: string;
   text: string;
-  answeredBy: 'script' | 'person' | 'unanswered';
+  answeredBy: 'script' | 'person' | 'unanswered' | 'llm';
   reply?: string;
   model?: string;
+  stopReason?: string;
+  /** For an LLM answer: the provider and the tokens it reported. */
+  provider?: string;
+  usage?: { inputTokens: number; outputTokens: number };
   note?: string;
 }
 
@@ -83,11 +90,13 @@ export interface ResultEntry extends EntryBase {
   kind: 'result';
   method: string;
   ok: boolean;
+  /** A tool result with isError: true (the request succeeded, the tool failed). */
+  isError?: boolean;
   /** The start of the result text or error message: enough to read a failure without the wire. */
   preview?: string;
 }
 
-type Without<T> = T extends unknown ? Omit<T, 'seq' | 't' | 'step'> : never;
+type Without<T> = T extends unknown ? Omit<T, 'seq' | 't' | 'step'> & { stream?: 'post' | 'get' } : never;
 export type NewEntry = Without<TranscriptEntry>;
 
 /**
@@ -150,7 +159,7 @@ export class Transcript {
 
 /** One line a person can read, for failure evidence and verbose output. */
 export function describeEntry(e: TranscriptEntry): string {
-  const at = `#${e.seq} +${e.t}ms`;
+  const at = `#${e.seq} +${e.t}ms${e.stream === 'get' ? ' [GET stream]' : ''}`;
   switch (e.kind) {
     case 'http': {
       const parts = [`${e.method} ${e.rpc.join(',') || '-'}`, `→ ${e.status ?? 'no response'}`];
@@ -168,10 +177,10 @@ export function describeEntry(e: TranscriptEntry): string {
     case 'elicitation':
       return `${at} elicitation ${JSON.stringify(e.message)} → ${e.action} (${e.answeredBy})${e.content !== undefined ? ` ${JSON.stringify(e.content)}` : ''}${e.note ? ` — ${e.note}` : ''}`;
     case 'sampling':
-      return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.note ? ` — ${e.note}` : ''}`;
+      return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.model && e.answeredBy !== 'unanswered' ? ` (${e.provider ? `${e.provider} ` : ''}${e.model}${e.usage ? `, ${e.usage.inputTokens}+${e.usage.outputTokens} tokens` : ''})` : ''}${e.note ? ` — ${e.note}` : ''}`;
     case 'note':
       return `${at} note ${e.text}`;
     case 'result':
-      return `${at} result of ${e.method}: ${e.ok ? 'ok' : 'error'}${e.preview ? ` ${JSON.stringify(e.preview)}` : ''}`;
+      return `${at} result of ${e.method}: ${e.isError ? 'tool error (isError: true)' : e.ok ? 'ok' : 'error'}${e.preview ? ` ${JSON.stringify(e.preview)}` : ''}`;
   }
 }

@@ -13,6 +13,7 @@ interface DoctorFlags extends RemoteFlags, ProtocolToolFlags {
   timeout: number;
   color?: boolean;
   json?: boolean;
+  strict?: boolean;
 }
 
 export function registerDoctor(program: Command): void {
@@ -24,6 +25,7 @@ export function registerDoctor(program: Command): void {
   addProtocolToolFlags(cmd)
     .addOption(durationOption('--timeout <duration>', 'per-request timeout', '10s'))
     .option('--json', 'print the findings as JSON instead of text')
+    .option('--strict', 'a WARN finding (a call\'s traffic on the GET stream, an undeclared capability) fails too (exit 1)')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .addHelpText(
       'after',
@@ -41,7 +43,7 @@ for every field, sampling with a fixed text. For every spec rule, run the protoc
   mcp-verify local --suite protocol --url ...
 ${REMOTE_HELP}
 
-Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable or authentication refused.`,
+Exit codes: 0 nothing failed, 1 a finding failed (or warned, with --strict), 2 usage error, 3 unreachable or authentication refused.`,
     );
   cmd.action(async (flags: DoctorFlags) => {
     const remote = !!(flags.arn || flags.runtimeId);
@@ -71,6 +73,6 @@ Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 unreachable o
       const { styleFor } = await import('../../report/style.js');
       process.stdout.write(renderDoctor(sanitizeValue(report), styleFor(process.stdout, flags.color === false), suiteCommand));
     }
-    process.exitCode = exitCode(doctorOutcome(report));
+    process.exitCode = exitCode(doctorOutcome(report, flags.strict));
   });
 }

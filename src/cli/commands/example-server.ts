@@ -20,6 +20,7 @@ export function registerExampleServer(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--host <host>', 'address to bind; 0.0.0.0 exposes it to the network', DEFAULT_HOST)
     .option('--stateless', "run without sessions, like FastMCP's stateless_http=True (elicitation and sampling break)")
+    .option('--like <server>', 'reference (spec-correct, the default) or fastmcp: behave on the wire as the real FastMCP 3 travel server does (no logging capability yet logs, structuredContent, lax integers, its error codes, any Origin)', 'reference')
     .addHelpText(
       'after',
       `
@@ -27,6 +28,7 @@ Examples:
   $ mcp-verify example-server                  # stateful, http://127.0.0.1:8000/mcp
   $ mcp-verify example-server --port 0         # any free port (printed on start)
   $ mcp-verify example-server --stateless      # reproduce the "stateless_http" pitfall
+  $ mcp-verify example-server --like fastmcp   # FastMCP 3's observable behaviour (add --stateless too)
   $ mcp-verify example-server --host 0.0.0.0   # reachable from other machines
 
 Then, in another terminal:
@@ -35,7 +37,11 @@ Then, in another terminal:
 Tools: plan_trip (3 elicitations + sampling + progress), quick_recommend (sampling),
 search_flights (progress + logs), noop (answers at once: overhead measurement). Stop with Ctrl-C.`,
     )
-    .action(async (opts: { port: number; host: string; stateless?: boolean }) => {
+    .action(async (opts: { port: number; host: string; stateless?: boolean; like: string }) => {
+      if (opts.like !== 'reference' && opts.like !== 'fastmcp') {
+        const { UsageError } = await import('../../errors.js');
+        throw new UsageError(`--like takes reference or fastmcp (got "${opts.like}")`);
+      }
       // Loaded here, not at the top: the server pulls in the whole SDK, and every other command
       // should not pay for that at start-up.
       const { startTravelServer } = await import('../../servers/travel/server.js');
@@ -44,12 +50,15 @@ search_flights (progress + logs), noop (answers at once: overhead measurement). 
         port: opts.port,
         host: opts.host,
         stateless,
+        like: opts.like,
         log: (line) => process.stdout.write(`  ${line}\n`),
       });
 
       const mode = stateless ? 'stateless' : 'stateful';
-      process.stdout.write(`Travel Planner reference server (${mode}) listening on ${server.url}\n`);
-      if (stateless) {
+      process.stdout.write(`Travel Planner ${opts.like === 'fastmcp' ? 'server, FastMCP 3 behaviour' : 'reference server'} (${mode}) listening on ${server.url}\n`);
+      if (stateless && opts.like === 'fastmcp') {
+        process.stdout.write('note: no sessions, so plan_trip\'s elicitation answers are lost and quick_recommend is refused, as FastMCP stateless_http=True does\n');
+      } else if (stateless) {
         process.stdout.write(
           'note: no sessions, so plan_trip fails and quick_recommend hangs: this is the pitfall the seed warns about\n',
         );

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { parseHttpUrl } from './local.js';
-import { durationOption, PACKAGE_ROOT } from '../run-suite.js';
+import { durationOption } from '../run-suite.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import type { Listing } from '../../session/listing.js';
 
 interface InitFlags {

@@ -71,7 +71,7 @@ export const originHeader: ProtocolCheck = {
     if (x.status === 403) return pass(`refused Origin ${origin} with 403`, ev, { actual: 403 });
     if (x.status === null) return skip(`no answer to a request with Origin ${origin}: ${x.error}`, ev);
     return fail(
-      `accepted a request from Origin ${origin} (HTTP ${x.status}); servers MUST validate Origin and answer 403 to an invalid one (DNS-rebinding protection). Fix: check the Origin header before handling the request (the TypeScript SDK's Express helper checks Host but not Origin)`,
+      `accepted a request from Origin ${origin} (HTTP ${x.status}); servers MUST validate Origin and answer 403 to an invalid one (DNS-rebinding protection). Fix: check the Origin header before handling the request and answer 403 to a foreign one (TypeScript SDK: localhostOriginValidation() or your own check — its Express helper checks Host, not Origin; Python SDK: TransportSecuritySettings(allowed_origins=[...]); any other server: compare Origin with an allow-list)`,
       ev,
       { expected: 403, actual: x.status },
     );

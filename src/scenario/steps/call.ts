@@ -28,8 +28,10 @@ export const callStep: StepKind = {
       {
         ...opts,
         // Passing onprogress is what makes the SDK send a progressToken.
-        onprogress: (p: { progress: number; total?: number; message?: string }) =>
-          session.transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message }),
+        onprogress: (p: { progress: number; total?: number; message?: string }) => {
+          const stream = session.streamOf('notifications/progress', undefined, p);
+          session.transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
+        },
         resetTimeoutOnProgress: false,
       },
     );

@@ -58,7 +58,7 @@ export interface StepOutcome {
   label: string;
   /** The raw result, or undefined when the request failed. */
   result?: unknown;
-  error?: { code?: number; message: string; timeout?: boolean };
+  error?: { code?: number; message: string; timeout?: boolean; stateless?: boolean };
   /** Text of the result: tool text content, resource text, prompt message text. */
   text: string;
   /** For list steps: the names or URIs listed. */
@@ -72,12 +72,17 @@ export async function runStep(session: Session, step: Step, timeoutMs: number, s
   const label = kind.label(step);
   const method = kind.method(step);
   const { transcript } = session;
+  const stepIndex = transcript.currentStep;
+  // A stateless server's lost answer stops the request at once (session/stateless.ts).
+  const lost = session.stateless.signalFor(stepIndex);
   try {
-    const r = await kind.run(session, step, { timeout: timeoutMs, signal });
-    const entry = transcript.add({ kind: 'result', method, ok: true, preview: r.text.slice(0, 160) || undefined });
+    const r = await kind.run(session, step, { timeout: timeoutMs, signal: signal ? AbortSignal.any([signal, lost]) : lost });
+    const toolError = (r.result as { isError?: unknown } | undefined)?.isError === true;
+    const entry = transcript.add({ kind: 'result', method, ok: !toolError, ...(toolError ? { isError: true } : {}), preview: r.text.slice(0, 160) || undefined });
     return { label, result: r.result, text: r.text, ...(r.names ? { names: r.names } : {}), resultSeq: entry.seq };
   } catch (e) {
-    const error = describeRequestError(e);
+    const loss = session.stateless.lossFor(stepIndex);
+    const error = loss ? { message: loss, stateless: true } : describeRequestError(e);
     const entry = transcript.add({ kind: 'result', method, ok: false, preview: error.message.slice(0, 160) });
     return { label, error, text: '', resultSeq: entry.seq };
   }
@@ -92,8 +97,10 @@ export function describeRequestError(e: unknown): { code?: number; message: stri
 function describeRequestErrorRaw(e: unknown): { code?: number; message: string; timeout?: boolean } {
   if (e instanceof SdkError) {
     if (e.code === SdkErrorCode.RequestTimeout) {
+      // "Request timed out" alone names neither the wait nor how to change it.
       const ms = (e.data as { timeout?: unknown } | undefined)?.timeout;
-      return { message: typeof ms === 'number' ? `${e.message} after ${ms} ms` : e.message, timeout: true };
+      const wait = typeof ms === 'number' ? `the step timeout of ${formatMs(ms)}` : 'the step timeout';
+      return { message: `no result within ${wait} (raise it with --timeout, or timeout: on the step or scenario)`, timeout: true };
     }
     return { message: e.message };
   }
@@ -125,4 +132,8 @@ export function oneLineCause(message: string): string {
   }
   const line = message.replace(/\s*\n\s*/g, ' ').trim();
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

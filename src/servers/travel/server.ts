@@ -13,6 +13,7 @@ import {
 import { isInitializeRequest, type McpServer } from '@modelcontextprotocol/server';
 import { ExitCode, UserError } from '../../errors.js';
 import { createTravelPlannerServer } from './travel-planner.js';
+import { createFastMcpLikeServer } from './fastmcp-like.js';
 
 export interface TravelServerOptions {
   /** 0 picks a free port. Default 8000, the seed's port. */
@@ -21,6 +22,11 @@ export interface TravelServerOptions {
   host?: string;
   /** Reproduce FastMCP's stateless_http=True: no sessions, so elicitation and sampling cannot work. */
   stateless?: boolean;
+  /**
+   * `fastmcp`: behave as the real FastMCP 3 server does on the wire (fastmcp-like.ts): no `logging`
+   * capability yet logs, structuredContent, lax integers, FastMCP's error codes, any Origin accepted.
+   */
+  like?: 'reference' | 'fastmcp';
   /** One line per finished HTTP exchange (method, path, status, session, duration). */
   log?: (line: string) => void;
 }
@@ -43,9 +49,12 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 /** Like FastMCP (uuid4().hex): 32 lowercase hex characters. */
 export const mintSessionId = (): string => randomUUID().replace(/-/g, '');
 
+/** The MCP server behind one session (or one stateless request). */
+type AnyServer = Pick<McpServer, 'connect' | 'close'>;
+
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
-  server: McpServer;
+  server: AnyServer;
 }
 
 export async function startTravelServer(opts: TravelServerOptions = {}): Promise<RunningTravelServer> {
@@ -54,9 +63,11 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
   const log = opts.log;
   const stateless = opts.stateless ?? false;
 
+  const fastmcp = opts.like === 'fastmcp';
+  const createServerFor = (): AnyServer => (fastmcp ? createFastMcpLikeServer() : createTravelPlannerServer());
   const sessions = new Map<string, Session>();
   // Per-request servers in stateless mode, kept so close() can end calls still streaming.
-  const statelessServers = new Set<McpServer>();
+  const statelessServers = new Set<AnyServer>();
 
   // DNS-rebinding protection: a browser page on an attacker's site may reach a loopback server,
   // so a present Origin that is not localhost is refused (403, as the spec requires).
@@ -72,7 +83,8 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
       return;
     }
     if (validateHost && !validateHost(req, res)) return;
-    if (!validateOrigin(req, res)) return;
+    // FastMCP 3 accepts any Origin (reference/fastmcp.md); the reference server refuses a foreign one.
+    if (!fastmcp && !validateOrigin(req, res)) return;
     if (stateless) await handleStateless(req, res);
     else await handleStateful(req, res);
   };
@@ -99,7 +111,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
       return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     }
 
-    const server = createTravelPlannerServer();
+    const server = createServerFor();
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: mintSessionId,
       onsessioninitialized: (id) => {
@@ -132,7 +144,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
       res.setHeader('Allow', 'POST');
       return jsonRpcError(res, 405, -32000, 'Method not allowed.');
     }
-    const server = createTravelPlannerServer();
+    const server = createServerFor();
     const transport = new NodeStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     statelessServers.add(server);
     res.on('close', () => {
