@@ -26,6 +26,8 @@ export interface CheckResult {
   /** For warnings: the spec section or platform contract behind it, and the fix. */
   reference?: string;
   fix?: string;
+  /** For a failed text/JSON expectation: `- expected` / `+ actual` lines (JSON pretty-printed). */
+  diff?: string[];
 }
 
 export interface StepResult {
@@ -42,6 +44,8 @@ export interface StepResult {
   evidence?: string[];
   /** LLM answers to the step's sampling requests (src/responders/llm/): calls, tokens, models. */
   llm?: LlmStepUsage;
+  /** The server under test's last output lines when the step failed (`server:` / `--server-command`), redacted. */
+  serverOutput?: string[];
 }
 
 export interface LlmStepUsage {

@@ -49,8 +49,12 @@ const step = '    steps:\n      - ping: true\n';
 const cases: Case[] = [
   { name: 'invalid YAML', yaml: 'scenarios:\n  - name: a\n    steps: [ping: true\n', code: 2, message: /bad\.yaml:\d+:\d+: invalid YAML/, lines: 3 },
   { name: 'tab indentation', yaml: 'scenarios:\n\t- name: a\n', code: 2, message: /:\d+:\d+: invalid YAML/, lines: 3 },
-  { name: 'wrong type', yaml: `scenarios:\n  - name: 42\n${step}`, code: 2, message: /:2:\d+: scenarios\.0\.name: .*expected string/i, lines: 3 },
-  { name: 'wrong type of steps', yaml: 'scenarios:\n  - name: a\n    steps: ping\n', code: 2, message: /:3:\d+: scenarios\.0\.steps: .*expected array/i, lines: 3 },
+  { name: 'wrong type', yaml: `scenarios:\n  - name: 42\n${step}`, code: 2, message: /:2:\d+: scenarios\.0\.name: name must be a string, got 42/, lines: 3 },
+  { name: 'wrong type of steps', yaml: 'scenarios:\n  - name: a\n    steps: ping\n', code: 2, message: /:3:\d+: scenarios\.0\.steps: steps must be a list, got "ping"/, lines: 3 },
+  { name: 'a count that is not a number', yaml: 'scenarios:\n  - name: a\n    steps:\n      - list: tools\n        expect: { count: four }\n', code: 2, message: /:5:\d+: scenarios\.0\.steps\.0\.expect\.count: count must be a whole number or \{min, max\}, got "four"/, lines: 3 },
+  { name: 'an unknown action value', yaml: 'scenarios:\n  - name: a\n    steps:\n      - call: x\n        elicitation: [{ action: maybe }]\n', code: 2, message: /action must be one of: accept, decline, cancel, got "maybe"/, lines: 3 },
+  { name: 'a misspelt feature', yaml: `scenarios:\n  - name: a\n    feature: Elicitaton\n${step}`, code: 2, message: /:3:14: feature "Elicitaton" is not a known feature; did you mean "Elicitation"\?/, lines: 3 },
+  { name: 'an undefined variable', yaml: 'scenarios:\n  - name: a\n    steps:\n      - call: plan_trip\n        args: { dish: "${dish}" }\n', code: 2, message: /\$\{dish\}/, lines: 3 },
   { name: 'unknown key with a suggestion', yaml: `scenarios:\n  - name: a\n    descripton: x\n${step}`, code: 2, message: /:3:5: .*unknown key "descripton"; did you mean "description"\?/, lines: 3 },
   { name: 'unknown key in a step', yaml: `scenarios:\n  - name: a\n    steps:\n      - call: x\n        expcet: { text: y }\n`, code: 2, message: /:5:9: .*unknown key "expcet"; did you mean "expect"\?/, lines: 3 },
   { name: 'a step with two actions', yaml: `scenarios:\n  - name: a\n    steps:\n      - call: x\n        ping: true\n`, code: 2, message: /a step has one action, this one has call and ping/, lines: 3 },
@@ -93,6 +97,48 @@ const cases: Case[] = [
   { name: 'a bearer token variable that is not set', args: ['remote', '--arn', ARN, '--bearer-token-env', 'MCP_VERIFY_NO_SUCH_TOKEN'], env: NO_AWS, code: 3, message: /MCP_VERIFY_NO_SUCH_TOKEN .* is not set/, lines: 2 },
 ];
 
+/** Pre-run errors given by flags: `validate` and `local` must both refuse them, with the same message. */
+const preRun: { name: string; args: string[]; yaml?: string; message: RegExp }[] = [
+  { name: 'a variable --var does not define', args: [], yaml: 'scenarios:\n  - name: a\n    steps:\n      - call: x\n        args: { dish: "${dish}" }\n', message: /\$\{dish\}/ },
+  { name: 'a malformed --var', args: ['--var', 'no-equals-sign'], message: /--var takes name=value/ },
+  { name: 'an unknown reporter', args: ['--reporter', 'tabel'], message: /unknown reporter "tabel"/ },
+  { name: 'bad --timeout', args: ['--timeout', 'forever'], message: /--timeout takes a duration/ },
+  { name: 'bad --workers', args: ['--workers', '0'], message: /--workers takes a whole number/ },
+  { name: 'bad --retries', args: ['--retries', 'lots'], message: /--retries takes a whole number/ },
+  { name: 'bad --max-response', args: ['--max-response', 'lots'], message: /--max-response takes a size/ },
+  { name: 'bad --shard', args: ['--shard', '3/2'], message: /--shard/ },
+  { name: 'a --grep that is not a regex', args: ['--grep', '(['], message: /--grep/ },
+  { name: 'an expected-failures entry naming nothing', args: ['--expected-failures', 'EF'], message: /no-such-scenario/ },
+  { name: 'a --config with a bad key', args: ['--config', 'CONFIG'], message: /cfg\.yaml:1:1: unknown key "timeot"; did you mean "timeout"\?/ },
+];
+
+describe('validate and local agree on every pre-run error', () => {
+  for (const c of preRun) {
+    test(c.name, async () => {
+      const file = path.join(dir, `pre-${c.name.replace(/\W+/g, '-')}.yaml`);
+      await writeFile(file, c.yaml ?? `scenarios:\n  - name: a\n${step}`);
+      const ef = path.join(dir, 'ef.txt');
+      await writeFile(ef, 'no-such-scenario\n');
+      const cfg = path.join(dir, 'cfg.yaml');
+      await writeFile(cfg, 'timeot: 5s\n');
+      const args = c.args.map((a) => (a === 'EF' ? ef : a === 'CONFIG' ? cfg : a));
+      const [v, l] = await Promise.all([runCli(['validate', ...args, file], { cwd: dir }), runCli(['local', '--url', 'http://127.0.0.1:9/mcp', ...args, file], { cwd: dir })]);
+      assert.equal(v.code, 2, `validate: ${v.stdout}${v.stderr}`);
+      assert.equal(l.code, 2, `local: ${l.stdout}${l.stderr}`);
+      assert.match(v.stderr, c.message);
+      assert.equal(v.stderr, l.stderr);
+      assert.doesNotMatch(v.stderr, /internal error|^\s+at /m);
+    });
+  }
+  test('validate --var makes a file valid that needs it, as local would run it', async () => {
+    const file = path.join(dir, 'needs-var.yaml');
+    await writeFile(file, 'scenarios:\n  - name: a\n    steps:\n      - call: x\n        args: { dish: "${dish}" }\n');
+    const r = await runCli(['validate', '--var', 'dish=ramen', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1 file\(s\), 1 scenario\(s\): valid/);
+  });
+});
+
 describe('bad input corpus (real CLI)', () => {
   for (const c of cases) {
     test(c.name, async () => {
@@ -103,9 +149,11 @@ describe('bad input corpus (real CLI)', () => {
         const text = c.yaml ?? `scenarios:\n  - name: big\n    description: "${'x'.repeat(6 * 1024 * 1024)}"\n${step}`;
         await writeFile(file, text);
         args = ['validate', file];
-        // The same file through `local` is refused before anything is sent (nothing listens on :9).
-        const run = await runCli(['local', '--url', 'http://127.0.0.1:9/mcp', file]);
+        // The same file through `local` is refused before anything is sent (nothing listens on :9), with
+        // the same message: validate runs exactly local's pre-run checks.
+        const [run, validate] = await Promise.all([runCli(['local', '--url', 'http://127.0.0.1:9/mcp', file]), runCli(args)]);
         assert.equal(run.code, 2, `local: ${run.stderr}`);
+        assert.equal(validate.stderr, run.stderr, 'validate and local give the same error');
       }
       const r = await runCli(args, { env: c.env, timeoutMs: 30_000 });
       const err = r.stderr.trimEnd();

@@ -82,15 +82,12 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
     const recorded = path.join(dir, 'recorded.yaml');
     await writeFile(scenario, PLAN_BY_HAND);
     const t = startCli(['local', '--interactive', '--record', recorded, '--url', travel.url, scenario]);
-    await answer(t, 'Where would you like to go?', ['Enter']);
-    await answer(t, '? Answer (text)', ['-l', 'Tokyo'], ['Enter']);
-    await answer(t, 'How many days will you spend in Tokyo?', ['Enter']);
-    await answer(t, '? Answer (integer)', ['-l', 'abc'], ['Enter']);
-    await waitFor(t, '"abc" is not a whole number');
-    tmux('send-keys', '-t', t, 'C-u');
+    await answer(t, /Where would you like to go\?[\s\S]*\? Answer \(text\)/, ['-l', 'Tokyo'], ['Enter']);
+    await answer(t, /How many days will you spend in Tokyo\?[\s\S]*\? Answer \(integer\)/, ['-l', 'abc'], ['Enter']);
+    // The invalid value stays, selected, with the reason: typing replaces it (no deleting by hand).
+    await waitFor(t, /"abc" is not a whole number — type to replace it/);
     tmux('send-keys', '-t', t, '-l', '4');
     tmux('send-keys', '-t', t, 'Enter');
-    await answer(t, 'What type of trip?', ['Enter']);
     await answer(t, /What type of trip\?[\s\S]*\? Answer \(text\)/, ['-l', 'leisure'], ['Enter']);
     const asked = await waitFor(t, '? Reply');
     assert.match(asked, /Give 3 brief tips for a leisure trip to Tokyo lasting 4 days/);
@@ -111,23 +108,30 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
     assert.match(done, /recorded 4 answer\(s\)/);
 
     const yaml = await readFile(recorded, 'utf8');
+    // The recording lands beside plan.yaml: its scenario is renamed so the folder still loads.
+    assert.match(yaml, /name: plan-by-hand-recorded/);
+    assert.match(yaml, /renamed from "plan-by-hand"/);
+    const folder = await runCli(['validate', dir]);
+    assert.equal(folder.code, 0, folder.stdout + folder.stderr);
     assert.match(yaml, /value: Tokyo/);
     assert.match(yaml, /value: 4\b/);
     assert.match(yaml, /model: human/);
     // Replay: no terminal, CI=true, nobody to ask, same result.
     const replay = await runCli(['local', '--url', travel.url, recorded]);
     assert.equal(replay.code, 0, replay.stdout + replay.stderr);
-    assert.match(replay.stdout, /plan-by-hand\s+Elicitation\s+PASS/);
+    assert.match(replay.stdout, /plan-by-hand-recorded\s+Elicitation\s+PASS/);
     // And the original file without the recording fails without a person: the recording is what answers.
     const bare = await runCli(['local', '--url', travel.url, '--timeout', '10s', scenario]);
     assert.equal(bare.code, 1);
   });
 
-  test('decline from the form ends plan_trip; call prints the result', async () => {
+  test('Esc at the first field declines (shown in the prompt); call prints the result', async () => {
     const t = startCli(['call', 'plan_trip', '--url', travel.url]);
-    await answer(t, '? Respond', ['Down'], ['Enter']);
+    const asked = await waitFor(t, '? Answer (text)');
+    assert.match(asked, /Enter answers · Esc declines · Ctrl-C cancels/);
+    assert.doesNotMatch(asked, /\? Respond/, 'no Accept/Decline/Cancel menu before the question');
+    tmux('send-keys', '-t', t, 'Escape');
     const done = await waitFor(t, /EXIT=\d+/);
-    assert.match(done, /✔ Respond Decline/);
     assert.match(done, /Trip planning cancelled\./);
     assert.match(done, /EXIT=0/);
   });
@@ -146,10 +150,10 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
 `,
     );
     const t = startCli(['local', '--interactive', '--url', travel.url, scenario]);
-    await answer(t, '? Respond', ['C-c']);
+    await answer(t, '? Answer (text)', ['C-c']);
     await waitFor(t, 'answered cancel for this request');
     // The cancel reached the server (plan_trip ended), then the next scenario asks again.
-    await waitFor(t, /second-trip · call plan_trip\)[\s\S]*\? Respond/);
+    await waitFor(t, /second-trip · call plan_trip\)[\s\S]*\? Answer \(text\)/);
     tmux('send-keys', '-t', t, 'C-c');
     const done = await waitFor(t, /EXIT=\d+/);
     assert.match(done, /first-trip\s+\S*\s*PASS/);
@@ -176,11 +180,74 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
     assert.match(done, /EXIT=0/);
   });
 
+  test('quick answers: the seed\'s plan_trip questions take only Tokyo, 3, leisure and Enter each', async () => {
+    const scenario = path.join(dir, 'quick.yaml');
+    await writeFile(
+      scenario,
+      `scenarios:
+  - name: quick-plan
+    steps:
+      - call: plan_trip
+        sampling: [{ text: "Take the train." }]
+        expect: { json: { destination: Tokyo, days: 3, trip_type: leisure, status: planned } }
+`,
+    );
+    const t = startCli(['local', '--interactive', '--url', travel.url, scenario]);
+    // Each question appears with its answer field already open: the keys are the answer and Enter.
+    for (const [question, keys] of [
+      ['Where would you like to go?', 'Tokyo'],
+      ['How many days will you spend in Tokyo?', '3'],
+      ['What type of trip?', 'leisure'],
+    ] as const) {
+      await waitFor(t, new RegExp(`${question.replace(/[?]/g, '\\?')}[\\s\\S]*\\? Answer \\((text|integer)\\) *\\n`));
+      tmux('send-keys', '-t', t, '-l', keys);
+      tmux('send-keys', '-t', t, 'Enter');
+    }
+    const done = await waitFor(t, /EXIT=\d+/);
+    assert.match(done, /quick-plan\s+\S*\s*PASS/);
+    assert.match(done, /EXIT=0/);
+  });
+
+  test('a form of several fields ends with a review: edit a field, then send', async () => {
+    const t = startCli(['call', 'sign_up', '--url', prompts.url]);
+    await answer(t, '? Name (text)', ['-l', 'Ada'], ['Enter']);
+    await answer(t, '? Age (integer, ≥ 18)', ['-l', '12'], ['Enter']);
+    await waitFor(t, /must be at least 18 — type to replace it/);
+    tmux('send-keys', '-t', t, '-l', '36');
+    tmux('send-keys', '-t', t, 'Enter');
+    await answer(t, '? Newsletter', ['Enter']);
+    const review = await waitFor(t, '? Send it?');
+    assert.match(review, /Review[\s\S]*Name: "Ada"[\s\S]*Age: 36[\s\S]*Newsletter: true/);
+    assert.match(review, /Send[\s\S]*Edit a field[\s\S]*Decline the request[\s\S]*Cancel the request/);
+    tmux('send-keys', '-t', t, 'Down');
+    tmux('send-keys', '-t', t, 'Enter');
+    await answer(t, '? Which field?', ['Enter']);
+    await waitFor(t, /\? Name \(text\) *\n[\s\S]*Esc declines/);
+    tmux('send-keys', '-t', t, '-l', 'Grace');
+    tmux('send-keys', '-t', t, 'Enter');
+    await waitFor(t, /Name: "Grace"[\s\S]*\? Send it\?/);
+    tmux('send-keys', '-t', t, 'Enter');
+    const done = await waitFor(t, /EXIT=\d+/);
+    assert.match(done, /profile=\{"name":"Grace","age":36,"newsletter":true\}/);
+    assert.match(done, /EXIT=0/);
+  });
+
+  test('call --record of a JSON result writes a json: subset expectation, and it replays', async () => {
+    const recorded = path.join(dir, 'flights.yaml');
+    const t = startCli(['call', 'search_flights', '--arg', 'origin=Oslo', '--arg', 'destination=Rome', '--url', travel.url, '--record', recorded]);
+    const done = await waitFor(t, /EXIT=\d+/, 60_000);
+    assert.match(done, /EXIT=0/);
+    const yaml = await readFile(recorded, 'utf8');
+    assert.match(yaml, /^\s+json:$/m, yaml);
+    assert.doesNotMatch(yaml, /equals:/);
+    const replay = await runCli(['local', '--url', travel.url, recorded]);
+    assert.equal(replay.code, 0, replay.stdout + replay.stderr);
+  });
+
   test('an enum is chosen with the arrow keys', async () => {
     const t = startCli(['call', 'choose_color', '--url', prompts.url]);
-    await answer(t, '? Respond', ['Enter']);
     const form = await waitFor(t, '? Colour');
-    assert.match(form, /Red[\s\S]*Green[\s\S]*Blue/);
+    assert.match(form, /Red[\s\S]*Green[\s\S]*Blue[\s\S]*\(decline the request\)[\s\S]*\(cancel the request\)/);
     tmux('send-keys', '-t', t, 'Down');
     tmux('send-keys', '-t', t, 'Down');
     tmux('send-keys', '-t', t, 'Enter');
@@ -203,13 +270,12 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
 
   test('a server message with escape sequences is shown neutralised', async () => {
     const t = startCli(['call', 'hostile', '--url', prompts.url]);
-    const asked = await waitFor(t, '? Respond');
+    const asked = await waitFor(t, '? Answer (text)');
     // The sequences are visible as text (␛ = ESC, ␇ = BEL, ␍ = CR), so nothing was cleared, moved or retitled.
     assert.ok(asked.includes('Approve the payment?␛[2J␛[31m␛]0;pwned␇␛[1A␍all is fine'), asked);
     assert.match(asked, /The server asks \(elicitation · call hostile\)/, 'the line before the message is still on screen');
     assert.notEqual(tmux('display-message', '-p', '-t', t, '#{pane_title}').trim(), 'pwned');
-    tmux('send-keys', '-t', t, 'Down');
-    tmux('send-keys', '-t', t, 'Enter');
+    tmux('send-keys', '-t', t, 'Escape');
     const done = await waitFor(t, /EXIT=\d+/);
     assert.match(done, /hostile=decline/);
   });

@@ -174,7 +174,7 @@ describe('scenario files are checked before anything runs', () => {
     const r = await runCli(['validate', bad, wrongType]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /bad\.yaml:\d+:\d+: invalid YAML/);
-    assert.match(r.stderr, /type\.yaml:4:15: scenarios\.0\.steps\.0\.call: Invalid input: expected string, received number/);
+    assert.match(r.stderr, /type\.yaml:4:15: scenarios\.0\.steps\.0\.call: call must be a string, got 42/);
   });
 
   test('a step with no action, two actions, an invalid regex, duplicate names', async () => {

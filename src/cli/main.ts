@@ -16,6 +16,7 @@ import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
 import { registerCall } from './commands/call.js';
 import { registerLoad } from './commands/load.js';
 import { registerMergeReports } from './commands/merge-reports.js';
+import { addConfigOption, applyConfigHook, CONFIG_COMMANDS } from '../config/cli.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -60,7 +61,12 @@ ${EXIT_CODES_HELP}`,
   registerValidate(program);
   registerSchema(program);
   registerInit(program);
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const cmd of program.commands) {
+    cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+    if (CONFIG_COMMANDS.has(cmd.name())) addConfigOption(cmd);
+  }
+  // The config file (src/config/) sets the options the command line left at their defaults.
+  program.hook('preAction', (_program, actionCommand) => applyConfigHook(actionCommand));
   return program;
 }
 

@@ -11,6 +11,7 @@ import { parseDuration } from '../scenario/duration.js';
 import type { Target } from '../target/target.js';
 import type { RunPlan } from '../run/plan.js';
 import type { RunControl } from '../run/execute.js';
+import type { RunListener } from '../run/listeners.js';
 import { addCiFlags, type CiFlags } from './ci-gating.js';
 import { addLlmFlags } from './llm-flags.js';
 import type { LlmOptions } from '../responders/llm/plan.js';
@@ -43,16 +44,21 @@ export interface RunFlags extends CiFlags, LlmOptions {
 }
 
 /** The flags every suite-running command takes. */
-export function addRunFlags(cmd: Command): Command {
+/** The run flags `validate` checks too: everything a run parses before it connects. */
+export function addCheckedRunFlags(cmd: Command): Command {
   return addLlmFlags(addCiFlags(cmd), durationOption)
     .addOption(durationOption('--timeout <duration>', 'per-step timeout', '30s'))
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
     .option('--trace <file>', 'write every HTTP exchange of the run (bodies, SSE events, timings; credentials redacted) as a HAR 1.2 file')
+    .option('--max-response <size>', 'largest response accepted (one message, and one stream); a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
+    .addOption(durationOption('--regex-timeout <duration>', 'longest a regex expectation may take on a server\'s text; a slower match fails naming the pattern', '1s'));
+}
+
+export function addRunFlags(cmd: Command): Command {
+  return addCheckedRunFlags(cmd)
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .option('-v, --verbose', 'show the transcript, diagnoses and notes for passing steps and scenarios too')
-    .option('--max-response <size>', 'largest response accepted (one message, and one stream); a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
-    .addOption(durationOption('--regex-timeout <duration>', 'longest a regex expectation may take on a server\'s text; a slower match fails naming the pattern', '1s'))
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply')
@@ -105,21 +111,59 @@ export function runControl(plan: RunPlan, signal: AbortSignal): RunControl {
   return { signal, onListenerFailure: (_f, text) => process.stderr.write(`mcp-verify: ${text}\n`) };
 }
 
+/** Config-file values that are not flags (src/config/apply.ts). */
+export interface ConfigExtrasFlags {
+  /** Feature names declared under `features:`. */
+  features?: string[];
+  configFile?: string;
+}
+
+/**
+ * Everything a run checks before it connects: the plan (buildPlan: flags, variables, features, selection,
+ * expected failures) and the reporter names. `local` and `validate` both call it, so `validate` refuses
+ * exactly what a run would refuse before sending anything (exit 2).
+ */
+export async function preRunChecks(scenarios: LoadedScenario[], flags: (SuiteFlags | RunFlags) & ConfigExtrasFlags, target?: Target): Promise<RunPlan> {
+  const { buildPlan } = await import('../run/plan.js');
+  const { parseReporterSpecs } = await import('../report/reporters.js');
+  const { localTarget } = await import('../target/target.js');
+  const plan = await buildPlan(flags, scenarios, target ?? localTarget('http://127.0.0.1/'));
+  parseReporterSpecs(flags.reporter);
+  return plan;
+}
+
+/** What a caller of runOnTarget can add: a plan already checked, reporters wrapped, scenarios to run first. */
+export interface TargetRunHooks {
+  plan?: RunPlan;
+  decorate?: (listeners: RunListener[]) => RunListener[];
+  /** Scenario ids to run first (watch mode: what failed last time). */
+  first?: string[];
+  /** Told the RunResult when the run ends (watch mode). */
+  onResult?: (run: RunResult) => void;
+  /** The bundled travel suite was chosen: check the server has its tools before running it. */
+  checkBundledSuite?: boolean;
+}
+
 /**
  * Plans and runs what the flags chose (scenario files, the travel suite, the protocol suite) on one
  * target with the chosen reporters; returns the exit code. `local` and `remote` (and `demo --local-only`).
  */
-export async function runOnTarget(target: Target, scenarios: LoadedScenario[], flags: SuiteFlags | RunFlags, opts: { checkBundledSuite?: boolean } = {}): Promise<number> {
+export async function runOnTarget(target: Target, scenarios: LoadedScenario[], flags: (SuiteFlags | RunFlags) & ConfigExtrasFlags, hooks: TargetRunHooks = {}): Promise<number> {
   const { buildPlan } = await import('../run/plan.js');
   const { executeRun } = await import('../run/execute.js');
   const { exitCode } = await import('../run/exit-code.js');
-  const plan = await buildPlan(flags, scenarios, target);
-  if (opts.checkBundledSuite && plan.suite === 'scenarios') {
+  let plan = hooks.plan ?? (await buildPlan(flags, scenarios, target));
+  if (hooks.first?.length) {
+    const first = new Set(hooks.first);
+    const rank = (id: string) => (first.has(id) ? 0 : 1);
+    plan = { ...plan, scenarios: [...plan.scenarios].sort((a, b) => rank(a.loaded.id) - rank(b.loaded.id)) };
+  }
+  const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
+  if (hooks.checkBundledSuite && plan.suite === 'scenarios') {
     // After the plan (flag mistakes first), before any reporter or run: a foreign server is told what to run instead.
     const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
     await checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...');
   }
-  const listeners = await cliReporters(flags);
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('./signals.js');
   // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
@@ -134,6 +178,7 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
   let run: RunResult | undefined;
   try {
     run = await executeRun(plan, listeners, { ...runControl(plan, runAbortSignal()), ...llm?.control, ...interactive?.runOptions });
+    hooks.onResult?.(run);
     return exitCode(run, interruptReceived());
   } finally {
     release();

@@ -24,7 +24,11 @@ export function githubAnnotations(run: RunResult): string {
     for (const st of s.steps.filter((x) => x.verdict === 'failed')) {
       const lines = st.checks
         .filter((c) => c.verdict === 'failed')
-        .flatMap((c) => [`${c.name}: ${c.message ?? 'failed'}`, ...(c.expected !== undefined ? [`  expected: ${preview(c.expected, 300)}`] : []), ...(c.actual !== undefined ? [`  actual: ${preview(c.actual, 300)}`] : [])]);
+        .flatMap((c) => [
+          `${c.name}: ${c.message ?? 'failed'}`,
+          ...(c.diff?.length ? c.diff.map((d) => `  ${d}`) : [...(c.expected !== undefined ? [`  expected: ${preview(c.expected, 300)}`] : []), ...(c.actual !== undefined ? [`  actual: ${preview(c.actual, 300)}`] : [])]),
+        ]);
+      if (st.serverOutput?.length) lines.push(`server output (last ${st.serverOutput.length} lines):`, ...st.serverOutput.map((l) => `  | ${l}`));
       out.push(command('error', { file: st.file, line: st.line, title: `mcp-verify: ${s.name} › ${st.label}` }, lines.join('\n')));
       annotated = true;
     }
@@ -61,6 +65,7 @@ export function githubSummary(run: RunResult): string {
     for (const st of x.steps.filter((y) => y.verdict === 'failed')) {
       lines.push(`- step ${st.index + 1} \`${md(st.label)}\` (\`${md(st.file)}:${st.line}\`)`);
       for (const c of st.checks.filter((c) => c.verdict === 'failed')) lines.push(`  - \`${c.name}\`: ${md(c.message ?? 'failed')}`);
+      if (st.serverOutput?.length) lines.push('', '  server output:', '', '  ```', ...st.serverOutput.map((l) => `  ${l.replace(/`/g, "'")}`), '  ```');
     }
     if (x.diagnosis) lines.push(`- diagnosis: ${md(x.diagnosis)}`);
     lines.push('', '</details>', '');

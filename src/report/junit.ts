@@ -104,13 +104,16 @@ function stepCase(st: StepResult, xfail: boolean): Case {
     const text = warnings.map((w) => [`WARNING ${checkLine(w)} (${st.file}:${st.line})`, w.reference && `  spec: ${w.reference}`, w.fix && `  ${w.fix}`].filter(Boolean).join('\n')).join('\n');
     c.out = c.out ? `${text}\n${c.out}` : text;
   }
+  if (st.verdict === 'failed' && st.serverOutput?.length) c.out = `${c.out ? `${c.out}\n` : ''}server output (last ${st.serverOutput.length} lines):\n${st.serverOutput.join('\n')}`;
   return c;
 }
 
 function failureOf(failed: CheckResult[]): { message: string; type: string; body: string } {
   const first = failed[0];
   const body = failed
-    .map((ch) => [checkLine(ch), ch.expected !== undefined ? `  expected: ${preview(ch.expected, 1000)}` : '', ch.actual !== undefined ? `  actual:   ${preview(ch.actual, 1000)}` : ''].filter(Boolean).join('\n'))
+    .map((ch) =>
+      [checkLine(ch), ...(ch.diff?.length ? ch.diff.map((d) => `  ${d}`) : [ch.expected !== undefined ? `  expected: ${preview(ch.expected, 1000)}` : '', ch.actual !== undefined ? `  actual:   ${preview(ch.actual, 1000)}` : ''])].filter(Boolean).join('\n'),
+    )
     .join('\n');
   return { message: first ? checkLine(first) : 'failed', type: first?.name ?? 'failed', body };
 }

@@ -103,12 +103,19 @@ export function renderFailures(run: RunResult, c: Style, verbose: boolean): stri
       lines.push(`  step ${st.index + 1} "${st.label}" (${st.file}:${st.line})`);
       for (const ch of st.checks.filter((x) => x.verdict === 'failed')) {
         lines.push(`    ${c.red('✗')} ${ch.name}: ${ch.message ?? 'failed'}`);
-        if (ch.expected !== undefined) lines.push(c.dim(`      expected: ${preview(ch.expected, 300)}`));
-        if (ch.actual !== undefined) lines.push(c.dim(`      actual:   ${preview(ch.actual, 300)}`));
+        if (ch.diff?.length) for (const d of ch.diff) lines.push(`      ${d.startsWith('+') ? c.green(d) : d.startsWith('-') ? c.red(d) : c.dim(d)}`);
+        else {
+          if (ch.expected !== undefined) lines.push(c.dim(`      expected: ${preview(ch.expected, 300)}`));
+          if (ch.actual !== undefined) lines.push(c.dim(`      actual:   ${preview(ch.actual, 300)}`));
+        }
       }
       if (st.evidence?.length) {
         lines.push(c.dim('    transcript:'));
         for (const e of st.evidence.slice(-12)) lines.push(c.dim(`      ${e}`));
+      }
+      if (st.serverOutput?.length) {
+        lines.push(c.dim(`    server output (last ${st.serverOutput.length} lines):`));
+        for (const e of st.serverOutput) lines.push(c.dim(`      | ${e}`));
       }
     }
     if (s.diagnosis) lines.push(c.yellow(`  diagnosis: ${s.diagnosis}`));

@@ -53,8 +53,11 @@ function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
   const first = failed.find((c) => c.expected !== undefined || c.actual !== undefined);
   if (first?.expected !== undefined) diag.expected = first.expected;
   if (first?.actual !== undefined) diag.actual = first.actual;
+  const withDiff = failed.find((c) => c.diff?.length);
+  if (withDiff) diag.diff = withDiff.diff!.join('\n');
   if (st.evidence?.length) diag.transcript = st.evidence.slice(-20);
   if (st.llm) diag.llm = st.llm;
+  if (st.serverOutput?.length) diag.serverOutput = st.serverOutput;
   return [`not ok ${n} - ${label}${xfail ? ' # TODO expected failure' : ''}`, ...yamlBlock(diag)];
 }
 

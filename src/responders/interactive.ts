@@ -8,6 +8,7 @@
 //
 // Every server string shown goes through sanitizeForTerminal first (terminal safety).
 import { checkbox, input, select } from '@inquirer/prompts';
+import { quickInput } from './quick-input.js';
 import { makeStyle, type Style } from '../report/style.js';
 import { indent, sanitizeForTerminal } from '../terminal/sanitize.js';
 import {
@@ -128,48 +129,85 @@ export class InteractiveResponder implements Responder {
     this.say(indent(sanitizeForTerminal(req.message)));
     const problem = flatSchemaProblem(req.requestedSchema);
     return this.guardedElicitation(async () => {
-      const action = await this.prompt(select<'accept' | 'decline' | 'cancel'>, {
-        message: 'Respond',
-        choices: problem
-          ? [
-              { value: 'decline', name: `Decline (the form cannot be shown: ${sanitizeForTerminal(problem, { oneLine: true, maxChars: 200 })})` },
-              { value: 'cancel', name: 'Cancel' },
-            ]
-          : [
-              { value: 'accept', name: 'Accept (fill in the form)' },
-              { value: 'decline', name: 'Decline' },
-              { value: 'cancel', name: 'Cancel' },
-            ],
-      });
-      if (action !== 'accept') return { action, answeredBy: 'person' };
-      const content = await this.fillForm(req);
-      return { action: 'accept', content, answeredBy: 'person' };
+      if (problem) {
+        const action = await this.prompt(select<'decline' | 'cancel'>, {
+          message: 'Respond',
+          choices: [
+            { value: 'decline', name: `Decline (the form cannot be shown: ${sanitizeForTerminal(problem, { oneLine: true, maxChars: 200 })})` },
+            { value: 'cancel', name: 'Cancel' },
+          ],
+        });
+        return { action, answeredBy: 'person' };
+      }
+      // Quick answers: the first field is asked at once; decline and cancel are one key away.
+      const filled = await this.fillForm(req);
+      if (filled === DECLINE || filled === CANCEL) return { action: filled === DECLINE ? 'decline' : 'cancel', answeredBy: 'person' };
+      return { action: 'accept', content: filled, answeredBy: 'person' };
     });
   }
 
-  private async fillForm(req: ElicitationRequest): Promise<Record<string, unknown>> {
+  private fields(req: ElicitationRequest) {
     const schema = req.requestedSchema ?? {};
     const props = schema.properties ?? {};
     const required = new Set(Array.isArray(schema.required) ? schema.required : []);
     const names = Object.keys(props);
     // FastMCP wraps a scalar as {value}: the message is the question, so ask it plainly.
     const single = names.length === 1 && names[0] === 'value';
-    const content: Record<string, unknown> = {};
-    for (const name of names) {
+    return names.map((name) => {
       const prop = props[name] ?? {};
       const label = single ? 'Answer' : sanitizeForTerminal(typeof prop.title === 'string' ? prop.title : name, { oneLine: true, maxChars: 120 });
-      if (!single && typeof prop.description === 'string') this.say(this.style.dim(indent(sanitizeForTerminal(prop.description, { maxLines: 6, maxChars: 400 }))));
-      const value = await this.askField(label, prop, required.has(name));
-      if (value !== undefined) content[name] = value;
+      return { name, prop, label, required: required.has(name), single };
+    });
+  }
+
+  /** Every field in turn, then (for several fields) a review: send, edit a field, decline or cancel. */
+  private async fillForm(req: ElicitationRequest): Promise<Record<string, unknown> | typeof DECLINE | typeof CANCEL> {
+    const fields = this.fields(req);
+    const content: Record<string, unknown> = {};
+    const ask = async (f: (typeof fields)[number]) => {
+      if (!f.single && typeof f.prop.description === 'string') this.say(this.style.dim(indent(sanitizeForTerminal(f.prop.description, { maxLines: 6, maxChars: 400 }))));
+      const value = await this.askField(f.label, f.prop, f.required);
+      if (value === DECLINE || value === CANCEL) return value;
+      if (value === undefined) delete content[f.name];
+      else content[f.name] = value;
+      return undefined;
+    };
+    for (const f of fields) {
+      const stop = await ask(f);
+      if (stop) return stop;
     }
-    return content;
+    if (fields.length < 2) return content;
+    for (;;) {
+      this.say(`\n${this.style.bold('Review')} ${this.style.dim('(what will be sent)')}`);
+      for (const f of fields) this.say(`  ${f.label}: ${f.name in content ? sanitizeForTerminal(JSON.stringify(content[f.name]), { oneLine: true, maxChars: 200 }) : this.style.dim('(not given)')}`);
+      const next = await this.prompt(select<'send' | 'edit' | 'decline' | 'cancel'>, {
+        message: 'Send it?',
+        choices: [
+          { value: 'send', name: 'Send' },
+          { value: 'edit', name: 'Edit a field' },
+          { value: 'decline', name: 'Decline the request' },
+          { value: 'cancel', name: 'Cancel the request' },
+        ],
+      });
+      if (next === 'send') return content;
+      if (next === 'decline') return DECLINE;
+      if (next === 'cancel') return CANCEL;
+      const which = await this.prompt(select<string>, { message: 'Which field?', choices: fields.map((f) => ({ value: f.name, name: f.label })) });
+      const stop = await ask(fields.find((f) => f.name === which)!);
+      if (stop) return stop;
+    }
   }
 
   private async askField(label: string, prop: Prop, required: boolean): Promise<unknown> {
     const optional = required ? '' : ' (optional, Enter to skip)';
+    const hint = this.style.dim(`${required ? 'Enter answers' : 'Enter skips'} · Esc declines · Ctrl-C cancels`);
+    const requestChoices: Choice[] = [
+      { value: DECLINE, name: this.style.dim('(decline the request)') },
+      { value: CANCEL, name: this.style.dim('(cancel the request)') },
+    ];
     const choices = enumChoices(prop);
     if (choices) {
-      const choiceList = required ? choices : [...choices, { value: SKIP, name: '(skip)' }];
+      const choiceList = [...choices, ...(required ? [] : [{ value: SKIP, name: '(skip)' }]), ...requestChoices];
       const dflt = prop.default !== undefined ? choiceList.find((c) => c.value === prop.default)?.value : undefined;
       const v = await this.prompt(select<unknown>, { message: `${label}${required ? '' : ' (optional)'}`, choices: choiceList, ...(dflt !== undefined ? { default: dflt } : {}) });
       return v === SKIP ? undefined : v;
@@ -200,6 +238,7 @@ export class InteractiveResponder implements Responder {
         { value: true, name: 'Yes' },
         { value: false, name: 'No' },
         ...(required ? [] : [{ value: SKIP, name: '(skip)' }]),
+        ...requestChoices,
       ];
       const v = await this.prompt(select<unknown>, { message: `${label}${required ? '' : ' (optional)'}`, choices: choiceList, ...(typeof prop.default === 'boolean' ? { default: prop.default } : {}) });
       return v === SKIP ? undefined : v;
@@ -208,21 +247,25 @@ export class InteractiveResponder implements Responder {
       const min = num(prop.minimum);
       const max = num(prop.maximum);
       const kind = type === 'integer' ? 'a whole number' : 'a number';
-      const raw = await this.prompt(input, {
+      const answer = await this.prompt(quickInput, {
         message: `${label} (${type}${rangeHint(min, max)})${optional}`,
         ...(typeof prop.default === 'number' ? { default: String(prop.default) } : {}),
-        validate: (v: string) => numberProblem(v, type, min, max, required, kind) ?? true,
+        validate: (v: string) => numberProblem(v, type, min, max, required, kind),
+        hint,
       });
-      return raw.trim() === '' ? undefined : Number(raw.trim());
+      if ('decline' in answer) return DECLINE;
+      return answer.value.trim() === '' ? undefined : Number(answer.value.trim());
     }
     // string (and anything unknown, asked as text)
     const format = typeof prop.format === 'string' ? prop.format : undefined;
-    const raw = await this.prompt(input, {
+    const answer = await this.prompt(quickInput, {
       message: `${label} (${format ?? 'text'})${optional}`,
       ...(typeof prop.default === 'string' ? { default: prop.default } : {}),
-      validate: (v: string) => stringProblem(v, prop, required) ?? true,
+      validate: (v: string) => stringProblem(v, prop, required),
+      hint,
     });
-    return raw === '' && !required ? undefined : raw;
+    if ('decline' in answer) return DECLINE;
+    return answer.value === '' && !required ? undefined : answer.value;
   }
 
   private async guardedElicitation(ask: () => Promise<ElicitationReply>): Promise<ElicitationReply> {
@@ -363,6 +406,8 @@ export class InteractiveResponder implements Responder {
 }
 
 const SKIP = Symbol('skip');
+const DECLINE = Symbol('decline');
+const CANCEL = Symbol('cancel');
 
 /** Single-select options: `enum` (+ legacy `enumNames`), or `oneOf`/`anyOf` of `{const, title}`. */
 export function enumChoices(prop: Prop): Choice[] | undefined {

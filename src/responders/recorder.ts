@@ -7,7 +7,7 @@
 // The output is a whole scenario file: the scenarios that ran, copied from their source YAML (comments
 // kept), with the recorded rules appended to each step's `elicitation` / `sampling` list. For
 // `mcp-verify call` it is a one-step scenario calling the same tool with the same arguments.
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { Document, isMap, isSeq, parseDocument, type Node as YamlNode, type YAMLMap, type YAMLSeq } from 'yaml';
@@ -51,7 +51,7 @@ export class AnswerRecorder {
    * The replay file for a suite run: every scenario that ran, from its source file when it can be
    * read (`bases` are where the shown file paths are relative to), with the recorded rules added.
    */
-  async suiteFile(scenarios: LoadedScenario[], bases: string[], header: string): Promise<string> {
+  async suiteFile(scenarios: LoadedScenario[], bases: string[], header: string, taken: Set<string> = new Set()): Promise<string> {
     const out = new Document({ scenarios: [] });
     const list = out.get('scenarios', true) as YAMLSeq;
     const sources = new Map<string, Document | null>();
@@ -59,6 +59,7 @@ export class AnswerRecorder {
       if (!this.ran.has(loaded.id)) continue;
       const node = (await this.sourceNode(loaded, bases, sources)) ?? (out.createNode(loaded.scenario) as YAMLMap);
       for (const r of this.byScenario.get(loaded.id) ?? []) addRule(out, node, r);
+      renameIfTaken(node, taken);
       list.items.push(node);
     }
     out.commentBefore = header;
@@ -66,11 +67,12 @@ export class AnswerRecorder {
   }
 
   /** The replay file for `mcp-verify call`: one scenario, one step calling the tool again. */
-  callFile(scenarioId: string, tool: string, args: Record<string, unknown>, expect: Record<string, unknown>, header: string): string {
+  callFile(scenarioId: string, tool: string, args: Record<string, unknown>, expect: Record<string, unknown>, header: string, taken: Set<string> = new Set()): string {
     const out = new Document({ scenarios: [{ name: `call-${tool}`.replace(/[^A-Za-z0-9_.-]/g, '_'), steps: [{ call: tool, ...(Object.keys(args).length ? { args } : {}) }] }] });
     const scenario = out.getIn(['scenarios', 0], true) as YAMLMap;
     for (const r of this.byScenario.get(scenarioId) ?? []) addRule(out, scenario, r);
     (out.getIn(['scenarios', 0, 'steps', 0], true) as YAMLMap).set('expect', out.createNode(expect));
+    renameIfTaken(scenario, taken);
     out.commentBefore = header;
     return this.redactor.text(out.toString({ lineWidth: 0 }));
   }
@@ -158,4 +160,49 @@ export async function assertRecordable(file: string, inputs: string[] = []): Pro
 
 export async function writeRecording(file: string, text: string): Promise<void> {
   await writeFile(file, text, 'utf8');
+}
+
+/**
+ * Scenario names already used by the scenario files in the folder a recording lands in (recursively,
+ * as `local DIR` loads them), the recording itself excepted: a recorded scenario must not clash with
+ * them, or the next `local DIR` would stop at "duplicate scenario name".
+ */
+export async function namesTakenBeside(recordPath: string): Promise<Set<string>> {
+  const dir = path.dirname(recordPath);
+  const taken = new Set<string>();
+  let names: string[];
+  try {
+    names = (await readdir(dir, { recursive: true })).map(String).filter((n) => /\.ya?ml$/i.test(n));
+  } catch {
+    return taken;
+  }
+  for (const n of names.slice(0, 2000)) {
+    const file = path.join(dir, n);
+    if (path.resolve(file) === path.resolve(recordPath) || /(^|[/\\])node_modules([/\\]|$)/.test(n)) continue;
+    try {
+      const doc = parseDocument(await readFile(file, 'utf8'));
+      const seq = doc.get('scenarios', true);
+      if (isSeq(seq)) for (const item of seq.items) if (isMap(item) && typeof item.get('name') === 'string') taken.add(item.get('name') as string);
+    } catch {
+      /* unreadable or not YAML: it cannot clash */
+    }
+  }
+  return taken;
+}
+
+/** `name`, else `name-recorded`, `name-recorded-2`, ...: the first not taken (then taken). */
+export function uniqueName(name: string, taken: Set<string>): string {
+  let candidate = name;
+  for (let i = 1; taken.has(candidate); i++) candidate = i === 1 ? `${name}-recorded` : `${name}-recorded-${i}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+function renameIfTaken(scenario: YAMLMap, taken: Set<string>): void {
+  const name = scenario.get('name');
+  if (typeof name !== 'string') return;
+  const unique = uniqueName(name, taken);
+  if (unique === name) return;
+  scenario.set('name', unique);
+  scenario.commentBefore = ` renamed from "${name}": that name is taken by another scenario file in this folder`;
 }

@@ -49,6 +49,8 @@ export interface PlanOptions extends LlmOptions {
   trace?: string;
   /** `-v`: transcript lines as evidence for passing steps too. */
   verbose?: boolean;
+  /** Feature names beyond the built-in ones (the config file's `features:`). */
+  features?: string[];
 }
 
 /** One step, resolved: what kind it is, how long it may take, what it needs. Requests are filled with variables when it runs. */
@@ -138,6 +140,8 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   const expectedFailures = options.expectedFailures
     ? await (await import('../scenario/expected-failures.js')).loadExpectedFailures(options.expectedFailures, scenarios)
     : undefined;
+  // A misspelt `feature:` would silently make a new summary row.
+  (await import('../scenario/features.js')).checkFeatures(scenarios, options.features);
   const selected = selectScenarios(scenarios, options);
   checkVariables(selected, variables);
   const shard = parseShard(options.shard);

@@ -5,6 +5,7 @@ import type { CheckResult } from '../results.js';
 import type { ElicitationSchema } from '../responders/responder.js';
 import type { StepTally } from '../session/step-tally.js';
 import type { ElicitationEntry } from '../session/transcript.js';
+import { jsonDiff, textDiff } from './diff.js';
 import { matchCount, matchSubset, matchTextSafely, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
@@ -45,7 +46,8 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
     out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
     if (expect.text !== undefined) {
       const p = await matchTextSafely(outcome.text, expect.text, signal);
-      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500) }));
+      const diff = p && typeof expect.text === 'object' && expect.text.equals !== undefined && outcome.text !== expect.text.equals ? textDiff(expect.text.equals, outcome.text) : [];
+      out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500), ...(diff.length ? { diff } : {}) }));
     }
     if (expect.json !== undefined) {
       let parsed: unknown;
@@ -56,11 +58,14 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
         problem = `result text is not JSON: ${preview(outcome.text)}`;
       }
       problem ??= matchSubset(parsed, expect.json);
-      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? clip(outcome.text, 500) }));
+      const diff = problem && parsed !== undefined ? jsonDiff(expect.json, parsed) : [];
+      out.push(check('json', problem, { expected: expect.json, actual: parsed ?? clip(outcome.text, 500), ...(diff.length ? { diff } : {}) }));
     }
     if (expect.structured !== undefined) {
       const sc = result.structuredContent;
-      out.push(check('structured', sc === undefined ? 'the result has no structuredContent' : matchSubset(sc, expect.structured), { expected: expect.structured, actual: sc }));
+      const problem = sc === undefined ? 'the result has no structuredContent' : matchSubset(sc, expect.structured);
+      const diff = problem && sc !== undefined ? jsonDiff(expect.structured, sc) : [];
+      out.push(check('structured', problem, { expected: expect.structured, actual: sc, ...(diff.length ? { diff } : {}) }));
     }
   }
 

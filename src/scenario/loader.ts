@@ -6,6 +6,7 @@ import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { readableMessage } from './readable-issues.js';
 import { ScenarioFile, type Scenario } from './schema.js';
 import { ACTION_KEYS, actionKeysOf } from './steps/index.js';
 
@@ -18,6 +19,8 @@ export interface LoadedScenario {
   /** 1-based line of each step. */
   stepLines: number[];
   scenario: Scenario;
+  /** Where `feature:` is written, for the pre-run check of the name (src/scenario/features.ts). */
+  featureAt?: { line: number; col: number; excerpt?: string };
 }
 
 export interface ScenarioProblem {
@@ -103,29 +106,10 @@ export async function loadScenarios(files: string[], displayBase = process.cwd()
 
 /** Parse one file's text. Pure: used by the loader, `validate`, and the fuzz tests. */
 export function parseScenarioText(text: string, file: string): { scenarios: LoadedScenario[] } | { problems: ScenarioProblem[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lines = text.split(/\r?\n/);
-  const at = (offset: number, message: string): ScenarioProblem => {
-    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
-    return { file, line, col, message, excerpt: excerpt(lines, line, col) };
-  };
-  if (doc.errors.length) {
-    return { problems: doc.errors.map((e) => at(e.pos[0], `invalid YAML: ${firstLine(e.message)}`)) };
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return { problems: [at(0, `invalid YAML: ${firstLine((e as Error).message)}`)] };
-  }
-  if (data === null || data === undefined) return { problems: [at(0, 'empty file: expected `scenarios:` with at least one scenario')] };
-  const parsed = ScenarioFile.safeParse(data);
-  if (!parsed.success) {
-    const issues = withoutEchoes(expandStepUnions(parsed.error.issues, data), doc, data);
-    return { problems: issues.map((issue) => issueToProblem(issue, doc, at, data)) };
-  }
-  const file_ = parsed.data as ScenarioFile;
+  const checked = parsePositioned(text, file, ScenarioFile, 'empty file: expected `scenarios:` with at least one scenario');
+  if ('problems' in checked) return checked;
+  const { doc, lineCounter, at } = checked;
+  const file_ = checked.data as ScenarioFile;
   const regexProblems = checkRegexes(file_, doc, at);
   if (regexProblems.length) return { problems: regexProblems };
 
@@ -138,9 +122,51 @@ export function parseScenarioText(text: string, file: string): { scenarios: Load
       scenario = { ...scenario, variables: { ...variables, ...scenario.variables }, secrets: [...(secrets ?? []), ...(scenario.secrets ?? [])] };
     }
     if (shown) scenario = { ...scenario, public: [...shown, ...(scenario.public ?? [])] };
-    return { id: `${file}#${scenario.name}`, file, line: lineOf(node, lineCounter), stepLines, scenario };
+    const featureNode = doc.getIn(['scenarios', i, 'feature'], true) as YamlNode | undefined;
+    const featureAt = featureNode?.range ? (({ line, col, excerpt }) => ({ line, col, excerpt }))(at(featureNode.range[0], '')) : undefined;
+    return { id: `${file}#${scenario.name}`, file, line: lineOf(node, lineCounter), stepLines, scenario, ...(featureAt ? { featureAt } : {}) };
   });
   return { scenarios };
+}
+
+export type At = (offset: number, message: string) => ScenarioProblem;
+
+export interface Positioned<T> {
+  data: T;
+  doc: Document;
+  lineCounter: LineCounter;
+  at: At;
+}
+
+/**
+ * YAML (or JSON, which YAML reads too) with positions, validated by a zod schema: every problem is
+ * file:line:col with an excerpt, unknown keys get a did-you-mean, type errors say what was expected and
+ * what was found. The one machinery behind scenario files and the config file.
+ */
+export function parsePositioned<S extends z.ZodType>(text: string, file: string, schema: S, emptyMessage: string): Positioned<z.output<S>> | { problems: ScenarioProblem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lines = text.split(/\r?\n/);
+  const at: At = (offset: number, message: string): ScenarioProblem => {
+    const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
+    return { file, line, col, message, excerpt: excerpt(lines, line, col) };
+  };
+  if (doc.errors.length) {
+    return { problems: doc.errors.map((e) => at(e.pos[0], `invalid YAML: ${firstLine(e.message)}`)) };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { problems: [at(0, `invalid YAML: ${firstLine((e as Error).message)}`)] };
+  }
+  if (data === null || data === undefined) return { problems: [at(0, emptyMessage)] };
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issues = withoutEchoes(expandStepUnions(parsed.error.issues, data), schema, data);
+    return { problems: issues.map((issue) => issueToProblem(issue, doc, at, schema, data)) };
+  }
+  return { data: parsed.data, doc, lineCounter, at };
 }
 
 function lineOf(node: YamlNode | undefined, lc: LineCounter): number {
@@ -158,7 +184,6 @@ function excerpt(lines: string[], line: number, col: number): string | undefined
   return `  ${shown}\n  ${' '.repeat(Math.max(0, Math.min(col - 1, 160)))}^`;
 }
 
-type At = (offset: number, message: string) => ScenarioProblem;
 
 /** Find the YAML node for a zod path (falling back to the nearest ancestor that exists). */
 function nodeAt(doc: Document, p: PropertyKey[]): { node: YamlNode | undefined; keyNode?: YamlNode } {
@@ -180,11 +205,11 @@ function keyNode(doc: Document, parentPath: PropertyKey[], key: string): YamlNod
  * A misspelt required key shows up twice: as an unknown key and as the missing one. Keep only the
  * unknown key, whose message already says "did you mean".
  */
-function withoutEchoes(issues: z.core.$ZodIssue[], doc: Document, data: unknown): z.core.$ZodIssue[] {
+function withoutEchoes(issues: z.core.$ZodIssue[], root: z.ZodType, data: unknown): z.core.$ZodIssue[] {
   const suggested = new Set<string>();
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
-    const known = knownKeys(data, issue.path);
+    const known = knownKeys(root, data, issue.path);
     for (const key of issue.keys) {
       const s = suggest(key, known);
       if (s) suggested.add(JSON.stringify([...issue.path.map(String), s]));
@@ -196,11 +221,11 @@ function withoutEchoes(issues: z.core.$ZodIssue[], doc: Document, data: unknown)
   return issues.filter((issue) => !(issue.code === 'invalid_type' && suggested.has(JSON.stringify(issue.path.map(String)))) && !missingOneOf(issue));
 }
 
-function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At, data: unknown): ScenarioProblem {
+function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At, root: z.ZodType, data: unknown): ScenarioProblem {
   const where = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
-    const known = knownKeys(data, issue.path);
+    const known = knownKeys(root, data, issue.path);
     const suggestion = suggest(key, known);
     const kn = keyNode(doc, issue.path, key);
     const offset = kn?.range?.[0] ?? nodeAt(doc, issue.path).node?.range?.[0] ?? 0;
@@ -212,7 +237,7 @@ function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At, data: un
     return at(offset, `${where}unknown key "${key}"${more}${hint}`);
   }
   const { node } = nodeAt(doc, issue.path);
-  return at(node?.range?.[0] ?? 0, `${where}${issue.message}`);
+  return at(node?.range?.[0] ?? 0, `${where}${readableMessage(issue, root, data)}`);
 }
 
 /** The value at a zod path in the parsed YAML data. */
@@ -262,8 +287,8 @@ function expandStepUnions(issues: z.core.$ZodIssue[], data: unknown): z.core.$Zo
 }
 
 /** The keys allowed at a path, read from the zod schema by walking it (a step's kind by its action key). */
-function knownKeys(data: unknown, p: PropertyKey[]): string[] {
-  let schema: unknown = ScenarioFile;
+function knownKeys(root: z.ZodType, data: unknown, p: PropertyKey[]): string[] {
+  let schema: unknown = root;
   for (let i = 0; i < p.length; i++) {
     const seg = p[i]!;
     schema = unwrap(schema, valueAt(data, p.slice(0, i)));

@@ -134,7 +134,8 @@ export async function interactiveSuite(flags: InteractiveFlags, target: Target, 
         ...(interrupted ? [' The run was interrupted: only the scenarios that started are here.'] : []),
         ` Replay without a person: mcp-verify ${target.kind === 'local' ? `local ${shownPath(recordPath)} --url ${target.url.toString()}` : `remote ${shownPath(recordPath)} ...`}`,
       ].join('\n');
-      await writeRecording(recordPath, await session.recorder.suiteFile(scenarios, bases, header));
+      const { namesTakenBeside } = await import('../responders/recorder.js');
+      await writeRecording(recordPath, await session.recorder.suiteFile(scenarios, bases, header, await namesTakenBeside(recordPath)));
       process.stderr.write(`mcp-verify: recorded ${session.recorder.count} answer(s) to ${shownPath(recordPath)}; replay it without --interactive\n`);
     },
   };

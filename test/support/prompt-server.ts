@@ -33,6 +33,26 @@ function build(): McpServer {
     return { content: [{ type: 'text', text: r.action === 'accept' ? `colour=${String(r.content?.['color'])}` : `action=${r.action}` }] };
   });
 
+  server.registerTool('sign_up', { description: 'A form of several fields (text, integer with a minimum, yes/no).' }, async (ctx) => {
+    const r = await ctx.mcpReq.elicitInput(
+      {
+        mode: 'form',
+        message: 'Create your traveller profile',
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', title: 'Name' },
+            age: { type: 'integer', title: 'Age', minimum: 18 },
+            newsletter: { type: 'boolean', title: 'Newsletter' },
+          },
+          required: ['name', 'age', 'newsletter'],
+        },
+      } as never,
+      related(ctx),
+    );
+    return { content: [{ type: 'text', text: r.action === 'accept' ? `profile=${JSON.stringify(r.content)}` : `action=${r.action}` }] };
+  });
+
   server.registerTool('open_link', { description: 'Asks the user to visit a URL (URL-mode elicitation).' }, async (ctx) => {
     const r = await ctx.mcpReq.elicitInput(
       { mode: 'url', message: 'Sign in to the travel agency', url: 'https://auth.example.com/login?state=abc', elicitationId: 'e-1' } as never,

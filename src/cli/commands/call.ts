@@ -13,8 +13,9 @@ import type { LoadedScenario } from '../../scenario/loader.js';
 import type { StepOutcome } from '../../scenario/steps/index.js';
 import type { Listing } from '../../session/listing.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
+import { addLocalAuthFlags, withLocalAuth, type LocalAuthFlags } from '../../target/local-auth.js';
 
-interface CallFlags extends RemoteFlags, LlmOptions {
+interface CallFlags extends RemoteFlags, LlmOptions, LocalAuthFlags {
   url?: string;
   arg: string[];
   argsJson?: string;
@@ -38,6 +39,7 @@ export function registerCall(program: Command): void {
     .option('--sampling-default <text>', 'text offered (editable) as the start of a typed sampling reply')
     .option('--no-color', 'no colours (also: NO_COLOR=1)');
   addLlmFlags(cmd, durationOption);
+  addLocalAuthFlags(cmd, false);
   addRemoteFlags(cmd).addHelpText(
     'after',
     `
@@ -93,7 +95,7 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
     target = await remoteTargetFromFlags(flags);
   } else {
     const { localTarget } = await import('../../target/target.js');
-    target = localTarget(parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL));
+    target = withLocalAuth(localTarget(parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL)), flags);
   }
 
   const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('../signals.js');
@@ -153,7 +155,7 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
     if (run.scenarios[0]?.error) process.stderr.write(redactor.text(`mcp-verify: ${sanitizeForTerminal(run.scenarios[0].error, { oneLine: true, maxChars: 600 })}`) + '\n');
 
     if (recordPath && interactive?.recorder && outcome) {
-      const expect: Record<string, unknown> = outcome.error ? { error: true } : { isError: !!result?.isError, ...(outcome.text.length <= 4000 ? { text: { equals: outcome.text } } : {}) };
+      const expect: Record<string, unknown> = outcome.error ? { error: true } : { isError: !!result?.isError, ...(outcome.text.length <= 4000 ? resultExpectation(outcome.text) : {}) };
       const header = [
         ` Recorded by mcp-verify call --record on ${new Date().toISOString()} against ${target.url.toString()}.`,
         ` ${interactive.recorder.count} answer(s) given by a person are scripted below (times: 1 each, in the order given);`,
@@ -161,7 +163,8 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
         ` Replay without a person: mcp-verify ${remote ? 'remote' : 'local'} ${mode.shownPathOf(recordPath)}${remote ? ' ...' : ` --url ${target.url.toString()}`}`,
       ].join('\n');
       const { writeRecording } = await import('../../responders/recorder.js');
-      await writeRecording(recordPath, interactive.recorder.callFile(scenarioId, tool, args, expect, header));
+      const { namesTakenBeside } = await import('../../responders/recorder.js');
+      await writeRecording(recordPath, interactive.recorder.callFile(scenarioId, tool, args, expect, header, await namesTakenBeside(recordPath)));
       process.stderr.write(`mcp-verify: recorded ${interactive.recorder.count} answer(s) to ${mode.shownPathOf(recordPath)}\n`);
     }
     return exitCode(run, interruptReceived());
@@ -242,4 +245,18 @@ function describeResult(result: { content?: { type?: string; mimeType?: string }
   }
   if (!text && result?.structuredContent !== undefined) parts.push(sanitize(JSON.stringify(result.structuredContent, null, 2), { maxChars: 20_000, maxLines: 400 }));
   return parts.join('\n');
+}
+
+/** What a recording expects of the result: `json:` (a subset, readable and diffable) for a JSON object or array, else the text. */
+export function resultExpectation(text: string): Record<string, unknown> {
+  const t = text.trim();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(t);
+      if (parsed && typeof parsed === 'object') return { json: parsed };
+    } catch {
+      /* not JSON: compare the text */
+    }
+  }
+  return { text: { equals: text } };
 }

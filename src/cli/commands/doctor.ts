@@ -6,8 +6,9 @@ import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type
 import { sanitizeValue } from '../../terminal/sanitize.js';
 import { addProtocolToolFlags, durationOption, type ProtocolToolFlags } from '../run-suite.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
+import { addLocalAuthFlags, withLocalAuth, type LocalAuthFlags } from '../../target/local-auth.js';
 
-interface DoctorFlags extends RemoteFlags, ProtocolToolFlags {
+interface DoctorFlags extends RemoteFlags, ProtocolToolFlags, LocalAuthFlags {
   url?: string;
   /** ms (durationOption) */
   timeout: number;
@@ -22,6 +23,7 @@ export function registerDoctor(program: Command): void {
     .description('Diagnose an MCP endpoint: reachability, initialize, protocol version, session id, GET/DELETE support, elicitation and sampling, with a fix for each problem.')
     .option('--url <url>', `the MCP endpoint (default ${DEFAULT_LOCAL_URL}; or name an AgentCore runtime with --arn)`);
   addRemoteFlags(cmd);
+  addLocalAuthFlags(cmd, false);
   addProtocolToolFlags(cmd)
     .addOption(durationOption('--timeout <duration>', 'per-request timeout', '10s'))
     .option('--json', 'print the findings as JSON instead of text')
@@ -60,7 +62,7 @@ Exit codes: 0 nothing failed, 1 a finding failed (or warned, with --strict), 2 u
     } else {
       const url = parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL);
       const { localTarget } = await import('../../target/target.js');
-      target = localTarget(url);
+      target = withLocalAuth(localTarget(url), flags);
       suiteCommand = `mcp-verify local --suite protocol --url ${url}`;
     }
     const { runDoctor } = await import('../../doctor/doctor.js');

@@ -1,31 +1,50 @@
-// `mcp-verify validate` checks scenario files without running them; `mcp-verify schema` prints the
-// JSON Schema that editors use (yaml-language-server).
+// `mcp-verify validate` runs every check `local` makes before it connects (scenario files, variables
+// with --var, feature names, reporters, timeouts, expected failures, the config file) without running
+// anything; `mcp-verify schema` prints the JSON Schemas editors use (yaml-language-server).
 import type { Command } from 'commander';
+import { addCheckedRunFlags, loadSuite, preRunChecks, type ConfigExtrasFlags, type RunFlags } from '../run-suite.js';
 
 export function registerValidate(program: Command): void {
-  program
+  const cmd = program
     .command('validate')
-    .description('Check scenario files without running anything (exit 0 valid, 2 invalid).')
-    .argument('<paths...>', 'scenario files or directories')
-    .addHelpText('after', `\nExample:\n  mcp-verify validate scenarios/   # file:line:col for every problem`)
-    .action(async (paths: string[]) => {
-      const { findScenarioFiles, loadScenarios } = await import('../../scenario/loader.js');
-      const files = await findScenarioFiles(paths);
-      const loaded = await loadScenarios(files);
-      process.stdout.write(`${files.length} file(s), ${loaded.length} scenario(s): valid\n`);
-    });
+    .description('Check scenario files and run flags as `local` does before it connects, without running anything (exit 0 valid, 2 invalid).')
+    .argument('[paths...]', 'scenario files or directories (default: what `local` would run: the config file\'s scenarios, else the bundled suite)');
+  addCheckedRunFlags(cmd).addHelpText(
+    'after',
+    `
+Examples:
+  mcp-verify validate scenarios/                   # file:line:col for every problem
+  mcp-verify validate --var city=Tokyo my.yaml     # variables as local would get them
+  mcp-verify validate --config ci/mcp-verify.config.yaml
+
+Everything \`local\` refuses before it connects (exit 2), \`validate\` refuses with the same message.`,
+  );
+  cmd.action(async (paths: string[], flags: RunFlags & ConfigExtrasFlags) => {
+    const scenarios = await loadSuite(paths);
+    const plan = await preRunChecks(scenarios, flags);
+    for (const n of plan.notices) process.stderr.write(`mcp-verify: ${n}\n`);
+    const files = new Set(scenarios.map((s) => s.file)).size;
+    const selected = plan.scenarios.length === scenarios.length ? '' : ` (${plan.scenarios.length} selected)`;
+    process.stdout.write(`${files} file(s), ${scenarios.length} scenario(s)${selected}: valid\n`);
+  });
 }
 
 export function registerSchema(program: Command): void {
   program
     .command('schema')
-    .description('Print the JSON Schema of scenario files (or, with --report, of the JSON report).')
+    .description('Print the JSON Schema of scenario files (or, with --report, of the JSON report; with --config, of mcp-verify.config.yaml).')
     .option('--report', 'the JSON report\'s schema (--reporter json), as shipped in schema/report.schema.json')
+    .option('--config', 'the config file\'s schema (mcp-verify.config.yaml), as shipped in schema/config.schema.json')
     .addHelpText(
       'after',
-      `\nExamples:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json\n  mcp-verify schema --report > report.schema.json   # validate --reporter json=FILE output with it`,
+      `\nExamples:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json\n  mcp-verify schema --report > report.schema.json   # validate --reporter json=FILE output with it\n  mcp-verify schema --config > config.schema.json`,
     )
-    .action(async (flags: { report?: boolean }) => {
+    .action(async (flags: { report?: boolean; config?: boolean }) => {
+      if (flags.config) {
+        const { configJsonSchema } = await import('../../config/schema.js');
+        process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+        return;
+      }
       if (flags.report) {
         const { reportJsonSchema } = await import('../../report/report-schema.js');
         process.stdout.write(JSON.stringify(reportJsonSchema(), null, 2) + '\n');
