@@ -83,7 +83,7 @@ test('every emitted file has its source map, and bundles its dependencies (no ba
     const text = readFileSync(f, 'utf8');
     assert.ok(existsSync(`${f}.map`), `${path.relative(ROOT, f)} has no source map`);
     assert.match(text, /\/\/# sourceMappingURL=\S+\.js\.map\s*$/, `${path.relative(ROOT, f)} does not point at its map`);
-    const bare = [...text.matchAll(/(?:^|[\s;])(?:import|export)\s[^;]*?from\s*["']([^"'./][^"']*)["']|\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/gm)]
+    const bare = [...text.matchAll(/(?:^[ \t]*|;\s*)(?:import|export)\s[^;]*?from\s*["']([^"'./][^"']*)["']|\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/gm)]
       .map((m) => (m[1] ?? m[2])!)
       .filter((spec) => !spec.startsWith('node:') && !builtinModules.includes(spec));
     assert.deepEqual(bare, [], `${path.relative(ROOT, f)} imports packages at run time`);

@@ -3,7 +3,7 @@
 // from a flag value). Every value given is a secret: redacted from every output, report and recording.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { readBearerToken } from './bearer.js';
+import { readBearerToken } from './bearer-token.js';
 import type { FetchLike, Target } from './target.js';
 
 export interface LocalAuthFlags {
