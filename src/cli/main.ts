@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { sanitizeForOutput } from '../terminal/sanitize.js';
 import { registerLocal } from './commands/local.js';
 import { registerRemote } from './commands/remote.js';
 import { registerCompare } from './commands/compare.js';
@@ -88,6 +89,8 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (e) {
     process.exitCode = exitCodeFor(e);
+    // Work given up on (a credential_process that hangs) may still hold the event loop: end now.
+    if ((e as { abandoned?: boolean })?.abandoned) process.stderr.write('', () => process.exit(process.exitCode as number));
   }
 }
 
@@ -97,7 +100,8 @@ function exitCodeFor(e: unknown): number {
     return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : ExitCode.Usage;
   }
   if (e instanceof UserError) {
-    process.stderr.write(`mcp-verify: ${e.message}\n`);
+    // A user error can quote the server (a connect failure): one sanitiser for every channel.
+    process.stderr.write(`mcp-verify: ${sanitizeForOutput(e.message)}\n`);
     return e.exitCode;
   }
   // A bug: say so, with the stack, so it can be reported.

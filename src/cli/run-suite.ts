@@ -30,6 +30,8 @@ export interface RunFlags extends CiFlags, LlmOptions {
   color?: boolean;
   verbose?: boolean;
   maxResponse?: string;
+  /** Milliseconds (durationOption). */
+  regexTimeout?: number;
   /** Interactive mode (src/terminal/interactive-mode.ts). */
   interactive?: boolean;
   record?: string;
@@ -49,7 +51,8 @@ export function addCheckedRunFlags(cmd: Command): Command {
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
     .option('--trace <file>', 'write every HTTP exchange of the run (bodies, SSE events, timings; credentials redacted) as a HAR 1.2 file')
-    .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB');
+    .option('--max-response <size>', 'largest response accepted (one message, and one stream); a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
+    .addOption(durationOption('--regex-timeout <duration>', 'longest a regex expectation may take on a server\'s text; a slower match fails naming the pattern', '1s'));
 }
 
 export function addRunFlags(cmd: Command): Command {
@@ -92,8 +95,12 @@ export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
  */
 export async function cliReporters(flags: RunFlags) {
   const { createReporters, harTraceWriter, parseReporterSpecs } = await import('../report/reporters.js');
+  const { checkDistinctReportFiles } = await import('../report/report-files.js');
   const ctx = { stdout: process.stdout, stderr: process.stderr, noColor: flags.color === false, verbose: flags.verbose };
-  const listeners = createReporters(parseReporterSpecs(flags.reporter), ctx);
+  const specs = parseReporterSpecs(flags.reporter);
+  // --trace FILE and a reporter's FILE must differ too (one would overwrite the other).
+  if (flags.trace) checkDistinctReportFiles([...specs, { name: '--trace', file: flags.trace }]);
+  const listeners = createReporters(specs, ctx);
   if (flags.trace) listeners.push(harTraceWriter(flags.trace, ctx));
   return listeners;
 }

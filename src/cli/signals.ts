@@ -99,3 +99,23 @@ export function untilStopSignal(): Promise<InterruptSignal> {
     process.on('SIGTERM', stop);
   });
 }
+
+/**
+ * For a phase before any run or report exists (credential resolution): SIGINT / SIGTERM end the
+ * process at once with 130 / 143 and one line, instead of waiting on work that may never finish.
+ */
+export async function exitWhileWaiting<T>(what: string, work: Promise<T>): Promise<T> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`mcp-verify: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'} (${signal}) while ${what}; nothing ran\n`, () =>
+      process.exit(signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -108,6 +108,7 @@ export async function applyConfig(cmd: Command, loaded: LoadedConfig): Promise<s
   setDefault(cmd, 'timeout', c.timeout === undefined ? undefined : durationMs(c.timeout, 30_000));
   setDefault(cmd, 'retries', c.retries === undefined ? undefined : String(c.retries));
   setDefault(cmd, 'maxResponse', c.maxResponse);
+  setDefault(cmd, 'regexTimeout', c.regexTimeout === undefined ? undefined : durationMs(c.regexTimeout, 1000));
   setDefault(cmd, 'expectedFailures', c.expectedFailures === undefined ? undefined : relToCwd(loaded.dir, c.expectedFailures));
   mergeRepeatable(cmd, 'var', Object.entries(c.vars ?? {}).map(([k, v]) => `${k}=${String(v)}`));
   cmd.setOptionValueWithSource('configFile', loaded.file, 'config');

@@ -65,6 +65,7 @@ export const ConfigFile = z
     timeout: Duration.optional().describe('Per-step timeout; a bare number is milliseconds.'),
     retries: z.number().int().min(0).max(10).optional(),
     maxResponse: z.string().optional().describe('Largest response accepted (512KB, 16MB).'),
+    regexTimeout: Duration.optional().describe("Longest a regex expectation may take on a server's text (default 1s); a bare number is milliseconds."),
     vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/), z.union([z.string(), z.number(), z.boolean()])).optional().describe('Variables for ${name} in scenario files; --var overrides them one by one.'),
     expectedFailures: z.string().optional().describe('The known-failures file (relative to this file).'),
     features: z

@@ -10,6 +10,7 @@ import { closeRawSession, describeExchange, exchange, initializeRequest, openRaw
 import type { Session } from '../session/session.js';
 import type { TranscriptEntry } from '../session/transcript.js';
 import { getStreamWarnings, undeclaredCapabilityWarnings } from '../scenario/warnings.js';
+import { tallyOf } from '../session/step-tally.js';
 import { invocationPathForArn, parseRuntimeArn } from '../target/arn.js';
 import type { Target } from '../target/target.js';
 import { STATELESS_FIX, type DoctorReport, type Finding } from './findings.js';
@@ -28,6 +29,14 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
   if (probe.status === null) {
     findings.push({ topic: 'reachable', verdict: 'FAIL', detail: `no answer from ${target.url}: ${probe.error}`, fix: unreachableFix(target, probe.error ?? '') });
     report.unreachable = true;
+    return redact(target, report);
+  }
+  if (probe.redirect) {
+    findings.push({ topic: 'reachable', verdict: 'FAIL', detail: probe.redirect, fix: 'point mcp-verify at the final URL (the MCP endpoint itself); an MCP endpoint answers a POST, it does not redirect it' });
+    return redact(target, report);
+  }
+  if (probe.cut) {
+    findings.push({ topic: 'reachable', verdict: 'FAIL', detail: probe.cut, fix: 'an initialize answer is a few hundred bytes: check what the server sends, or raise --max-response' });
     return redact(target, report);
   }
   if (probe.status === 401 || probe.status === 403) {
@@ -111,7 +120,8 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
 const SEE_DIAGNOSIS = 'the server is stateless; see the diagnosis below';
 
 function warningFindings(entries: TranscriptEntry[], serverCapabilities: Record<string, unknown>): Finding[] {
-  return [...getStreamWarnings(entries), ...undeclaredCapabilityWarnings(entries, serverCapabilities)].map((w) => ({
+  const tally = tallyOf(entries);
+  return [...getStreamWarnings(tally), ...undeclaredCapabilityWarnings(tally, serverCapabilities)].map((w) => ({
     topic: w.name === 'agentcore.getStream' ? 'AgentCore' : 'capabilities',
     verdict: 'WARN' as const,
     detail: `${w.message}${w.reference ? ` (spec: ${w.reference})` : ''}`,

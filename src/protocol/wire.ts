@@ -2,6 +2,8 @@
 // remote (SigV4 or bearer) endpoint is signed like every other request, and they deliberately break
 // the rules the SDK client would never break (no Accept, a stale session id, a bad Origin).
 import { networkErrorText } from '../session/resilience.js';
+import { boundStream, DEFAULT_MAX_RESPONSE_BYTES, describeCut, limitsFrom, readTextBounded, type CutReason } from '../safety/bounded-body.js';
+import { describeRedirect, isRedirect, REDIRECT_POLICY } from '../safety/redirects.js';
 import type { Target } from '../target/target.js';
 import { VERSION } from '../version.js';
 
@@ -30,6 +32,10 @@ export interface WireExchange {
   events: { id: string | null; message: JsonRpcMessage | null }[];
   /** Network error text, when nothing came back. */
   error?: string;
+  /** The answer was a redirect, reported as such (never followed). */
+  redirect?: string;
+  /** The body was larger than the response cap and was cut off there. */
+  cut?: string;
   durationMs: number;
 }
 
@@ -46,6 +52,8 @@ export interface ExchangeOptions {
   until?: (m: JsonRpcMessage, eventId: string | null) => boolean;
   /** Read only the status and headers, then drop the body (a GET stream). */
   headersOnly?: boolean;
+  /** Response cap (per message and per stream), default 16 MiB. */
+  maxResponseBytes?: number;
 }
 
 /** One raw exchange; never throws for HTTP or network failures (they are evidence). */
@@ -71,17 +79,26 @@ export async function exchange(target: Target, opts: ExchangeOptions): Promise<W
       headers,
       ...(opts.body ? { body: JSON.stringify(opts.body) } : {}),
       signal: abort.signal,
+      redirect: REDIRECT_POLICY,
     });
     out.status = res.status;
     out.contentType = res.headers.get('content-type');
     out.sessionId = res.headers.get('mcp-session-id');
-    if (opts.headersOnly) {
+    const cap = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (isRedirect(res.status)) {
+      out.redirect = describeRedirect(target.url, res.status, res.headers.get('location'));
+      await res.body?.cancel().catch(() => {});
+    } else if (opts.headersOnly) {
       await res.body?.cancel().catch(() => {});
     } else if (out.contentType?.includes('text/event-stream')) {
-      await readSse(res, out, opts.until);
+      await readSse(res, out, cap, opts.until);
       abort.abort();
     } else {
-      const text = await res.text().catch(() => '');
+      const { text, cut } = await readTextBounded(res, cap);
+      if (cut) {
+        out.cut = `the response to ${what} exceeded the ${cap}-byte response cap and was cut off (--max-response)`;
+        return out;
+      }
       const parsed = parseJson(text);
       for (const m of Array.isArray(parsed) ? parsed : parsed ? [parsed] : []) if (m && typeof m === 'object') out.messages.push(m as JsonRpcMessage);
     }
@@ -94,14 +111,19 @@ export async function exchange(target: Target, opts: ExchangeOptions): Promise<W
   return out;
 }
 
-async function readSse(res: Response, out: WireExchange, until?: ExchangeOptions['until']): Promise<void> {
+async function readSse(res: Response, out: WireExchange, cap: number, until?: ExchangeOptions['until']): Promise<void> {
   if (!res.body) return;
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let cutBy: CutReason | undefined;
+  const bounded = boundStream(res.body, limitsFrom(cap), { sse: true, onCut: (r) => (cutBy = r) });
+  const reader = bounded.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
   let buffer = '';
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) {
+        if (cutBy) out.cut = describeCut(`the response stream for ${out.what}`, cutBy);
+        break;
+      }
       buffer += value.replace(/\r\n?/g, '\n');
       let cut: number;
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
@@ -195,6 +217,7 @@ export async function closeRawSession(target: Target, raw: RawSession): Promise<
 /** One evidence line: "POST tools/list (no Mcp-Session-Id) → 400 application/json: Bad Request: …". */
 export function describeExchange(x: WireExchange): string {
   if (x.status === null) return `${x.what} → no response (${x.error ?? 'unknown error'})`;
+  if (x.redirect) return `${x.what} → ${x.redirect}`;
   // A body is whatever the server sent: a gateway's `{"error": "invalid_token"}` is not a JSON-RPC error.
   const raw = x.messages.find((m) => m && typeof m === 'object' && m.error !== undefined && m.error !== null)?.error as unknown;
   const parts = [`${x.what} → ${x.status}`];
@@ -204,5 +227,6 @@ export function describeExchange(x: WireExchange): string {
     const e = raw as { code?: unknown; message?: unknown };
     parts.push(`error ${typeof e.code === 'number' ? e.code : '?'}: ${String(e.message ?? JSON.stringify(raw)).slice(0, 120)}`);
   } else if (raw !== undefined) parts.push(`error: ${String(raw).slice(0, 120)}`);
+  if (x.cut) parts.push(`(${x.cut})`);
   return parts.join(' ');
 }

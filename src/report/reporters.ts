@@ -1,15 +1,15 @@
 // Reporter selection: `--reporter table,plain,...` names listeners that all receive the same run events.
 // Each output format is a sibling module over the same Results.
 import { UsageError } from '../errors.js';
-import type { RunListener, RunsDocumentListener } from '../run/listeners.js';
+import { isRunsDocument, type RunListener, type RunsDocumentListener } from '../run/listeners.js';
 import { plainReporter, tableReporter, type Writable } from './table.js';
-import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
-import path from 'node:path';
+import { checkDistinctReportFiles, prepareReportFile, writeReport } from './report-files.js';
 import type { RunResult } from '../results.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderTap } from './tap.js';
 import { githubAnnotations, githubSummary } from './github.js';
+import { sanitizeValue } from '../terminal/sanitize.js';
 import { renderHtml } from './html.js';
 import { renderHar } from './har.js';
 
@@ -43,7 +43,24 @@ export function parseReporterSpecs(spec: string | undefined): ReporterSpec[] {
 }
 
 export function createReporters(specs: ReporterSpec[], ctx: ReporterContext): RunListener[] {
-  return specs.map((s): RunListener => ({ ...createReporter(s, ctx), name: s.file ? `${s.name}=${s.file}` : s.name }));
+  checkDistinctReportFiles(specs);
+  // Every text format sees server strings through the one sanitiser; JSON keeps them raw (escaped) and
+  // HTML escapes them itself (html.ts's esc shows control characters and bidi overrides as symbols).
+  return specs.map((s): RunListener => {
+    const r = createReporter(s, ctx);
+    return { ...(s.name === 'json' || s.name === 'html' ? r : sanitizing(r)), name: s.file ? `${s.name}=${s.file}` : s.name };
+  });
+}
+
+/** A listener that receives only sanitised copies of what it is given (terminal/sanitize.ts). */
+export function sanitizing(l: RunListener): RunListener {
+  return {
+    ...(l.onBegin ? { onBegin: (info) => l.onBegin!(sanitizeValue(info)) } : {}),
+    ...(l.onScenarioBegin ? { onScenarioBegin: (sc) => l.onScenarioBegin!(sanitizeValue(sc)) } : {}),
+    ...(l.onScenarioEnd ? { onScenarioEnd: (r) => l.onScenarioEnd!(sanitizeValue(r)) } : {}),
+    ...(l.onEnd ? { onEnd: (run) => l.onEnd!(sanitizeValue(run)) } : {}),
+    ...(isRunsDocument(l) ? { onRuns: (runs: RunResult[]) => l.onRuns(sanitizeValue(runs)) } : {}),
+  };
 }
 
 function createReporter(s: ReporterSpec, ctx: ReporterContext): RunListener {
@@ -77,7 +94,7 @@ function documentReporter(spec: ReporterSpec, ctx: ReporterContext, render: (run
   return {
     onEnd(run) {
       const text = render(run);
-      if (spec.file) writeFileSync(spec.file, text);
+      if (spec.file) writeReport(spec.file, text, `--reporter ${spec.name}`);
       else ctx.stdout.write(text);
     },
   };
@@ -98,7 +115,7 @@ function runsDocumentReporter(file: string | undefined, flag: string, ctx: Repor
   if (file) prepareReportFile(file, flag);
   const write = (runs: RunResult[]) => {
     const text = render(runs);
-    if (file) writeFileSync(file, text);
+    if (file) writeReport(file, text, flag);
     else ctx.stdout.write(text);
   };
   return { onEnd: (run) => write([run]), onRuns: write };
@@ -107,20 +124,12 @@ function runsDocumentReporter(file: string | undefined, flag: string, ctx: Repor
 /** Annotations on stdout; the summary appended to github=PATH, else $GITHUB_STEP_SUMMARY when set. */
 function githubReporter(spec: ReporterSpec, ctx: ReporterContext): RunListener {
   const summaryFile = spec.file ?? process.env.GITHUB_STEP_SUMMARY;
-  if (spec.file) mkdirSync(path.dirname(path.resolve(spec.file)), { recursive: true });
+  // The summary is appended to (GitHub collects every step's), so the file is checked, not emptied.
+  if (spec.file) prepareReportFile(spec.file, `--reporter github=${spec.file}`, { truncate: false });
   return {
     onEnd(run) {
       ctx.stdout.write(githubAnnotations(run));
-      if (summaryFile) appendFileSync(summaryFile, githubSummary(run));
+      if (summaryFile) writeReport(summaryFile, githubSummary(run), 'the GitHub summary', true);
     },
   };
-}
-
-function prepareReportFile(file: string, flag: string): void {
-  try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    writeFileSync(file, '');
-  } catch (e) {
-    throw new UsageError(`${flag}: cannot write the report file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
 }

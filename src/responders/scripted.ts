@@ -1,4 +1,5 @@
 // Answers from the scenario's YAML: the first rule whose `match` fits the request answers it.
+import { safeRegexTest } from '../safety/regex.js';
 // A rule with `llm:` instead of `text:` hands the request to that LLM (src/responders/llm/).
 import type { ElicitationAnswer, LlmConfig, SamplingAnswer } from '../scenario/schema.js';
 import type { ElicitationReply, ElicitationRequest, Responder, SamplingReply, SamplingRequest } from './responder.js';
@@ -17,7 +18,7 @@ export class ScriptedResponder implements Responder {
   ) {}
 
   async elicit(req: ElicitationRequest): Promise<ElicitationReply | undefined> {
-    const rule = this.elicitations.find((r) => this.available(r, r.times) && elicitationMatches(r, req));
+    const rule = await firstMatching(this.elicitations, (r) => this.available(r, r.times) && elicitationMatches(r, req), (r) => r.match?.messageRegex, req.message);
     if (!rule) return undefined;
     this.use(rule);
     if (rule.action !== 'accept') return { action: rule.action, answeredBy: 'script' };
@@ -38,7 +39,7 @@ export class ScriptedResponder implements Responder {
   }
 
   async sample(req: SamplingRequest): Promise<SamplingReply | undefined> {
-    const rule = this.samplings.find((r) => this.available(r, r.times) && samplingMatches(r, req));
+    const rule = await firstMatching(this.samplings, (r) => this.available(r, r.times) && samplingMatches(r, req), (r) => r.match?.regex, req.text);
     if (!rule) return undefined;
     this.use(rule);
     if (rule.llm) {
@@ -58,12 +59,28 @@ export class ScriptedResponder implements Responder {
   }
 }
 
+/**
+ * The first rule whose plain conditions hold and whose regex (if any) matches `text`. Regexes run off
+ * the main thread with a deadline (safety/regex.ts): a server's text cannot hang the run; a match
+ * that is too slow counts as no match.
+ */
+async function firstMatching<R>(rules: R[], plain: (r: R) => boolean, regexOf: (r: R) => string | undefined, text: string): Promise<R | undefined> {
+  for (const r of rules) {
+    if (!plain(r)) continue;
+    const re = regexOf(r);
+    if (re === undefined) return r;
+    const m = await safeRegexTest(re, text);
+    if ('matched' in m && m.matched) return r;
+  }
+  return undefined;
+}
+
+/** Everything but the regex, which firstMatching runs safely. */
 export function elicitationMatches(rule: ElicitationAnswer, req: ElicitationRequest): boolean {
   const m = rule.match;
   if (!m) return true;
   if (m.mode && m.mode !== req.mode) return false;
   if (m.message !== undefined && !req.message.toLowerCase().includes(m.message.toLowerCase())) return false;
-  if (m.messageRegex !== undefined && !new RegExp(m.messageRegex).test(req.message)) return false;
   const props = req.requestedSchema?.properties ?? {};
   if (m.field !== undefined && !(m.field in props)) return false;
   if (m.type !== undefined && !Object.values(props).some((p) => p?.type === m.type)) return false;
@@ -78,10 +95,10 @@ function elicitationContent(rule: ElicitationAnswer, req: ElicitationRequest): R
   return { [fields.length === 1 ? fields[0]! : 'value']: rule.value };
 }
 
+/** Everything but the regex, which firstMatching runs safely. */
 export function samplingMatches(rule: SamplingAnswer, req: SamplingRequest): boolean {
   const m = rule.match;
   if (!m) return true;
   if (m.text !== undefined && !req.text.toLowerCase().includes(m.text.toLowerCase())) return false;
-  if (m.regex !== undefined && !new RegExp(m.regex).test(req.text)) return false;
   return true;
 }

@@ -2,6 +2,8 @@
 // protocol suite) on its target and returns the RunResult. Every command that runs anything comes
 // here: local, remote, demo and compare (two plans), call (a one-step plan). Nothing here prints;
 // listeners see plain values, and one that throws is reported through onListenerFailure.
+import { setRegexTimeout } from '../safety/regex.js';
+import { ConnectInterrupted } from '../session/session.js';
 import { ConnectError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
@@ -38,7 +40,9 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
     return runProtocolSuite(plan.target, { ...plan.protocol, listeners: [bus], signal: control.signal });
   }
   const { target, scenarios } = plan;
-  const redactor = new Redactor([...target.secrets, ...plan.secrets, ...(control.llm?.secrets ?? [])]);
+  // The target's list by reference: credentials refreshed during the run are masked too.
+  const redactor = new Redactor(target.secrets, plan.secrets, control.llm?.secrets ?? []);
+  setRegexTimeout(plan.regexTimeoutMs);
   const started = Date.now();
   const summaryTarget = redactor.value(targetSummary(target));
   bus.onBegin({ target: summaryTarget, total: scenarios.length });
@@ -76,7 +80,10 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
         if (plan.expectedFailures) r = plan.expectedFailures.apply(r);
         if (plan.bail && r.status === 'failed') bailed = true;
       } catch (e) {
-        if (e instanceof ConnectError) {
+        if (e instanceof ConnectInterrupted || (control.signal?.aborted && e instanceof ConnectError)) {
+          // A signal during connect (a hung initialize): the scenario did not finish, it did not fail.
+          r = emptyResult(s.info, 'interrupted', e.message);
+        } else if (e instanceof ConnectError) {
           // One scenario's failed connect (a fault, a flaky proxy) must not take down the others when the
           // target is reachable: it counts as unreachable only when nothing opened and two attempts failed.
           if (opened === 0 && firstConnectFailure !== undefined) connectError ??= firstConnectFailure;

@@ -2,6 +2,7 @@
 // 0 passed, 1 failed, 2 usage (a UsageError, before a result exists), 3 unreachable, 130/143 interrupted.
 import { ExitCode } from '../errors.js';
 import { isPassing, type RunResult } from '../results.js';
+import { reportWriteFailures } from '../report/report-files.js';
 
 /** What every command's outcome reduces to; a RunResult is one, doctor's report maps to one. */
 export interface Outcome {
@@ -22,6 +23,8 @@ export function outcomeOf(run: RunResult): Outcome {
  */
 export function exitCode(results: RunResult | Outcome | readonly (RunResult | Outcome)[], signal?: 'SIGINT' | 'SIGTERM'): number {
   const all = (Array.isArray(results) ? results : [results]).map((r) => ('scenarios' in r ? outcomeOf(r) : (r as Outcome)));
+  // A report that could not be written at the end (each said on stderr): the run's record is lost.
+  if (reportWriteFailures().length && !all.some((o) => o.interrupted)) return ExitCode.Usage;
   if (all.some((o) => o.interrupted)) return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
   if (all.some((o) => o.connectError)) return ExitCode.Connect;
   return all.every((o) => o.passed) ? ExitCode.Passed : ExitCode.Failed;

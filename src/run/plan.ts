@@ -1,6 +1,7 @@
 // The run plan: every default and override (flags today, later a config file, then scenario and step
 // keys) resolved ONCE into plain values, before anything connects. Every user mistake found here is a
 // UsageError (exit 2). `executeRun` (execute.ts) only runs a plan; it never reads a flag.
+import { DEFAULT_REGEX_TIMEOUT_MS } from '../safety/regex.js';
 import { UsageError } from '../errors.js';
 import type { ScenarioInfo } from '../results.js';
 import type { LoadedScenario } from '../scenario/loader.js';
@@ -32,6 +33,8 @@ export interface PlanOptions extends LlmOptions {
   strict?: boolean;
   /** Byte size text (`16MB`) or a number of bytes. */
   maxResponse?: string | number;
+  /** Milliseconds a regex expectation may take (safety/regex.ts); default 1 s. */
+  regexTimeout?: number;
   /** `--no-elicitation` / `--no-sampling` set these false. */
   elicitation?: boolean;
   sampling?: boolean;
@@ -88,6 +91,8 @@ export interface RunPlan {
   secrets: string[];
   expectedFailures?: { apply(r: import('../results.js').ScenarioResult): import('../results.js').ScenarioResult };
   maxResponseBytes?: number;
+  /** Deadline of one regex match, in ms (safety/regex.ts). */
+  regexTimeoutMs: number;
   withhold: WithheldCapability[];
   /** `--strict`: every warning becomes a failure (scenario/warnings.ts). */
   strict: boolean;
@@ -116,9 +121,10 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   const maxResponseBytes = typeof options.maxResponse === 'number' ? options.maxResponse : parseByteSize(options.maxResponse);
   const withhold: WithheldCapability[] = [...(options.elicitation === false ? ['elicitation' as const] : []), ...(options.sampling === false ? ['sampling' as const] : [])];
   const protocol: ProtocolOptions = { timeoutMs: stepTimeoutMs, progressTool: options.progressTool, elicitTool: options.elicitTool, sampleTool: options.sampleTool };
+  const regexTimeoutMs = options.regexTimeout ?? DEFAULT_REGEX_TIMEOUT_MS;
   // The wire is kept only when something will show it: an html reporter, or --trace.
   const captureWire = !!options.trace || (options.reporter ?? '').split(',').some((p) => p.split('=')[0]!.trim() === 'html');
-  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, strict: !!options.strict, maxResponseBytes, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[] };
+  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, strict: !!options.strict, maxResponseBytes, regexTimeoutMs, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[] };
   if (suite === 'protocol') {
     // Its raw requests (src/protocol/wire.ts) bypass the session's capture: a HAR would be empty.
     if (options.trace) throw new UsageError('--trace records scenario runs; --suite protocol sends its own raw requests and cannot be traced yet (its HTML report has no timelines either)');

@@ -1,10 +1,12 @@
 // Checks turn a step's Outcome and its transcript entries into verdicts, one CheckResult per expectation.
-// They read only the Outcome and the Transcript: never the wire.
+// They read only the Outcome and the step's running tally (every entry, not the display window): never
+// the wire.
 import type { CheckResult } from '../results.js';
-import { flatSchemaProblem, type ElicitationSchema } from '../responders/responder.js';
-import type { ElicitationEntry, LogEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from '../session/transcript.js';
+import type { ElicitationSchema } from '../responders/responder.js';
+import type { StepTally } from '../session/step-tally.js';
+import type { ElicitationEntry } from '../session/transcript.js';
 import { jsonDiff, textDiff } from './diff.js';
-import { matchCount, matchSubset, matchText, preview, toList } from './matchers.js';
+import { matchCount, matchSubset, matchTextSafely, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
 
@@ -14,7 +16,7 @@ const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
 const check = (name: string, problem: string | undefined, extra: Partial<CheckResult> = {}) => (problem ? fail(name, problem, extra) : pass(name, extra));
 
-export function evaluateStep(step: Step, outcome: StepOutcome, entries: TranscriptEntry[], unanswered: string[]): CheckResult[] {
+export async function evaluateStep(step: Step, outcome: StepOutcome, tally: StepTally, unanswered: string[], signal?: AbortSignal): Promise<CheckResult[]> {
   const expect: Expect = step.expect ?? {};
   const out: CheckResult[] = [];
 
@@ -43,7 +45,7 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
     // What only this kind checks (call: isError; list: names, count).
     out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
     if (expect.text !== undefined) {
-      const p = matchText(outcome.text, expect.text);
+      const p = await matchTextSafely(outcome.text, expect.text, signal);
       const diff = p && typeof expect.text === 'object' && expect.text.equals !== undefined && outcome.text !== expect.text.equals ? textDiff(expect.text.equals, outcome.text) : [];
       out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: clip(outcome.text, 500), ...(diff.length ? { diff } : {}) }));
     }
@@ -67,23 +69,20 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
     }
   }
 
-  const elicitations = entries.filter((e): e is ElicitationEntry => e.kind === 'elicitation');
-  if (expect.elicitations) out.push(...checkElicitations(expect.elicitations, elicitations));
-  const samplings = entries.filter((e): e is SamplingEntry => e.kind === 'sampling');
-  if (expect.sampling) out.push(...checkSampling(expect.sampling, samplings));
-  const progress = entries.filter((e): e is ProgressEntry => e.kind === 'progress');
-  if (expect.progress) out.push(...checkProgress(expect.progress, progress, outcome.resultSeq));
-  const logs = entries.filter((e): e is LogEntry => e.kind === 'log');
-  if (expect.logs) out.push(...checkLogs(expect.logs, logs));
+  if (expect.elicitations) out.push(...(await checkElicitations(expect.elicitations, tally, signal)));
+  if (expect.sampling) out.push(...checkSampling(expect.sampling, tally));
+  if (expect.progress) out.push(...checkProgress(expect.progress, tally, outcome.resultSeq));
+  if (expect.logs) out.push(...checkLogs(expect.logs, tally));
   return out;
 }
 
 type FormShape = Pick<NonNullable<Expect['elicitations']>, 'fields' | 'required' | 'url' | 'elicitationId'>;
 
-function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: ElicitationEntry[]): CheckResult[] {
+async function checkElicitations(exp: NonNullable<Expect['elicitations']>, tally: StepTally, signal?: AbortSignal): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
+  const seen = tally.elicitations.first;
   if (exp.count !== undefined) {
-    out.push(check('elicitations.count', matchCount(seen.length, exp.count), { expected: exp.count, actual: seen.length }));
+    out.push(check('elicitations.count', matchCount(tally.elicitations.count, exp.count), { expected: exp.count, actual: tally.elicitations.count }));
   }
   if (exp.messages) {
     exp.messages.forEach((m, i) => {
@@ -108,7 +107,7 @@ function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: Elici
       );
     });
   }
-  const formChecks = (prefix: string, e: FormShape, reqs: ElicitationEntry[]) => {
+  const formChecks = async (prefix: string, e: FormShape, reqs: ElicitationEntry[]) => {
     for (const [n, r] of reqs.entries()) {
       const at = reqs.length > 1 || prefix.includes('[') ? `${prefix}${prefix.includes('[') ? '' : `[${seen.indexOf(r)}]`}` : prefix;
       const schema = (r.requestedSchema ?? {}) as ElicitationSchema;
@@ -129,7 +128,7 @@ function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: Elici
       }
       if (r.mode === 'url' || e.url !== undefined || e.elicitationId !== undefined) {
         if (e.url !== undefined) {
-          const p = r.url === undefined ? 'the request has no url' : matchText(r.url, e.url);
+          const p = r.url === undefined ? 'the request has no url' : await matchTextSafely(r.url, e.url, signal);
           out.push(check(`${at}.url`, p && (r.url === undefined ? p : `url ${p}`), { expected: e.url, actual: r.url }));
         }
         if (e.elicitationId !== undefined) {
@@ -140,70 +139,73 @@ function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: Elici
       void n;
     }
   };
-  if (exp.fields || exp.required) formChecks('elicitations', exp, seen.filter((r) => r.mode === 'form'));
-  if (exp.url !== undefined || exp.elicitationId !== undefined) formChecks('elicitations', { url: exp.url, elicitationId: exp.elicitationId }, seen.filter((r) => r.mode === 'url'));
+  if (exp.fields || exp.required) await formChecks('elicitations', exp, seen.filter((r) => r.mode === 'form'));
+  if (exp.url !== undefined || exp.elicitationId !== undefined) await formChecks('elicitations', { url: exp.url, elicitationId: exp.elicitationId }, seen.filter((r) => r.mode === 'url'));
   for (const [i, want] of (exp.requests ?? []).entries()) {
     const r = seen[i];
     if (!r) {
-      out.push(fail(`elicitations[${i}]`, `no elicitation #${i + 1} arrived (saw ${seen.length})`));
+      out.push(fail(`elicitations[${i}]`, `no elicitation #${i + 1} arrived (saw ${tally.elicitations.count})`));
       continue;
     }
     if (want.mode !== undefined) out.push(check(`elicitations[${i}].mode`, r.mode !== want.mode ? `mode is ${r.mode}` : undefined, { expected: want.mode, actual: r.mode }));
     if (want.message !== undefined) out.push(check(`elicitations[${i}].message`, r.message.toLowerCase().includes(want.message.toLowerCase()) ? undefined : `message ${JSON.stringify(r.message)} does not contain ${JSON.stringify(want.message)}`, { expected: want.message, actual: r.message }));
-    formChecks(`elicitations[${i}]`, want, [r]);
+    await formChecks(`elicitations[${i}]`, want, [r]);
   }
-  if (exp.flatSchema) {
-    const bad = seen.filter((e) => e.mode === 'form').map((e) => flatSchemaProblem(e.requestedSchema as ElicitationSchema)).find(Boolean);
-    out.push(check('elicitations.flatSchema', bad));
-  }
+  if (exp.flatSchema) out.push(check('elicitations.flatSchema', tally.firstSchemaProblem));
   return out;
 }
 
-function checkSampling(exp: NonNullable<Expect['sampling']>, seen: SamplingEntry[]): CheckResult[] {
+function checkSampling(exp: NonNullable<Expect['sampling']>, tally: StepTally): CheckResult[] {
   const out: CheckResult[] = [];
-  if (exp.count !== undefined) out.push(check('sampling.count', matchCount(seen.length, exp.count), { expected: exp.count, actual: seen.length }));
+  const count = tally.sampling.count;
+  const seen = tally.sampling.first;
+  if (exp.count !== undefined) out.push(check('sampling.count', matchCount(count, exp.count), { expected: exp.count, actual: count }));
   if (exp.maxTokens !== undefined) {
-    const wrong = seen.find((s) => s.maxTokens !== exp.maxTokens);
-    out.push(check('sampling.maxTokens', seen.length === 0 ? 'no sampling request arrived' : wrong ? `maxTokens was ${wrong.maxTokens ?? 'missing'}, expected ${exp.maxTokens}` : undefined, { expected: exp.maxTokens, actual: seen.map((s) => s.maxTokens) }));
+    const wrong = tally.maxTokens.values.some((v) => v !== exp.maxTokens) ? tally.maxTokens.other(exp.maxTokens) ?? null : undefined;
+    out.push(check('sampling.maxTokens', count === 0 ? 'no sampling request arrived' : wrong !== undefined ? `maxTokens was ${wrong ?? 'missing'}, expected ${exp.maxTokens}` : undefined, { expected: exp.maxTokens, actual: tally.maxTokens.values }));
   }
   if (exp.contains !== undefined) {
     const all = seen.map((s) => s.text).join('\n');
     const missing = toList(exp.contains).find((c) => !all.toLowerCase().includes(c.toLowerCase()));
-    out.push(check('sampling.contains', seen.length === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}` : undefined, { expected: exp.contains, actual: clip(all, 300) }));
+    out.push(check('sampling.contains', count === 0 ? 'no sampling request arrived' : missing !== undefined ? `sampling request text does not contain ${JSON.stringify(missing)}${tally.sampling.partial}` : undefined, { expected: exp.contains, actual: clip(all, 300) }));
   }
   return out;
 }
 
-function checkProgress(exp: NonNullable<Expect['progress']>, seen: ProgressEntry[], resultSeq: number): CheckResult[] {
+function checkProgress(exp: NonNullable<Expect['progress']>, tally: StepTally, resultSeq: number): CheckResult[] {
   const out: CheckResult[] = [];
-  const values = seen.map((p) => p.progress);
-  if (exp.count !== undefined) out.push(check('progress.count', matchCount(seen.length, exp.count), { expected: exp.count, actual: values }));
+  const p = tally.progress;
+  const none = p.count === 0;
+  // The values shown: the first 50 and the count, however many arrived.
+  const values = p.count > p.values.length ? { first: p.values, count: p.count, last: p.last?.progress } : p.values;
+  if (exp.count !== undefined) out.push(check('progress.count', matchCount(p.count, exp.count), { expected: exp.count, actual: values }));
   if (exp.increasing) {
-    const i = values.findIndex((v, k) => k > 0 && !(v > values[k - 1]!));
-    out.push(check('progress.increasing', seen.length === 0 ? 'no progress notification arrived' : i >= 0 ? `progress went from ${values[i - 1]} to ${values[i]}; it MUST increase each time` : undefined, { actual: values }));
+    const bad = p.firstNonIncrease;
+    out.push(check('progress.increasing', none ? 'no progress notification arrived' : bad ? `progress went from ${bad.from} to ${bad.to}; it MUST increase each time` : undefined, { actual: values }));
   }
   if (exp.finalEqualsTotal) {
-    const last = seen[seen.length - 1];
+    const last = p.last;
     out.push(check('progress.finalEqualsTotal', !last ? 'no progress notification arrived' : last.total === undefined ? 'the last progress notification has no total' : last.progress !== last.total ? `final progress ${last.progress} is not the total ${last.total}` : undefined, { actual: last ? `${last.progress}/${last.total}` : null }));
   }
   if (exp.total !== undefined) {
-    const wrong = seen.find((p) => p.total !== exp.total);
-    out.push(check('progress.total', wrong ? `a notification said total ${wrong.total ?? 'missing'}` : seen.length ? undefined : 'no progress notification arrived', { expected: exp.total }));
+    const wrong = p.totals.values.some((t) => t !== exp.total);
+    out.push(check('progress.total', wrong ? `a notification said total ${p.totals.other(exp.total) ?? 'missing'}` : none ? 'no progress notification arrived' : undefined, { expected: exp.total }));
   }
   if (exp.beforeResult) {
-    const late = seen.find((p) => p.seq > resultSeq);
-    out.push(check('progress.beforeResult', seen.length === 0 ? 'no progress notification arrived' : late ? `progress ${late.progress} arrived after the result` : undefined));
+    const late = p.last && p.last.seq > resultSeq ? p.last : undefined;
+    out.push(check('progress.beforeResult', none ? 'no progress notification arrived' : late ? `progress ${late.progress} arrived after the result` : undefined));
   }
   return out;
 }
 
-function checkLogs(exp: NonNullable<Expect['logs']>, seen: LogEntry[]): CheckResult[] {
+function checkLogs(exp: NonNullable<Expect['logs']>, tally: StepTally): CheckResult[] {
   const out: CheckResult[] = [];
-  const texts = seen.map((l) => (typeof l.data === 'string' ? l.data : JSON.stringify(l.data)));
-  if (exp.count !== undefined) out.push(check('logs.count', matchCount(seen.length, exp.count), { expected: exp.count, actual: texts }));
+  const texts = tally.logs.first.map((l) => (typeof l.data === 'string' ? l.data : JSON.stringify(l.data)));
+  const count = tally.logs.count;
+  if (exp.count !== undefined) out.push(check('logs.count', matchCount(count, exp.count), { expected: exp.count, actual: count > 50 ? { first: texts.slice(0, 50), count } : texts }));
   if (exp.level !== undefined) {
-    const wrong = seen.find((l) => l.level !== exp.level);
-    out.push(check('logs.level', seen.length === 0 ? 'no log message arrived' : wrong ? `a log message has level ${wrong.level}` : undefined, { expected: exp.level }));
+    const wrong = tally.logLevels.other(exp.level);
+    out.push(check('logs.level', count === 0 ? 'no log message arrived' : wrong !== undefined ? `a log message has level ${wrong}` : undefined, { expected: exp.level }));
   }
   if (exp.contains !== undefined) {
     let from = 0;
@@ -211,7 +213,7 @@ function checkLogs(exp: NonNullable<Expect['logs']>, seen: LogEntry[]): CheckRes
     for (const c of toList(exp.contains)) {
       const i = texts.findIndex((t, k) => k >= from && t.includes(c));
       if (i < 0) {
-        problem = `no log message (in order) contains ${JSON.stringify(c)}; saw ${JSON.stringify(texts)}`;
+        problem = `no log message (in order) contains ${JSON.stringify(c)}${tally.logs.partial}; saw ${preview(texts, 500)}`;
         break;
       }
       from = i + 1;

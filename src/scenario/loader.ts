@@ -117,10 +117,11 @@ export function parseScenarioText(text: string, file: string): { scenarios: Load
     const node = doc.getIn(['scenarios', i], true) as YamlNode | undefined;
     const stepLines = scenario.steps.map((_, j) => lineOf(doc.getIn(['scenarios', i, 'steps', j], true) as YamlNode, lineCounter));
     // File-level variables and secrets are defaults for each scenario (the scenario's own win).
-    const { variables, secrets } = file_;
+    const { variables, secrets, public: shown } = file_;
     if (variables || secrets) {
       scenario = { ...scenario, variables: { ...variables, ...scenario.variables }, secrets: [...(secrets ?? []), ...(scenario.secrets ?? [])] };
     }
+    if (shown) scenario = { ...scenario, public: [...shown, ...(scenario.public ?? [])] };
     const featureNode = doc.getIn(['scenarios', i, 'feature'], true) as YamlNode | undefined;
     const featureAt = featureNode?.range ? (({ line, col, excerpt }) => ({ line, col, excerpt }))(at(featureNode.range[0], '')) : undefined;
     return { id: `${file}#${scenario.name}`, file, line: lineOf(node, lineCounter), stepLines, scenario, ...(featureAt ? { featureAt } : {}) };

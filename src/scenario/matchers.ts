@@ -1,5 +1,6 @@
 // The matcher: small, pure, and careful with falsy values (0, false, "" and null are real expectations;
 // Step CI's `if (test.eq)` bug is the warning). Each returns undefined on success or the reason it failed.
+import { safeRegexTest } from '../safety/regex.js';
 import type { CountMatch, TextMatch } from './schema.js';
 
 export function matchText(actual: string, expected: TextMatch): string | undefined {
@@ -13,6 +14,20 @@ export function matchText(actual: string, expected: TextMatch): string | undefin
   }
   if (expected.regex !== undefined && !new RegExp(expected.regex).test(actual)) return `does not match /${expected.regex}/`;
   return undefined;
+}
+
+/**
+ * matchText as the runner uses it: the regex (a pattern from the file, text from the server) runs off
+ * the main thread with a deadline (safety/regex.ts), so it can neither hang the run nor block signals.
+ */
+export async function matchTextSafely(actual: string, expected: TextMatch, signal?: AbortSignal): Promise<string | undefined> {
+  if (typeof expected === 'string' || expected.regex === undefined) return matchText(actual, expected);
+  const { regex, ...rest } = expected;
+  const first = matchText(actual, rest);
+  if (first) return first;
+  const r = await safeRegexTest(regex, actual, { signal });
+  if ('problem' in r) return r.problem;
+  return r.matched ? undefined : `does not match /${regex}/`;
 }
 
 export function matchCount(actual: number, expected: CountMatch): string | undefined {

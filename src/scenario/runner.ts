@@ -10,6 +10,7 @@ import type { PlannedScenario, ResolvedStep } from '../run/plan.js';
 import { Session } from '../session/session.js';
 import { sessionIdFormat } from '../session/session-id.js';
 import { describeEntry, type TranscriptEntry } from '../session/transcript.js';
+import type { StepTally } from '../session/step-tally.js';
 import type { Target } from '../target/target.js';
 import { evaluateStep } from './checks.js';
 import type { LoadedScenario } from './loader.js';
@@ -106,6 +107,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
+      signal: opts.signal,
       captureWire: opts.captureWire,
     });
   let session = await openSession();
@@ -183,6 +185,8 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
   }
   const { deleteStatus } = await session.close();
   const checks = sessionChecks(loaded, session);
+  // Wire problems outside any step (the GET stream cut at the cap while the session opened or idled).
+  for (const reason of session.faultsOutsideSteps) checks.push({ name: 'wire', verdict: 'failed', message: reason });
   const diagnosis = scenarioDiagnosis(session, steps, loaded);
   const failed = !!error || checks.some((c) => c.verdict === 'failed') || steps.some((s) => s.verdict === 'failed');
   const warned = checks.some((c) => c.verdict === 'warning') || steps.some((s) => s.verdict === 'warning');
@@ -244,7 +248,7 @@ export async function runOneStep(
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
-  const { outcome, entries, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex });
+  const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex });
   onOutcome?.(planned.info, i, outcome);
   const undeclared = undeclaredServerCapability(session, resolved);
   // Impossible, not merely undeclared: the server does not implement what it did not declare.
@@ -252,10 +256,10 @@ export async function runOneStep(
     const message = `the server did not declare the ${undeclared} capability and answered ${outcome.label} with -32601 (method not found)`;
     return { ...base, verdict: 'skipped', durationMs: Math.round(performance.now() - started), checks: [{ name: 'capability', verdict: 'skipped', message }] };
   }
-  const checks = evaluateStep(step, outcome, entries, unanswered);
+  const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
-  checks.push(...getStreamWarnings(entries), ...undeclaredCapabilityWarnings(entries, session.facts.serverCapabilities));
+  checks.push(...getStreamWarnings(tally), ...undeclaredCapabilityWarnings(tally, session.facts.serverCapabilities));
   // An empty list is how many SDK servers answer for a capability they did not declare: not a use of it.
   if (undeclared && !outcome.error && !(step.list !== undefined && (outcome.names?.length ?? 0) === 0)) {
     checks.push({
@@ -267,27 +271,29 @@ export async function runOneStep(
     });
   }
   const verdict = stepVerdict(checks);
-  const llm = llmUsage(entries);
+  const llm = llmUsage(tally);
   return {
     ...base,
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
     ...(llm ? { llm } : {}),
-    ...(verdict !== 'passed' || evidenceForAll ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+    ...(verdict !== 'passed' || evidenceForAll ? { evidence: evidenceLines(entries, tally.entries) } : {}),
   };
 }
 
 /** Token usage of the step's LLM answers (drafts a person sent or edited, and answers over budget, included), for the reports. */
-function llmUsage(entries: TranscriptEntry[]): StepResult['llm'] {
-  const used = entries.filter((e): e is Extract<TranscriptEntry, { kind: 'sampling' }> => e.kind === 'sampling' && e.usage !== undefined);
-  if (used.length === 0) return undefined;
-  return {
-    calls: used.length,
-    inputTokens: used.reduce((n, e) => n + (e.usage?.inputTokens ?? 0), 0),
-    outputTokens: used.reduce((n, e) => n + (e.usage?.outputTokens ?? 0), 0),
-    models: [...new Set(used.map((e) => (e.provider && e.model ? `${e.provider}:${e.model}` : e.model)).filter((m): m is string => !!m))],
-  };
+function llmUsage(tally: StepTally): StepResult['llm'] {
+  const u = tally.llm;
+  if (u.calls === 0) return undefined;
+  return { calls: u.calls, inputTokens: u.inputTokens, outputTokens: u.outputTokens, models: [...u.models] };
+}
+
+/** The last 40 entries of a failed step, saying how many there were in all (the display bound is not the checks'). */
+function evidenceLines(entries: TranscriptEntry[], total: number): string[] {
+  const shown = entries.slice(-40).map(describeEntry);
+  if (total > shown.length) shown.unshift(`… the last ${shown.length} of ${total.toLocaleString('en-US')} transcript entries shown (every entry was checked)`);
+  return shown;
 }
 
 /** The session id the server answered 404 for during this step (the session expired), if any. */

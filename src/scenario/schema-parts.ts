@@ -196,6 +196,9 @@ export const Variables = z
 export const Secrets = z
   .array(z.string())
   .describe('Names whose values are secret (variables, captures, or env.NAME): redacted from every output and report.');
+export const Public = z
+  .array(z.string().regex(/^env\.[A-Za-z_][A-Za-z0-9_]*$/, 'env.NAME'))
+  .describe('Environment variables (env.NAME) whose values may be shown. Every other ${env.NAME} a scenario uses is secret: redacted from every output and report.');
 
 export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
 

@@ -3,7 +3,7 @@
 // (schema/scenario.schema.json, `mcp-verify schema`) all come from it.
 import { z } from 'zod';
 import * as parts from './schema-parts.js';
-import { Capability, Duration, Secrets, Variables } from './schema-parts.js';
+import { Capability, Duration, Public, Secrets, Variables } from './schema-parts.js';
 import { stepSchema, type StepFields } from './steps/index.js';
 
 /** The features the report summarises by, in the seed article's order. */
@@ -59,6 +59,7 @@ export const Scenario = z.strictObject({
     .describe('Capabilities the scenario must have: steps that need a missing one FAIL instead of being SKIPped.'),
   variables: Variables.optional(),
   secrets: Secrets.optional(),
+  public: Public.optional(),
   steps: z.array(Step).min(1),
 });
 
@@ -67,6 +68,7 @@ export const ScenarioFile = z
     $schema: z.string().optional(),
     variables: Variables.optional().describe('Defaults for every scenario in the file; a scenario\'s own and --var override them.'),
     secrets: Secrets.optional(),
+  public: Public.optional(),
     scenarios: z.array(Scenario).min(1),
   })
   .describe('An mcp-verify scenario file.');

@@ -43,7 +43,11 @@ export class ScenarioVariables {
   ) {
     for (const [k, v] of Object.entries(scenario.variables ?? {})) this.values.set(k, v);
     for (const [k, v] of Object.entries(sources.cli)) this.values.set(k, v);
-    this.secretNames = new Set([...(scenario.secrets ?? []), ...sources.cliSecrets]);
+    // Every ${env.NAME} the scenario uses is secret unless listed under `public:` (an environment
+    // variable is where CI keeps tokens; a value shown by mistake cannot be taken back).
+    const shown = new Set(scenario.public ?? []);
+    const envUsed = [...referencedNames(scenario)].filter((n) => n.startsWith('env.') && !shown.has(n));
+    this.secretNames = new Set([...(scenario.secrets ?? []), ...sources.cliSecrets, ...envUsed]);
     for (const name of this.secretNames) {
       const v = this.lookup(name);
       if (v !== undefined) this.secretValues.add(stringOf(v));

@@ -5,7 +5,7 @@
 // the platform contract), and the fix.
 import type { CheckResult, ScenarioResult, StepResult } from '../results.js';
 import { GET_STREAM_FIX } from '../session/streams.js';
-import type { TranscriptEntry } from '../session/transcript.js';
+import type { StepTally } from '../session/step-tally.js';
 
 const SPEC = 'https://modelcontextprotocol.io/specification/2025-11-25';
 
@@ -22,12 +22,12 @@ const WIRE_METHOD: Record<string, string> = {
  * GET stream instead of the call's own response stream. Locally it works (mcp-verify opened the GET
  * stream); through AgentCore, which answers GET with 405, it never reaches the client.
  */
-export function getStreamWarnings(entries: TranscriptEntry[]): CheckResult[] {
+export function getStreamWarnings(tally: StepTally): CheckResult[] {
+  // Counted on every entry of the step (session/step-tally.ts), not only those the display keeps.
   const counts = new Map<string, number>();
-  for (const e of entries) {
-    if (e.stream !== 'get') continue;
-    const m = WIRE_METHOD[e.kind];
-    if (m) counts.set(m, (counts.get(m) ?? 0) + 1);
+  for (const [kind, n] of tally.onGetStream) {
+    const m = WIRE_METHOD[kind];
+    if (m) counts.set(m, (counts.get(m) ?? 0) + n);
   }
   return [...counts].map(([method, n]) => ({
     name: 'agentcore.getStream',
@@ -42,9 +42,9 @@ export function getStreamWarnings(entries: TranscriptEntry[]): CheckResult[] {
  * Capabilities the server used without declaring them at initialize. The checks still run (a client must
  * not be left to skip or distrust the call because of it); the deviation is a warning with its spec section.
  */
-export function undeclaredCapabilityWarnings(entries: TranscriptEntry[], serverCapabilities: Record<string, unknown>): CheckResult[] {
+export function undeclaredCapabilityWarnings(tally: StepTally, serverCapabilities: Record<string, unknown>): CheckResult[] {
   const out: CheckResult[] = [];
-  const logs = entries.filter((e) => e.kind === 'log').length;
+  const logs = tally.logs.count;
   if (logs && !serverCapabilities.logging) {
     out.push({
       name: 'capability.undeclared',

@@ -10,6 +10,7 @@
 // Nothing the server sends is executed or opened here: bodies are only parsed as JSON.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FetchLike } from '../target/target.js';
+import { boundStream, describeCut, limitsFrom, readTextBounded, withBoundedBody, type BodyLimits, type CutReason } from '../safety/bounded-body.js';
 
 export interface ResilienceOptions {
   /** Largest response body accepted, in bytes (default 16 MiB). */
@@ -24,9 +25,11 @@ export interface ResilienceOptions {
   fault(reason: string): void;
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+export { DEFAULT_MAX_RESPONSE_BYTES } from '../safety/bounded-body.js';
 /** DELETE at the end of a session must not hold up the run (a hung server, a signal). */
 const DELETE_TIMEOUT_MS = 5_000;
+/** How much of an error body (429, 503, 409, 5xx) is read: enough for a message, never the whole. */
+const ERROR_BODY_BYTES = 64 * 1024;
 /** The JSON-RPC code of the errors mcp-verify puts in place of a broken answer. */
 export const WIRE_ERROR_CODE = -32000;
 
@@ -38,7 +41,8 @@ interface RpcRequestInfo {
 export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): FetchLike {
   const retries = opts.retries ?? 3;
   const maxDelay = opts.maxRetryDelayMs ?? 5_000;
-  const cap = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const limits = limitsFrom(opts.maxResponseBytes);
+  const cap = limits.maxMessageBytes;
   return async (url, init) => {
     const method = (init?.method ?? 'GET').toUpperCase();
     const rpc = requestInfo(init?.body);
@@ -59,8 +63,21 @@ export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): Fetch
         // Keep the original as the cause so connect errors still read "connection refused".
         throw Object.assign(new Error(`${cause}: ${what} got no response`, { cause: e }), { code: (e as { code?: string })?.code });
       }
-      const checked = await retryable(res);
+      const checked = await retryable(res, cap);
       res = checked.res;
+      if (checked.cut) {
+        // The body was larger than the cap: what little was read is not an answer.
+        const problem = `the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off (--max-response)`;
+        opts.note(problem);
+        if (rpc.ids.length === 0 || method !== 'POST') {
+          opts.fault(problem);
+          return new Response(null, { status: res.status === 200 ? 202 : res.status, statusText: res.statusText, headers: res.headers });
+        }
+        const headers = new Headers(res.headers);
+        headers.set('content-type', 'application/json');
+        headers.delete('content-length');
+        return new Response(wireBatch(rpc.ids, problem), { status: 200, headers });
+      }
       if (checked.reason) {
         const after = res.headers.get('retry-after');
         const waitMs = Math.min(maxDelay, retryAfterMs(after) ?? 250 * 2 ** attempt);
@@ -73,8 +90,16 @@ export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): Fetch
         }
         opts.note(`${checked.reason} for ${what}: gave up after ${retries} retries`);
       }
-      if (rpc.ids.length === 0 || method !== 'POST') return res;
-      return inspect(res, rpc, cap, opts);
+      // Everything else (the GET stream, a notification's answer) is bounded the same way.
+      if (rpc.ids.length === 0 || method !== 'POST') {
+        const where = method === 'GET' ? 'the standalone GET stream' : `the answer to ${what}`;
+        return withBoundedBody(res, limits, (r) => {
+          const problem = describeCut(where, r);
+          opts.note(problem);
+          opts.fault(problem);
+        });
+      }
+      return inspect(res, rpc, limits, opts);
     }
   };
 }
@@ -83,14 +108,17 @@ export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): Fetch
  * Whether an answer means "try again". Reading the body to decide consumes it, so the answer comes
  * back as a readable copy either way.
  */
-async function retryable(res: Response): Promise<{ reason?: string; res: Response }> {
+async function retryable(res: Response, cap: number): Promise<{ reason?: string; res: Response; cut?: boolean }> {
   if (res.status === 429 || res.status === 503) {
-    const body = await res.text().catch(() => '');
+    // Only the first bytes can matter for a retry; the body is never read whole.
+    const body = (await readTextBounded(res, ERROR_BODY_BYTES)).text;
     return { reason: `HTTP ${res.status}${res.status === 429 ? ' (too many requests)' : ' (service unavailable)'}`, res: copy(res, body) };
   }
   const type = res.headers.get('content-type') ?? '';
   if (res.status === 409 || (res.status === 200 && type.includes('application/json'))) {
-    const body = await res.text().catch(() => '');
+    const read = await readTextBounded(res, res.status === 409 ? ERROR_BODY_BYTES : cap);
+    if (read.cut && res.status === 200) return { res, cut: true };
+    const body = read.text;
     const inProgress = /session operation in progress/i.test(body) || jsonRpcErrorCode(body) === -32005;
     return { ...(inProgress ? { reason: `session operation in progress (HTTP ${res.status})` } : {}), res: copy(res, body) };
   }
@@ -145,7 +173,8 @@ function responseId(msg: unknown): { id: string | number } | undefined {
 const idKey = (id: string | number) => `${typeof id}:${id}`;
 
 /** Checks one response to a POST carrying requests; replaces what cannot be used by a clear error. */
-async function inspect(res: Response, rpc: RpcRequestInfo, cap: number, opts: ResilienceOptions): Promise<Response> {
+async function inspect(res: Response, rpc: RpcRequestInfo, limits: BodyLimits, opts: ResilienceOptions): Promise<Response> {
+  const cap = limits.maxMessageBytes;
   const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
   const headers = new Headers(res.headers);
@@ -154,7 +183,7 @@ async function inspect(res: Response, rpc: RpcRequestInfo, cap: number, opts: Re
 
   // A server error the SDK would only report as "Error POSTing to endpoint": say the status instead.
   if (res.status >= 500 || res.status === 429 || res.status === 409) {
-    const body = (await readCapped(res, 4096)).text;
+    const body = (await readTextBounded(res, 4096)).text;
     const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
     headers.set('content-type', 'application/json');
     return new Response(wireBatch(rpc.ids, `the server answered ${status} to ${rpc.label}${detail ? `: ${detail}` : ''}`), { status: 200, headers });
@@ -162,7 +191,7 @@ async function inspect(res: Response, rpc: RpcRequestInfo, cap: number, opts: Re
   if (!res.ok || !res.body) return res;
 
   if (type === 'application/json') {
-    const { text, cut, bytes } = await readCapped(res, cap);
+    const { text, cut, bytes } = await readTextBounded(res, cap);
     let problem: string | undefined;
     if (cut) problem = `the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off`;
     else {
@@ -184,35 +213,16 @@ async function inspect(res: Response, rpc: RpcRequestInfo, cap: number, opts: Re
     opts.note(problem);
     return new Response(wireBatch(rpc.ids, problem), { status: 200, headers });
   }
-  if (type === 'text/event-stream') return new Response(sseInspector(res.body, rpc, cap, opts), { status: res.status, statusText: res.statusText, headers });
+  if (type === 'text/event-stream') {
+    let cutBy: CutReason | undefined;
+    const bounded = boundStream(res.body, limits, { sse: true, onCut: (r) => (cutBy = r) });
+    return new Response(sseInspector(bounded, rpc, () => cutBy, opts), { status: res.status, statusText: res.statusText, headers });
+  }
   return res;
 }
 
 function wireBatch(ids: (string | number)[], message: string): string {
   return ids.length === 1 ? wireError(ids[0]!, message) : `[${ids.map((id) => wireError(id, message)).join(',')}]`;
-}
-
-async function readCapped(res: Response, cap: number): Promise<{ text: string; cut: boolean; bytes: number }> {
-  const reader = res.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  let cut = false;
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > cap) {
-        cut = true;
-        await reader.cancel().catch(() => {});
-        break;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    /* a broken body is judged by what arrived */
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), cut, bytes: Math.min(bytes, cap) };
 }
 
 /**
@@ -221,7 +231,7 @@ async function readCapped(res: Response, cap: number): Promise<{ text: string; c
  * request is answered gets an error event in place of the missing result, unless the server gave
  * event ids, in which case the SDK resumes with Last-Event-ID and we only note it.
  */
-function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cap: number, opts: ResilienceOptions): ReadableStream<Uint8Array> {
+function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cutBy: () => CutReason | undefined, opts: ResilienceOptions): ReadableStream<Uint8Array> {
   const pending = new Map(rpc.ids.map((id) => [idKey(id), id]));
   const answered = new Set<string>();
   const decoder = new TextDecoder();
@@ -276,14 +286,23 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cap
       return undefined;
     }
     const expected = [...pending.values()].map((id) => JSON.stringify(id)).join(', ') || 'none outstanding';
-    opts.fault(`the server answered id ${JSON.stringify(r.id)} on the stream of ${rpc.label}, but the request's id is ${expected}; the answer was ignored`);
-    return undefined;
+    const problem = `the server answered id ${JSON.stringify(r.id)} on the stream of ${rpc.label}, but the request's id is ${expected}`;
+    if (pending.size === 0) {
+      opts.fault(`${problem}; the answer was ignored`);
+      return undefined;
+    }
+    // The request's own answer is not coming on this stream: fail it now instead of waiting out the timeout.
+    opts.fault(`${problem}; the request was failed at once`);
+    const errors = [...pending.values()].map((id) => `event: message\ndata: ${wireError(id, problem)}`).join('\n\n');
+    for (const id of pending.values()) answered.add(idKey(id));
+    pending.clear();
+    return errors;
   };
 
-  const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, why: string) => {
+  const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, why: string, whole?: string) => {
     finished = true;
     if (pending.size && !sawEventId) {
-      const problem = `the response stream for ${rpc.label} ended before the result (${why})`;
+      const problem = whole ?? `the response stream for ${rpc.label} ended before the result (${why})`;
       opts.note(problem);
       for (const id of pending.values()) controller.enqueue(encoder.encode(`event: message\ndata: ${wireError(id, problem)}\n\n`));
       pending.clear();
@@ -302,6 +321,15 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cap
         return;
       }
       if (chunk.done) {
+        const cut = cutBy();
+        if (cut) {
+          const problem =
+            cut.kind === 'message'
+              ? `a single message in the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`
+              : `the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`;
+          endWith(controller, `cut off at the ${cut.limit}-byte response cap`, problem);
+          return;
+        }
         buffer += (raw + decoder.decode()).replace(/\r\n?/g, '\n');
         if (buffer.trim()) {
           const out = handleBlock(buffer.replace(/\r\n?/g, '\n'));
@@ -311,12 +339,6 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cap
         return;
       }
       bytes += chunk.value.byteLength;
-      if (bytes > cap) {
-        await reader.cancel().catch(() => {});
-        opts.note(`the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off`);
-        endWith(controller, `cut off at the ${cap}-byte response cap`);
-        return;
-      }
       // A CR at a chunk's end may be half of a CRLF: hold it until the next chunk.
       raw += decoder.decode(chunk.value, { stream: true });
       const hold = raw.endsWith('\r') ? 1 : 0;

@@ -6,6 +6,7 @@ import type { Responder, SamplingRequest } from '../responders/responder.js';
 import { AnswerFailure, flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
 import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
+import type { StepTally } from './step-tally.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
 import { networkErrorText, resilientFetch } from './resilience.js';
 import { WireCapture } from './wire-capture.js';
@@ -35,8 +36,17 @@ export interface SessionOptions {
   maxResponseBytes?: number;
   /** Client capabilities not to declare, to test how the server treats clients without them. */
   withhold?: WithheldCapability[];
+  /** Cancels the connect (initialize) itself: a signal must not wait out a hung initialize. */
+  signal?: AbortSignal;
   /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
   captureWire?: boolean;
+}
+
+/** Thrown by Session.open when its signal ended the connect: an interruption, not a connect failure. */
+export class ConnectInterrupted extends Error {
+  constructor(reason?: unknown) {
+    super(`interrupted while connecting${reason instanceof Error ? ` (${reason.message})` : ''}`);
+  }
 }
 
 export interface SessionFacts {
@@ -86,6 +96,11 @@ export class Session {
     this.baseResponder = responder;
   }
 
+  /** Wire problems while no step ran (the GET stream cut at the cap while the session opened or idled). */
+  get faultsOutsideSteps(): string[] {
+    return this.faultList.filter((f) => f.step === -1).map((f) => f.reason);
+  }
+
   /** Every unanswered server request so far (e.g. for \`call\`'s summary). */
   get unanswered(): readonly { step: number; reason: string }[] {
     return this.unansweredList;
@@ -99,7 +114,7 @@ export class Session {
   async run(
     step: Step,
     opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number },
-  ): Promise<{ outcome: StepOutcome; entries: TranscriptEntry[]; unanswered: string[]; faults: string[] }> {
+  ): Promise<{ outcome: StepOutcome; entries: TranscriptEntry[]; tally: StepTally; unanswered: string[]; faults: string[] }> {
     const index = opts.index ?? this.steps;
     this.steps = Math.max(this.steps, index + 1);
     this.transcript.currentStep = index;
@@ -112,6 +127,7 @@ export class Session {
       return {
         outcome,
         entries: this.transcript.forStep(index),
+        tally: this.transcript.tallies.forStep(index),
         unanswered: this.unansweredList.filter((u) => u.step === index).map((u) => u.reason),
         faults: this.faultList.filter((f) => f.step === index).map((f) => f.reason),
       };
@@ -166,12 +182,14 @@ export class Session {
     if (wire) session.wire = wire;
     session.registerHandlers(clientCapabilities);
     try {
-      await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 });
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (clientCapabilities.elicitation) session.guardElicitations();
       // Streams are facts, not races: the standalone GET stream is open (or refused) before any step.
       await streams.ready();
     } catch (e) {
       await transport.close().catch(() => {});
+      if (opts.signal?.aborted) throw new ConnectInterrupted(opts.signal.reason);
       throw connectFailure(target, e);
     }
     const init = transcript.entries.find((x) => x.kind === 'http' && x.rpc.includes('initialize'));

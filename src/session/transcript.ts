@@ -1,6 +1,8 @@
 // The Transcript is the evidence every check reads: HTTP exchanges, notifications, and server→client
 // requests with the answers given, each with a sequence number so "before/after" is exact.
-// Checks never poke at the wire themselves; they read this.
+// Checks never poke at the wire themselves; they read this, through the running tallies (step-tally.ts),
+// which see every entry, not only the ones the display bound keeps.
+import { TallyBook } from './step-tally.js';
 
 export type TranscriptEntry =
   | HttpExchangeEntry
@@ -108,11 +110,14 @@ export class Transcript {
   dropped = 0;
   currentStep = -1;
   private seq = 0;
+  private httpKept = 0;
   /** Every distinct session id sent or received after initialize: persistence evidence. */
   readonly sessionIdsSent = new Set<string>();
   readonly sessionIdsReceived = new Set<string>();
   exchangesWithoutId = 0;
   exchanges = 0;
+  /** Per-step aggregates over every entry ever added (what the checks read). */
+  readonly tallies = new TallyBook();
   /** Live listener (progress bar, verbose output); called after each entry is recorded. */
   onEntry?: (entry: TranscriptEntry) => void;
   constructor(private readonly limit = 2000) {}
@@ -120,10 +125,14 @@ export class Transcript {
   add(entry: NewEntry): TranscriptEntry {
     const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step: this.currentStep } as TranscriptEntry;
     if (full.kind === 'http') this.noteExchange(full);
+    this.tallies.add(full);
     this.entries.push(full);
+    if (full.kind === 'http') this.httpKept++;
     if (this.entries.length > this.limit) {
-      const i = this.entries.findIndex((e) => e.kind === 'http');
-      this.entries.splice(i >= 0 ? i : 0, 1);
+      // The oldest HTTP exchange goes first; with none left in the window, the oldest entry.
+      const i = this.httpKept > 0 ? this.entries.findIndex((e) => e.kind === 'http') : 0;
+      const [gone] = this.entries.splice(i >= 0 ? i : 0, 1);
+      if (gone?.kind === 'http') this.httpKept--;
       this.dropped++;
     }
     this.onEntry?.(full);

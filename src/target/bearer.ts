@@ -2,6 +2,7 @@
 // environment variable whose NAME the user gives (--bearer-token-env NAME), so it never sits in shell
 // history or in a process listing; messages name the variable, never its value.
 
+import { REDIRECT_POLICY } from '../safety/redirects.js';
 import { fetch as undiciFetch } from 'undici';
 export { readBearerToken } from './bearer-token.js';
 import { sharedDispatcher } from './sigv4.js';
@@ -22,7 +23,8 @@ export function createBearerFetch(token: string): FetchLike {
       headers: plain,
       body: init.body as string | Uint8Array | undefined,
       signal: init.signal ?? undefined,
-      redirect: init.redirect,
+      // Never replay credentials to another host: a redirect comes back as itself (safety/redirects.ts).
+      redirect: REDIRECT_POLICY,
       dispatcher,
     });
     return markSentHeaders(res, plain) as unknown as Response;

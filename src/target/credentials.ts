@@ -14,7 +14,11 @@ import type { AwsCredentials, AwsCredentialsProvider } from './sigv4.js';
 export interface CredentialOptions {
   /** A profile name (--profile); otherwise AWS_PROFILE, otherwise the default chain. */
   profile?: string;
+  /** Longest one resolution may take (a credential_process that hangs); default 30 s. */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
 
 /** The shared config/credentials files the SDK reads, honouring AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE. */
 export function sharedFilePaths(env: NodeJS.ProcessEnv = process.env): { config: string; credentials: string } {
@@ -99,6 +103,24 @@ export function explainCredentialsError(err: unknown, options: CredentialOptions
   return new ConnectError(`Could not load AWS credentials${profile ? ` for profile "${profile}"` : ''}: ${detail}`);
 }
 
+/** Why the profile's credential_process failed, if it has one and it fails; else undefined. */
+async function processProblem(profile: string): Promise<string | undefined> {
+  try {
+    const { fromProcess } = await import('@aws-sdk/credential-provider-process');
+    await fromProcess({ profile })();
+    return undefined;
+  } catch (e) {
+    const m = String((e as Error)?.message ?? '');
+    return /credential_process/i.test(m) && !/not found|could not find|no .*credential_process/i.test(m) ? m : undefined;
+  }
+}
+
+class CredentialsTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`credentials did not arrive within ${ms}ms`);
+  }
+}
+
 function checkNotExpired(creds: AwsCredentials, profile: string | undefined): AwsCredentials {
   if (creds.expiration && creds.expiration.getTime() <= Date.now()) {
     throw new ConnectError(
@@ -118,12 +140,33 @@ export async function createCredentialsProvider(options: CredentialOptions = {})
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
   const sdkProvider = defaultProvider(options.profile ? { profile: options.profile } : {});
   const profile = options.profile ?? process.env.AWS_PROFILE;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
   return async () => {
     let creds: AwsCredentials;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      creds = await sdkProvider();
+      // The SDK puts no limit on a credential_process (or SSO, or metadata) that never answers.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new CredentialsTimeout(timeoutMs)), timeoutMs);
+        timer.unref();
+      });
+      creds = await Promise.race([sdkProvider(), late]);
     } catch (err) {
+      if (err instanceof CredentialsTimeout) {
+        throw Object.assign(new ConnectError(
+          `AWS credentials${profile ? ` for profile "${profile}"` : ''} did not arrive within ${timeoutMs / 1000}s: the credential source (a credential_process, SSO or instance metadata) did not answer. ` +
+            'Check it by hand (e.g. `aws sts get-caller-identity`), or raise --credentials-timeout.',
+        ), { abandoned: true });
+      }
+      // The chain's last word ("could not load from any providers") hides why a profile's
+      // credential_process failed (expired credentials, bad JSON): ask it directly for the reason.
+      if (profile && /Could not load credentials from any providers/i.test(String((err as Error)?.message))) {
+        const reason = await processProblem(profile);
+        if (reason) throw explainCredentialsError(new Error(reason), options);
+      }
       throw explainCredentialsError(err, options);
+    } finally {
+      clearTimeout(timer);
     }
     return checkNotExpired(creds, profile);
   };

@@ -16,6 +16,8 @@ import { createSigV4Fetch, type AwsCredentials } from './sigv4.js';
 import type { Target } from './target.js';
 
 export interface RemoteTargetOptions {
+  /** Longest a credentials resolution may take (a hung credential_process); default 30 s. */
+  credentialsTimeoutMs?: number;
   /** Full runtime ARN; alternative to runtimeId + accountId + region. */
   arn?: string;
   runtimeId?: string;
@@ -115,7 +117,7 @@ export async function remoteTarget(options: RemoteTargetOptions): Promise<Target
 
   const { provider, credentials } = options.credentials
     ? { provider: async () => options.credentials!, credentials: options.credentials }
-    : await resolveCredentials({ profile: options.profile });
+    : await resolveCredentials({ profile: options.profile, timeoutMs: options.credentialsTimeoutMs });
   // The redactor masks these; the provider may hand out refreshed ones later, so add those too.
   const secrets: string[] = [];
   const remember = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {

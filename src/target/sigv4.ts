@@ -12,6 +12,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4, getCanonicalHeaders, getPayloadHash } from '@smithy/signature-v4';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { markSentHeaders, type FetchLike } from './target.js';
+import { REDIRECT_POLICY } from '../safety/redirects.js';
 
 /** AWS credentials (structurally the SDK's AwsCredentialIdentity). */
 export interface AwsCredentials {
@@ -246,7 +247,8 @@ export function createSigV4Fetch(options: SigV4FetchOptions): FetchLike {
       headers: toSend,
       body: body as string | Uint8Array | undefined,
       signal: init.signal ?? undefined,
-      redirect: init.redirect,
+      // Never replay credentials to another host: a redirect comes back as itself (safety/redirects.ts).
+      redirect: REDIRECT_POLICY,
       dispatcher,
     });
     // undici's Response is the same class Node's global fetch returns, typed separately.

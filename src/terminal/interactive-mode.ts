@@ -40,7 +40,7 @@ export function personAvailable(): boolean {
 export function assertPersonAvailable(flag = '--interactive'): void {
   if (isCi()) throw new UsageError(`${flag} cannot be used with CI=true: nobody is there to answer; script the answers (see --record)`);
   if (!process.stdin.isTTY || !process.stderr.isTTY) {
-    throw new UsageError(`${flag} needs a terminal (stdin and stderr must be a TTY); script the answers instead, or record them once with ${flag} --record FILE`);
+    throw new UsageError(`${flag} needs a terminal (stdin and stderr must be a TTY); script the answers instead, or record them once at a terminal with --interactive --record FILE`);
   }
 }
 

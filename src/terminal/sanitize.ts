@@ -53,6 +53,33 @@ export function sanitizeForTerminal(value: unknown, opts: SanitizeOptions = {}):
   return text + cutNote;
 }
 
+/**
+ * The one sanitiser for every output channel that can carry server text (table, plain, doctor,
+ * verbose, error lines, GitHub annotations and summary, TAP, JUnit, files init writes): control
+ * characters and escape sequences made visible (as above), and lines that a CI log would read as a
+ * workflow command defused: GitHub Actions runs `::name args::value` (`::stop-commands::token` would
+ * silence mcp-verify's own annotations) and the older `##[name]`, at the start of a line. Nothing is
+ * cut (the reporters bound what they show). JSON reports keep the raw text, escaped by JSON itself.
+ */
+export function sanitizeForOutput(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(UNSAFE, visible)
+    .replace(/^([ \t]*)(::|##\[)/gm, (_, ws: string, tok: string) => `${ws}${tok === '::' ? ': :' : '# #['}`);
+}
+
+/** A deep copy with every string (keys too) through sanitizeForOutput. */
+export function sanitizeValue<T>(v: T): T {
+  if (typeof v === 'string') return sanitizeForOutput(v) as T;
+  if (Array.isArray(v)) return v.map((x) => sanitizeValue(x)) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[sanitizeForOutput(k)] = sanitizeValue(x);
+    return out as T;
+  }
+  return v;
+}
+
 /** Indent every line of an already-sanitised block. */
 export function indent(text: string, prefix = '  '): string {
   return text

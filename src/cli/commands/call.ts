@@ -4,7 +4,7 @@
 // No scenario file needed; `--record FILE` turns the call and the answers into one.
 import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
-import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { durationOption } from '../run-suite.js';
 import { addLlmFlags } from '../llm-flags.js';
 import type { LlmOptions } from '../../responders/llm/plan.js';
@@ -92,7 +92,7 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
   let target;
   if (remote) {
     const { remoteTarget } = await import('../../target/remote.js');
-    target = await remoteTarget(remoteOptions(flags));
+    target = await remoteTargetFromFlags(flags);
   } else {
     const { localTarget } = await import('../../target/target.js');
     target = withLocalAuth(localTarget(parseHttpUrl(flags.url ?? DEFAULT_LOCAL_URL)), flags);

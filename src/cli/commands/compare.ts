@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import type { RunResult } from '../../results.js';
 import { addRunFlags, addSuiteFlags, checkSuiteFlags, cliReporters, loadSuite, runControl, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
-import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
 
@@ -49,7 +49,7 @@ Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage or scenar
     checkSuiteFlags(paths, flags);
     const scenarios = flags.suite === 'protocol' ? [] : await loadSuite(paths);
     const { localTarget } = await import('../../target/target.js');
-    process.exitCode = await runComparison(localTarget(url), () => remoteTarget(remoteOptions(flags)), scenarios, flags);
+    process.exitCode = await runComparison(localTarget(url), () => remoteTargetFromFlags(flags), scenarios, flags);
   });
 }
 

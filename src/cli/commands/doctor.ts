@@ -2,7 +2,8 @@
 // per finding with its verdict and, where something is wrong, the fix.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { sanitizeValue } from '../../terminal/sanitize.js';
 import { addProtocolToolFlags, durationOption, type ProtocolToolFlags } from '../run-suite.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import { addLocalAuthFlags, withLocalAuth, type LocalAuthFlags } from '../../target/local-auth.js';
@@ -55,7 +56,7 @@ Exit codes: 0 nothing failed, 1 a finding failed (or warned, with --strict), 2 u
     if (remote) {
       const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
       resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before credentials
-      target = await remoteTarget(remoteOptions(flags));
+      target = await remoteTargetFromFlags(flags);
       // `remote` has no --suite yet; point at nothing rather than at a command that does not exist.
       suiteCommand = undefined;
     } else {
@@ -72,7 +73,7 @@ Exit codes: 0 nothing failed, 1 a finding failed (or warned, with --strict), 2 u
     else {
       const { renderDoctor } = await import('../../doctor/report.js');
       const { styleFor } = await import('../../report/style.js');
-      process.stdout.write(renderDoctor(report, styleFor(process.stdout, flags.color === false), suiteCommand));
+      process.stdout.write(renderDoctor(sanitizeValue(report), styleFor(process.stdout, flags.color === false), suiteCommand));
     }
     process.exitCode = exitCode(doctorOutcome(report, flags.strict));
   });

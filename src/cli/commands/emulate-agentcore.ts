@@ -47,6 +47,7 @@ interface EmulateFlags {
   coldStart: number;
   get: '405' | 'proxy';
   delete: '405' | 'proxy';
+  allowedHosts?: string;
 }
 
 export function registerEmulateAgentCore(program: Command): void {
@@ -65,6 +66,7 @@ export function registerEmulateAgentCore(program: Command): void {
     .option('--cold-start <duration>', "delay a new session's first request by this much, like a microVM being provisioned (800ms, 2s); later requests are not delayed", parseDelay, 0)
     .option('--get <mode>', 'answer GET (standalone SSE stream) with 405 or proxy it', choice('405', 'proxy'), '405')
     .option('--delete <mode>', 'answer DELETE (end session) with 405 or proxy it', choice('405', 'proxy'), '405')
+    .option('--allowed-hosts <list>', 'comma-separated host names the Host and Origin headers may name, besides loopback (DNS-rebinding protection)')
     .addHelpText(
       'after',
       `
@@ -109,6 +111,7 @@ option. Stop with Ctrl-C.`,
         coldStartMs: flags.coldStart,
         getMode: flags.get,
         deleteMode: flags.delete,
+        allowedHosts: flags.allowedHosts?.split(',').map((h) => h.trim()).filter(Boolean),
         log: (line) => out(`  ${line}`),
       });
 
@@ -121,6 +124,7 @@ option. Stop with Ctrl-C.`,
       out(`  upstream MCP server: ${flags.upstream}`);
       out(`  auth: ${authText}`);
       out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s${flags.coldStart ? `, cold start: ${flags.coldStart}ms` : ''}`);
+      out(`  Host/Origin allowed: loopback${flags.allowedHosts ? `, ${flags.allowedHosts}` : ''}`);
       out(`  invocation URL: ${emulator.invocationUrl(arn)}`);
       const authFlag = flags.auth === 'bearer' ? ` --bearer-token-env ${flags.bearerTokenEnv ?? 'TOKEN_VAR'}` : '';
       out(`run: mcp-verify remote --arn ${arn} --endpoint-url ${emulator.url}${authFlag}`);

@@ -1,7 +1,7 @@
 // `mcp-verify remote`: the same scenarios against an AgentCore runtime, SigV4-signed (or bearer).
 import type { Command } from 'commander';
 import { addRunFlags, addSuiteFlags, checkSuiteFlags, loadSuite, runChosenSuite, type SuiteFlags } from '../run-suite.js';
-import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 
 export function registerRemote(program: Command): void {
   const cmd = program
@@ -26,11 +26,11 @@ Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error (a
 3 could not connect or authenticate (missing or expired credentials, unknown profile, 403).`,
   );
   cmd.action(async (paths: string[], flags: SuiteFlags & RemoteFlags) => {
-    const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
+    const { resolveRemoteEndpoint } = await import('../../target/remote.js');
     resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before files or credentials
     checkSuiteFlags(paths, flags);
     const scenarios = flags.suite === 'protocol' ? undefined : await loadSuite(paths);
-    const target = await remoteTarget(remoteOptions(flags));
+    const target = await remoteTargetFromFlags(flags);
     process.exitCode = await runChosenSuite(target, paths, flags, scenarios);
   });
 }

@@ -88,8 +88,13 @@ export async function runStep(session: Session, step: Step, timeoutMs: number, s
   }
 }
 
-/** A request failure in words: the SDK's typed errors (timeout, JSON-RPC error code) or the network cause. */
+/** A request failure in words: the SDK's typed errors (timeout, JSON-RPC error code) or the network cause; always one line. */
 export function describeRequestError(e: unknown): { code?: number; message: string; timeout?: boolean } {
+  const d = describeRequestErrorRaw(e);
+  return { ...d, message: oneLineCause(d.message) };
+}
+
+function describeRequestErrorRaw(e: unknown): { code?: number; message: string; timeout?: boolean } {
   if (e instanceof SdkError) {
     if (e.code === SdkErrorCode.RequestTimeout) {
       // "Request timed out" alone names neither the wait nor how to change it.
@@ -105,6 +110,28 @@ export function describeRequestError(e: unknown): { code?: number; message: stri
   }
   const err = e as { code?: unknown; message?: string };
   return { ...(typeof err?.code === 'number' ? { code: err.code } : {}), message: String(err?.message ?? e) };
+}
+
+/**
+ * A schema validation failure (the SDK's zod issues, 40-70 lines of JSON) as one line: how many
+ * problems, and the first few as "path: message". Any other message is kept, on one line, bounded.
+ */
+export function oneLineCause(message: string): string {
+  const start = message.search(/\[\s*\{/);
+  if (start >= 0) {
+    try {
+      const issues = JSON.parse(message.slice(start)) as { path?: (string | number)[]; message?: string; code?: string }[];
+      if (Array.isArray(issues) && issues.length && issues.every((i) => i && typeof i === 'object' && 'message' in i)) {
+        const first = issues.slice(0, 3).map((i) => `${(i.path ?? []).join('.') || '(root)'}: ${i.message}`);
+        const lead = message.slice(0, start).replace(/\s+/g, ' ').trim().replace(/:$/, '');
+        return `${lead ? `${lead}: ` : ''}the server's answer does not match the MCP schema (${issues.length} problem${issues.length === 1 ? '' : 's'}: ${first.join('; ')}${issues.length > 3 ? '; …' : ''})`;
+      }
+    } catch {
+      /* not a zod dump */
+    }
+  }
+  const line = message.replace(/\s*\n\s*/g, ' ').trim();
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
 
 function formatMs(ms: number): string {

@@ -7,7 +7,7 @@
 // choice is an option. Built on node:http and undici; responses stream through unbuffered so an
 // elicitation answer can arrive while the tool call's SSE stream is still open.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
@@ -23,7 +23,7 @@ import {
   validateRegion,
 } from '../../target/arn.js';
 import type { AwsCredentials, AwsCredentialsProvider } from '../../target/sigv4.js';
-import { verifySigV4 } from './sigv4-verify.js';
+import { precheckSigV4, verifySigV4 } from './sigv4-verify.js';
 import { AGENTCORE_ERRORS, jsonRpcErrorBody, type AgentCoreError } from './errors.js';
 import { SessionTable, type EmulatedSession } from './sessions.js';
 
@@ -71,6 +71,18 @@ export interface AgentCoreEmulatorOptions {
   maxClockSkewSeconds?: number;
   /** One line per request and event; never given secrets. */
   log?: (line: string) => void;
+  /**
+   * Host names (the Host header, and Origin when sent) this front door answers to; default loopback
+   * (127.0.0.1, localhost, ::1) and the host it listens on. Anything else is 403: DNS-rebinding
+   * protection, which the upstream can no longer do itself since the emulator rewrites Host.
+   */
+  allowedHosts?: string[];
+  /** The whole request (headers and body) must arrive within this; default 60 s. */
+  requestTimeoutMs?: number;
+  /** The request headers must arrive within this; default 20 s. */
+  headersTimeoutMs?: number;
+  /** Request bodies held in memory at once, all requests together; default 128 MiB. */
+  maxBodiesHeldBytes?: number;
 }
 
 export interface AgentCoreEmulator {
@@ -136,15 +148,57 @@ function rawHeaderPairs(req: IncomingMessage): Array<[string, string]> {
   return pairs;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads a body that the headers already allowed (precheckSigV4 / bearer), hashing it as it streams,
+ * within the 100 MB payload cap and the bound on bodies held at once. The caller releases the bytes.
+ */
+async function readBody(req: IncomingMessage, budget: number, held: { bytes: number }, timeoutMs: number): Promise<{ body: Buffer; sha256: string; release(): void }> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_PAYLOAD) throw plainAnswer(413, 'Payload exceeds the 100 MB AgentCore limit');
   const chunks: Buffer[] = [];
+  const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD) throw plainAnswer(413, 'Payload exceeds the 100 MB AgentCore limit');
-    chunks.push(chunk as Buffer);
+  const release = () => {
+    held.bytes -= size;
+    size = 0;
+  };
+  // A body that does not finish in time is cut off: its connection holds nothing for long.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    req.destroy();
+  }, timeoutMs);
+  try {
+    for await (const chunk of req) {
+      const c = chunk as Buffer;
+      size += c.length;
+      held.bytes += c.length;
+      if (size > MAX_PAYLOAD) throw plainAnswer(413, 'Payload exceeds the 100 MB AgentCore limit');
+      if (held.bytes > budget) throw plainAnswer(429, 'Too many large requests in flight; retry later', { 'retry-after': '1' });
+      hash.update(c);
+      chunks.push(c);
+    }
+  } catch (e) {
+    release();
+    if (timedOut) throw plainAnswer(408, 'Request timeout: the body did not arrive in time');
+    throw e;
+  } finally {
+    clearTimeout(timer);
   }
-  return Buffer.concat(chunks);
+  if (timedOut || !req.complete) {
+    release();
+    throw plainAnswer(408, 'Request timeout: the body did not arrive in time');
+  }
+  return { body: Buffer.concat(chunks), sha256: hash.digest('hex'), release };
+}
+
+/** The host name of a Host header or Origin value ("[::1]:9000" → "::1"), lower case. */
+function hostnameOf(value: string): string | undefined {
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
 }
 
 function jsonRpcSummary(body: Buffer): { id: unknown; method: string | undefined } {
@@ -212,6 +266,11 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
   const getMode = options.getMode ?? '405';
   const deleteMode = options.deleteMode ?? '405';
   const skewMs = (options.maxClockSkewSeconds ?? 300) * 1000;
+  const bodiesBudget = options.maxBodiesHeldBytes ?? 128 * 1024 * 1024;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  /** Bytes of request bodies held right now, over all requests (bounded by bodiesBudget). */
+  const held = { bytes: 0 };
+  const allowedHosts = new Set(['127.0.0.1', 'localhost', '::1', host.replace(/^\[|\]$/g, '').toLowerCase(), ...(options.allowedHosts ?? []).map((h) => h.toLowerCase())]);
   const coldStartMs = options.coldStartMs ?? 0;
   if (!Number.isFinite(coldStartMs) || coldStartMs < 0) throw new UsageError(`--cold-start takes a duration of 0 or more (got ${coldStartMs})`);
   let upstream: URL;
@@ -267,14 +326,9 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
     return `${baseUrl}/runtimes/${escapedArn}/invocations/.well-known/oauth-protected-resource?qualifier=${encodeURIComponent(qualifier)}`;
   }
 
-  async function authenticate(
-    req: IncomingMessage,
-    rawPath: string,
-    rawQuery: string,
-    body: Buffer,
-    runtime: { escapedArn: string; qualifier: string },
-    rpcId: unknown,
-  ): Promise<void> {
+  /** Every auth check the headers allow, before any body byte is read. */
+  async function authenticateHeaders(req: IncomingMessage, runtime: { escapedArn: string; qualifier: string }): Promise<void> {
+    const rpcId = null; // the body (and its id) is not read until the headers pass
     const authorization = req.headers.authorization ?? '';
     const isBearer = /^Bearer\s/i.test(authorization);
     const isSigV4 = authorization.startsWith('AWS4-');
@@ -298,8 +352,18 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
     if (isBearer) {
       throw rpcAnswer(AGENTCORE_ERRORS.accessDenied, rpcId, 'Authorization method mismatch: this runtime is configured for SigV4 (IAM), the request carries a bearer token');
     }
+    const pre = await precheckSigV4(rawHeaderPairs(req), { credentials: credentials!, region, service: 'bedrock-agentcore', maxClockSkewMs: skewMs });
+    if (!pre.ok) {
+      log(`  SigV4 refused before reading the body: ${pre.reason}`);
+      throw rpcAnswer(AGENTCORE_ERRORS.accessDenied, rpcId, pre.reason);
+    }
+  }
+
+  /** The rest of SigV4 (body hash, the signature itself), once the body is in. */
+  async function authenticateBody(req: IncomingMessage, rawPath: string, rawQuery: string, body: Buffer, sha256: string, rpcId: unknown): Promise<void> {
+    if (auth === 'bearer') return;
     const verdict = await verifySigV4(
-      { method: req.method ?? 'GET', path: rawPath, query: rawQuery, headers: rawHeaderPairs(req), body },
+      { method: req.method ?? 'GET', path: rawPath, query: rawQuery, headers: rawHeaderPairs(req), body, bodySha256: sha256 },
       { credentials: credentials!, region, service: 'bedrock-agentcore', maxClockSkewMs: skewMs },
     );
     if (!verdict.ok) {
@@ -307,6 +371,20 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
       if (verdict.canonicalRequest) log(`  expected canonical request:\n${verdict.canonicalRequest.replace(/^/gm, '    ')}`);
       // AWS: 403 ACCESS_DENIED and no WWW-Authenticate header.
       throw rpcAnswer(AGENTCORE_ERRORS.accessDenied, rpcId, verdict.reason);
+    }
+  }
+
+  /** Host and Origin must name this front door (DNS-rebinding protection). */
+  function checkHostAndOrigin(req: IncomingMessage): void {
+    const hostHeader = req.headers.host ?? '';
+    const h = hostnameOf(hostHeader);
+    if (!h || !allowedHosts.has(h)) {
+      throw plainAnswer(403, `Forbidden: Host "${hostHeader.slice(0, 100)}" is not one this endpoint answers to (DNS-rebinding protection; allow it with --allowed-hosts)`);
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      const o = hostnameOf(origin);
+      if (!o || !allowedHosts.has(o)) throw plainAnswer(403, `Forbidden: Origin "${origin.slice(0, 100)}" is not allowed (DNS-rebinding protection; allow it with --allowed-hosts)`);
     }
   }
 
@@ -319,6 +397,7 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
     const route = ROUTE.exec(rawPath);
     if (!route) throw plainAnswer(404, 'Not found: MCP calls go to POST /runtimes/{encodeURIComponent(arn)}/invocations?qualifier=...');
     const [, segment, action, wellKnown] = route as unknown as [string, string, string, string | undefined];
+    checkHostAndOrigin(req);
     const runtime = resolveRuntime(segment, query, region, pinned);
     const method = req.method ?? 'GET';
 
@@ -333,9 +412,13 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
       return 'protected-resource metadata';
     }
 
-    const body = await readBody(req);
+    // Headers first: an unauthenticated request is refused without reading a byte of its body.
+    await authenticateHeaders(req, runtime);
+    const read = await readBody(req, bodiesBudget, held, requestTimeoutMs);
+    res.on('close', read.release);
+    const body = read.body;
     const { id: rpcId, method: rpcMethod } = jsonRpcSummary(body);
-    await authenticate(req, rawPath, rawQuery, body, runtime, rpcId);
+    await authenticateBody(req, rawPath, rawQuery, body, read.sha256, rpcId);
 
     if (action === 'stopruntimesession') {
       if (method !== 'POST') throw plainAnswer(405, 'Method not allowed', { allow: 'POST' });
@@ -367,6 +450,8 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
     if (sentId !== undefined) {
       if (sentId.length === 0 || sentId.length > 1024) throw rpcAnswer(AGENTCORE_ERRORS.validation, rpcId, 'Mcp-Session-Id must be 1-1024 characters');
       session = sessions.get(sentId);
+      // A session belongs to the runtime (ARN and qualifier) that minted it: elsewhere it does not exist.
+      if (session && (session.runtimeArn !== runtime.arn || session.qualifier !== runtime.qualifier)) session = undefined;
       if (!session) {
         throw new HttpAnswer(404, jsonRpcErrorBody({ code: -32001, message: 'Session not found' } as AgentCoreError, rpcId, 'unknown, ended or timed-out session: send initialize without Mcp-Session-Id'));
       }
@@ -401,12 +486,14 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
           dispatcher: agent,
         });
       } catch (err) {
+        read.release();
         log(`  upstream ${upstream.href} failed: ${(err as Error).message}`);
         throw rpcAnswer(AGENTCORE_ERRORS.internal, rpcId, `upstream MCP server unreachable: ${(err as Error).message}`);
       }
+      read.release(); // the body has gone upstream
       const upstreamId = up.headers[SESSION_HEADER];
       if (!session) {
-        session = sessions.register(clientId, typeof upstreamId === 'string' ? upstreamId : undefined, runtime.arn);
+        session = sessions.register(clientId, typeof upstreamId === 'string' ? upstreamId : undefined, runtime.arn, runtime.qualifier);
       }
       const out: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(up.headers)) {
@@ -425,14 +512,17 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
     }
   }
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) }, (req, res) => {
     const started = Date.now();
     const path = (req.url ?? '').length > 90 ? `${(req.url ?? '').slice(0, 87)}...` : req.url;
     handle(req, res)
       .then((what) => log(`${req.method} ${path} -> ${what} (${Date.now() - started} ms)`))
       .catch((err: unknown) => {
         if (err instanceof HttpAnswer) {
-          if (!res.headersSent) send(res, err.status, err.body, err.headers);
+          // A refusal before the body was read: close the connection rather than drain the body.
+          const unread = !req.complete;
+          if (!res.headersSent) send(res, err.status, err.body, unread ? { ...err.headers, connection: 'close' } : err.headers);
+          if (unread) res.once('finish', () => req.destroy());
           log(`${req.method} ${path} -> ${err.status} ${err.body.length > 200 ? `${err.body.slice(0, 200)}...` : err.body}`);
           return;
         }
@@ -441,9 +531,11 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
         else res.destroy();
       });
   });
-  // Long-lived SSE streams (a tool call waiting on an elicitation answer) must not be cut off.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  // Receiving a request (headers and body) is bounded, so a client that never finishes its body
+  // holds nothing for long; the response is not: a long-lived SSE stream (a tool call waiting on an
+  // elicitation answer) is never cut off.
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = Math.min(options.headersTimeoutMs ?? 20_000, server.requestTimeout);
 
   server.listen(options.port ?? 9000, host);
   try {

@@ -11,6 +11,8 @@ export interface EmulatedSession {
   /** The upstream MCP server's own id, if it sent one. */
   upstreamId: string | undefined;
   runtimeArn: string;
+  /** The endpoint qualifier it was minted on (DEFAULT, a version, …). */
+  qualifier: string;
   createdAt: number;
   lastActivity: number;
   /** Requests on this session whose response is still streaming; an open stream is not idle. */
@@ -46,9 +48,9 @@ export class SessionTable {
     return randomUUID();
   }
 
-  register(clientId: string, upstreamId: string | undefined, runtimeArn: string): EmulatedSession {
+  register(clientId: string, upstreamId: string | undefined, runtimeArn: string, qualifier = 'DEFAULT'): EmulatedSession {
     const t = this.now();
-    const session: EmulatedSession = { clientId, upstreamId, runtimeArn, createdAt: t, lastActivity: t, inFlight: 0 };
+    const session: EmulatedSession = { clientId, upstreamId, runtimeArn, qualifier, createdAt: t, lastActivity: t, inFlight: 0 };
     this.sessions.set(clientId, session);
     return session;
   }

@@ -9,6 +9,7 @@ import {
   signRequest,
   type AwsCredentials,
   type AwsCredentialsProvider,
+  type ParsedAuthorization,
 } from '../../target/sigv4.js';
 
 export interface IncomingSignedRequest {
@@ -20,6 +21,8 @@ export interface IncomingSignedRequest {
   /** Header lines as received (node's req.rawHeaders pairs) or a name → value(s) record. */
   headers: Array<[string, string]> | Record<string, string | string[] | undefined>;
   body?: string | Uint8Array;
+  /** The body's SHA-256 (hex), when the reader hashed it as it streamed in. */
+  bodySha256?: string;
 }
 
 export interface SigV4VerifyOptions {
@@ -65,9 +68,19 @@ function constantTimeEqual(a: string, b: string): boolean {
  * Checks service, region, access key, clock skew, the signed host and date, the session token
  * and the body hash. `reason` never contains a secret.
  */
-export async function verifySigV4(request: IncomingSignedRequest, options: SigV4VerifyOptions): Promise<SigV4Verdict> {
+export type SigV4Precheck =
+  | { ok: false; reason: string }
+  | { ok: true; all: Map<string, string[]>; auth: ParsedAuthorization; signed: Set<string>; signingDate: Date; expected: AwsCredentials; service: string };
+
+/**
+ * Everything the headers alone can show, before any body is read: the Authorization header present
+ * and well formed, the access key known, service, region and scope, host and date signed, clock skew,
+ * the session token. An endpoint calls this first, so an unauthenticated request is refused without
+ * reading (or buffering) its body. `reason` never contains a secret.
+ */
+export async function precheckSigV4(requestHeaders: IncomingSignedRequest['headers'], options: SigV4VerifyOptions): Promise<SigV4Precheck> {
   const service = options.service ?? AGENTCORE_SIGNING_NAME;
-  const lines = headerLines(request.headers);
+  const lines = headerLines(requestHeaders);
   const all = new Map<string, string[]>();
   for (const [name, value] of lines) {
     const lower = name.toLowerCase();
@@ -110,6 +123,13 @@ export async function verifySigV4(request: IncomingSignedRequest, options: SigV4
       return { ok: false, reason: 'x-amz-security-token is missing or is not the session token of these credentials' };
     }
   }
+  return { ok: true, all, auth, signed, signingDate, expected, service };
+}
+
+export async function verifySigV4(request: IncomingSignedRequest, options: SigV4VerifyOptions): Promise<SigV4Verdict> {
+  const pre = await precheckSigV4(request.headers, options);
+  if (!pre.ok) return pre;
+  const { all, auth, signed, signingDate, expected, service } = pre;
   const headers: Record<string, string> = {};
   for (const name of signed) {
     const values = all.get(name);
@@ -119,9 +139,12 @@ export async function verifySigV4(request: IncomingSignedRequest, options: SigV4
   const body = request.body ?? '';
   const declaredHash = all.get('x-amz-content-sha256')?.[0];
   if (declaredHash !== undefined) {
-    const sha = new Sha256();
-    sha.update(typeof body === 'string' ? Buffer.from(body) : body);
-    const actual = Buffer.from(await sha.digest()).toString('hex');
+    let actual = request.bodySha256;
+    if (actual === undefined) {
+      const sha = new Sha256();
+      sha.update(typeof body === 'string' ? Buffer.from(body) : body);
+      actual = Buffer.from(await sha.digest()).toString('hex');
+    }
     if (declaredHash !== actual) {
       return { ok: false, reason: `x-amz-content-sha256 does not match the body (UNSIGNED-PAYLOAD is not accepted)` };
     }

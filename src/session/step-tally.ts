@@ -1,0 +1,123 @@
+// What the checks need, computed on every transcript entry as it arrives, per step: counts, progress
+// monotonicity, first/last, before-result, the distinct values a check compares. The Transcript keeps
+// only the last N entries for display (a 100,000-notification call must not hold 100,000 lines), but
+// no verdict reads that window: a MUST violated early and pushed out of the display is still a FAIL,
+// and 3,000 elicitations are counted as 3,000. Content checks (messages by index, "contains") read the
+// first KEEP entries of each kind, which is far beyond any display bound, and say so past it.
+import { flatSchemaProblem, type ElicitationSchema } from '../responders/responder.js';
+import type { ElicitationEntry, LogEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from './transcript.js';
+
+/** Entries of each kind kept per step for content checks. */
+export const KEEP_PER_KIND = 10_000;
+/** Distinct values kept for "every one equals" checks (progress total, maxTokens, log level). */
+const DISTINCT = 16;
+
+export class Kept<E> {
+  count = 0;
+  readonly first: E[] = [];
+  push(e: E): void {
+    this.count++;
+    if (this.first.length < KEEP_PER_KIND) this.first.push(e);
+  }
+  /** "(checked the first 10,000 of 12,345)" when not all were kept, else "". */
+  get partial(): string {
+    return this.count > this.first.length ? ` (checked the first ${this.first.length.toLocaleString('en-US')} of ${this.count.toLocaleString('en-US')})` : '';
+  }
+}
+
+/** Distinct values in arrival order, bounded. */
+export class Distinct<V> {
+  readonly values: V[] = [];
+  add(v: V): void {
+    if (this.values.length < DISTINCT && !this.values.includes(v)) this.values.push(v);
+  }
+  /** The first value that is not `want`, if any. */
+  other(want: V): V | undefined {
+    return this.values.find((v) => v !== want);
+  }
+}
+
+export class ProgressTally {
+  count = 0;
+  first?: ProgressEntry;
+  last?: ProgressEntry;
+  /** The first pair where progress did not increase. */
+  firstNonIncrease?: { from: number; to: number };
+  readonly totals = new Distinct<number | undefined>();
+  readonly values: number[] = [];
+
+  add(e: ProgressEntry): void {
+    this.count++;
+    if (this.last && !(e.progress > this.last.progress) && !this.firstNonIncrease) this.firstNonIncrease = { from: this.last.progress, to: e.progress };
+    this.first ??= e;
+    this.last = e;
+    this.totals.add(e.total);
+    if (this.values.length < 50) this.values.push(e.progress);
+  }
+}
+
+export class StepTally {
+  /** Every entry recorded during the step. */
+  entries = 0;
+  readonly progress = new ProgressTally();
+  readonly elicitations = new Kept<ElicitationEntry>();
+  /** The first form elicitation whose schema is not a flat object of primitives. */
+  firstSchemaProblem?: string;
+  readonly sampling = new Kept<SamplingEntry>();
+  readonly maxTokens = new Distinct<number | undefined>();
+  readonly logs = new Kept<LogEntry>();
+  readonly logLevels = new Distinct<string>();
+  /** Server→client messages of each kind (elicitation, sampling, log, progress) that came on the standalone GET stream. */
+  readonly onGetStream = new Map<TranscriptEntry['kind'], number>();
+  /** Token usage of the step's LLM answers (every one, for the reports). */
+  readonly llm = { calls: 0, inputTokens: 0, outputTokens: 0, models: new Set<string>() };
+
+  add(e: TranscriptEntry): void {
+    this.entries++;
+    if (e.stream === 'get') this.onGetStream.set(e.kind, (this.onGetStream.get(e.kind) ?? 0) + 1);
+    switch (e.kind) {
+      case 'progress':
+        this.progress.add(e);
+        break;
+      case 'elicitation':
+        this.elicitations.push(e);
+        if (e.mode === 'form' && this.firstSchemaProblem === undefined) this.firstSchemaProblem = flatSchemaProblem(e.requestedSchema as ElicitationSchema);
+        break;
+      case 'sampling':
+        this.sampling.push(e);
+        this.maxTokens.add(e.maxTokens);
+        if (e.usage !== undefined) {
+          this.llm.calls++;
+          this.llm.inputTokens += e.usage.inputTokens ?? 0;
+          this.llm.outputTokens += e.usage.outputTokens ?? 0;
+          const model = e.provider && e.model ? `${e.provider}:${e.model}` : e.model;
+          if (model && this.llm.models.size < DISTINCT) this.llm.models.add(model);
+        }
+        break;
+      case 'log':
+        this.logs.push(e);
+        this.logLevels.add(e.level);
+        break;
+    }
+  }
+}
+
+/** A tally over entries already recorded (doctor's probe). */
+export function tallyOf(entries: Iterable<TranscriptEntry>): StepTally {
+  const t = new StepTally();
+  for (const e of entries) t.add(e);
+  return t;
+}
+
+/** One StepTally per step index (-1: while the session opens or closes). */
+export class TallyBook {
+  private readonly steps = new Map<number, StepTally>();
+  add(e: TranscriptEntry): void {
+    let t = this.steps.get(e.step);
+    if (!t) this.steps.set(e.step, (t = new StepTally()));
+    t.add(e);
+  }
+  forStep(step: number): StepTally {
+    return this.steps.get(step) ?? new StepTally();
+  }
+}
