@@ -122,7 +122,8 @@ describe('load against the reference server', () => {
       [['--shard', '3/2'], /--shard takes i\/n/],
       [['--concurrency', '2', '--shard', '1/3'], /3 shards cannot split 2 virtual user/],
       [['--rate', '-5'], /--rate takes iterations per second/],
-      [['--reporter', 'html=x.html'], /html reporter does not cover load runs yet/],
+      [['--reporter', 'pdf=x.pdf'], /unknown load reporter "pdf"; choose from: table, json, markdown, github, html/],
+      [['--reporter', 'html='], /--reporter html= needs a file name/],
       [['--session-iterations', '3'], /applies to --mode mixed only/],
     ] as [string[], RegExp][]) {
       const r = await runCli([...unreachable, ...args]);
