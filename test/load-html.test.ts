@@ -79,6 +79,16 @@ describe('load --reporter html=FILE', () => {
     assert.match(html, /<h2>Failed iterations by cause<\/h2><p class="muted">No iteration failed\.<\/p><h2>Failed checks<\/h2>/);
   });
 
+  test('hostile text (a scenario spelled as markup, a failing check) is escaped, never markup', async () => {
+    const hostile = path.join(dir, 'hostile.html');
+    const r = await runCli(['load', '--url', server.url, '--iterations', '2', '--concurrency', '2', path.join(ROOT, 'test', 'fixtures', 'load', 'hostile.yaml'), '--reporter', `html=${hostile}`, '--status-interval', '0'], { timeoutMs: 120_000 });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const page = await readFile(hostile, 'utf8');
+    assert.match(page, /<h2>Failed checks<\/h2><table class="checks">/, 'the failed check is listed');
+    assert.ok(page.includes('noop &#60;img src=x onerror=alert(1)&#62;'), 'the scenario name is there as text');
+    assert.doesNotMatch(page, /<img|<script|<\/td><script/i, 'nothing from the scenario or the server is markup');
+  });
+
   test('merge-reports --reporter html=FILE writes the same page from shards', async () => {
     const merged = path.join(dir, 'merged.html');
     const r = await runCli(['merge-reports', json, '--threshold', 'p99<10m', '--reporter', `html=${merged}`]);
