@@ -122,7 +122,8 @@ describe('load against the reference server', () => {
       [['--shard', '3/2'], /--shard takes i\/n/],
       [['--concurrency', '2', '--shard', '1/3'], /3 shards cannot split 2 virtual user/],
       [['--rate', '-5'], /--rate takes iterations per second/],
-      [['--reporter', 'html=x.html'], /html reporter does not cover load runs yet/],
+      [['--reporter', 'pdf=x.pdf'], /unknown load reporter "pdf"; choose from: table, json, markdown, github, html/],
+      [['--reporter', 'html='], /--reporter html= needs a file name/],
       [['--session-iterations', '3'], /applies to --mode mixed only/],
     ] as [string[], RegExp][]) {
       const r = await runCli([...unreachable, ...args]);
@@ -275,7 +276,7 @@ describe('load through the AgentCore emulator', () => {
       AWS_SECRET_ACCESS_KEY: SECRET,
       AWS_SESSION_TOKEN: undefined,
     };
-    const r = await runCli(['load', '--arn', ARN, '--endpoint-url', emulator.url, '--concurrency', '3', '--iterations', '6', '--rate', '30', NOOP, '--status-interval', '0', '--reporter', `table,markdown=${path.join(dir, 'emulator.md')},json=${json}`], { env, timeoutMs: 120_000 });
+    const r = await runCli(['load', '--arn', ARN, '--endpoint-url', emulator.url, '--concurrency', '3', '--iterations', '6', '--rate', '30', NOOP, '--status-interval', '0', '--reporter', `table,markdown=${path.join(dir, 'emulator.md')},json=${json},html=${path.join(dir, 'emulator.html')}`], { env, timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /\(auth: SigV4\)/);
     assert.match(r.stderr, /warning: --rate 30\/s exceeds AgentCore's documented rate of about 25 invocations per second per endpoint/);
@@ -288,7 +289,10 @@ describe('load through the AgentCore emulator', () => {
     assert.ok(rep.latency['warm.tools/call:noop'].count === 3);
     const md = await readFile(path.join(dir, 'emulator.md'), 'utf8');
     assert.match(md, /\| cold \| session ready \(initialize \+ initialized\) \| 3 \|/);
-    for (const text of [r.stdout, r.stderr, JSON.stringify(rep), md]) assert.ok(!text.includes(SECRET), 'the secret key never appears');
+    const page = await readFile(path.join(dir, 'emulator.html'), 'utf8');
+    assert.match(page, /<td>Auth<\/td><td>SigV4<\/td>/);
+    assert.ok(page.includes('<code>cold.ready</code>'), 'the HTML report has the cold figures');
+    for (const text of [r.stdout, r.stderr, JSON.stringify(rep), md, page]) assert.ok(!text.includes(SECRET), 'the secret key never appears');
   });
 
   test('a bearer-token runtime takes the same flags as remote; the token never appears', async () => {
@@ -296,14 +300,20 @@ describe('load through the AgentCore emulator', () => {
     const bearer = await startAgentCoreEmulator({ upstream: server.url, port: 0, auth: 'bearer', bearerToken: TOKEN });
     try {
       const json = path.join(dir, 'bearer.json');
-      const r = await runCli(['load', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'LOAD_TOKEN', '--concurrency', '2', '--iterations', '4', NOOP, '--status-interval', '0', '--reporter', `table,json=${json}`], { env: { LOAD_TOKEN: TOKEN } });
+      const r = await runCli(['load', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'LOAD_TOKEN', '--concurrency', '2', '--iterations', '4', NOOP, '--status-interval', '0', '--reporter', `table,json=${json},html=${path.join(dir, 'bearer.html')}`], { env: { LOAD_TOKEN: TOKEN } });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /\(auth: Bearer\)/);
       assert.match(r.stderr, /no --rate: 2 virtual user\(s\) go as fast as the endpoint answers; AgentCore documents about 25 invocations per second/);
       const text = await readFile(json, 'utf8');
-      for (const t of [r.stdout, r.stderr, text]) assert.ok(!t.includes(TOKEN), 'the bearer token never appears');
-      const wrong = await runCli(['load', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'LOAD_TOKEN', '--iterations', '2', NOOP, '--status-interval', '0'], { env: { LOAD_TOKEN: 'not-the-token-0123456789' } });
+      const page = await readFile(path.join(dir, 'bearer.html'), 'utf8');
+      for (const t of [r.stdout, r.stderr, text, page]) assert.ok(!t.includes(TOKEN), 'the bearer token never appears');
+      const WRONG = 'not-the-token-0123456789';
+      const wrongHtml = path.join(dir, 'bearer-wrong.html');
+      const wrong = await runCli(['load', '--arn', ARN, '--endpoint-url', bearer.url, '--bearer-token-env', 'LOAD_TOKEN', '--iterations', '2', NOOP, '--status-interval', '0', '--reporter', `table,html=${wrongHtml}`], { env: { LOAD_TOKEN: WRONG } });
       assert.equal(wrong.code, 3, wrong.stdout + wrong.stderr);
+      const wrongPage = await readFile(wrongHtml, 'utf8');
+      assert.match(wrongPage, /FAILED: could not connect/, 'the HTML report is written when nothing could connect');
+      assert.ok(!wrongPage.includes(WRONG), 'the rejected token is redacted too');
     } finally {
       await bearer.close();
     }

@@ -15,7 +15,7 @@ const ROW_LABELS: Record<string, string> = {
   first_sampling: 'first sampling in a step',
 };
 
-interface Row {
+export interface Row {
   phase: string;
   metric: string;
   label: string;
@@ -23,7 +23,7 @@ interface Row {
 }
 
 /** Latency rows, cold then warm for each name; the per-name aggregate is left to the JSON. */
-function rows(r: LoadReport): Row[] {
+export function rows(r: LoadReport): Row[] {
   const names = [...new Set(Object.keys(r.latency).map((k) => k.replace(/^(cold|warm)\./, '')))];
   const order = (n: string) => (n === 'ready' ? 0 : n === 'first_result' ? 1 : n === 'iteration' ? 2 : n === 'requests' ? 3 : n.startsWith('first_') ? 5 : n.startsWith('scenario:') ? 6 : 4);
   names.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
@@ -39,7 +39,7 @@ function rows(r: LoadReport): Row[] {
   return out;
 }
 
-function header(r: LoadReport): string[] {
+export function header(r: LoadReport): string[] {
   const c = r.config;
   const bound = [c.durationMs !== null ? `${formatMs(c.durationMs)}` : undefined, c.iterations !== null ? `${c.iterations} iterations` : undefined].filter(Boolean).join(' or ');
   const parts = [
@@ -53,14 +53,14 @@ function header(r: LoadReport): string[] {
   return [`mcp-verify load: ${r.target.label} ${r.target.url} (auth: ${r.target.authMethod})`, `  ${parts.join(' · ')}`];
 }
 
-const STOPPED: Record<LoadReport['stoppedBy'], string> = {
+export const STOPPED: Record<LoadReport['stoppedBy'], string> = {
   duration: 'the duration ran out',
   iterations: 'every iteration ran',
   interrupted: 'interrupted: partial results',
   connect: 'could not connect',
 };
 
-function pct(x: number): string {
+export function pct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 

@@ -1,4 +1,4 @@
-// Load reporters: `--reporter table,json=F,markdown=F,github` (NAME or NAME=FILE; without a file, stdout;
+// Load reporters: `--reporter table,json=F,markdown=F,github,html=F` (NAME or NAME=FILE; without a file, stdout;
 // github appends its summary to $GITHUB_STEP_SUMMARY unless given a file). Each is a LoadListener; the
 // live status line is one too, on stderr. Every report is written when thresholds fail, when the run is
 // interrupted, and when nothing could connect.
@@ -9,7 +9,7 @@ import type { LoadListener } from './engine.js';
 import type { LoadReport } from './report.js';
 import { githubLoadAnnotations, renderLoadMarkdown, renderLoadTable, statusLine } from './render.js';
 
-export const LOAD_REPORTERS = ['table', 'json', 'markdown', 'github'] as const;
+export const LOAD_REPORTERS = ['table', 'json', 'markdown', 'github', 'html'] as const;
 
 export interface LoadReporterSpec {
   name: (typeof LOAD_REPORTERS)[number];
@@ -23,7 +23,6 @@ export function parseLoadReporters(spec: string | undefined): LoadReporterSpec[]
     const eq = p.indexOf('=');
     const name = eq < 0 ? p : p.slice(0, eq);
     const file = eq < 0 ? undefined : p.slice(eq + 1);
-    if (name === 'html') throw new UsageError('the html reporter does not cover load runs yet; use json, markdown or github');
     if (!(LOAD_REPORTERS as readonly string[]).includes(name)) throw new UsageError(`unknown load reporter "${name}"; choose from: ${LOAD_REPORTERS.join(', ')}`);
     if (eq >= 0 && !file) throw new UsageError(`--reporter ${name}= needs a file name`);
     return { name: name as LoadReporterSpec['name'], ...(file ? { file } : {}) };
@@ -50,7 +49,7 @@ function write(file: string, text: string, append = false): void {
 
 export function createLoadReporters(specs: LoadReporterSpec[], out: { write(s: string): unknown }): LoadListener[] {
   return specs.map((s): LoadListener => ({
-    onEnd(r: LoadReport) {
+    async onEnd(r: LoadReport) {
       switch (s.name) {
         case 'table': {
           const text = renderLoadTable(r);
@@ -69,6 +68,12 @@ export function createLoadReporters(specs: LoadReporterSpec[], out: { write(s: s
           const file = s.file ?? process.env.GITHUB_STEP_SUMMARY;
           if (file) write(file, renderLoadMarkdown(r), true);
           return;
+        }
+        case 'html': {
+          // Loaded only when asked for: the renderer pulls in the run report's escaping and stylesheet.
+          const { renderLoadHtml } = await import('./html.js');
+          const text = renderLoadHtml(r);
+          return void (s.file ? write(s.file, text) : out.write(text));
         }
       }
     },

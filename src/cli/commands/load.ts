@@ -49,7 +49,7 @@ export function registerLoad(program: Command): void {
     .option('--rate <per-second>', 'iteration starts per second for the whole run (open model), e.g. to stay under a platform limit')
     .option('--threshold <expr>', "pass/fail rule (repeatable), e.g. 'p99<500ms', 'tools/call:plan_trip p95<2s', 'errors<0.1%', 'cold.ready p99<3s'", collect)
     .option('--shard <i/n>', 'run the i-th of n shares of the virtual users (a CI matrix is the distributed engine; merge with merge-reports)')
-    .option('--reporter <list>', 'comma-separated, each NAME or NAME=FILE: table, json, markdown, github', 'table')
+    .option('--reporter <list>', 'comma-separated, each NAME or NAME=FILE: table, json, markdown, github, html (one self-contained file)', 'table')
     .option('--timeout <duration>', 'per-request timeout', '30s')
     .option('--graceful-stop <duration>', 'when the duration ends: how long running iterations may finish before they are cut off', '10s')
     .option('--status-interval <duration>', 'without a terminal: a status line this often on stderr (0: none)', '5s')

@@ -11,7 +11,7 @@ export function registerMergeReports(program: Command): void {
     .description('Merge the JSON reports of load shards (e.g. a CI matrix) into one, and apply the thresholds to the whole.')
     .argument('<reports...>', 'load reports written with --reporter json=FILE')
     .option('--threshold <expr>', 'pass/fail rule (repeatable); default: the thresholds the shards ran with', collect)
-    .option('--reporter <list>', 'comma-separated, each NAME or NAME=FILE: table, json, markdown, github', 'table')
+    .option('--reporter <list>', 'comma-separated, each NAME or NAME=FILE: table, json, markdown, github, html (one self-contained file)', 'table')
     .addHelpText(
       'after',
       `
