@@ -28,5 +28,6 @@ export function addCiFlags(cmd: Command): Command {
     .option('--var <name=value>', 'a variable for ${name} in scenario files (repeatable)', collect)
     .option('--secret-var <name=value>', 'like --var, and the value is redacted from every output and report (repeatable)', collect)
     .option('--strict', 'warnings (a call\'s traffic on the GET stream, an undeclared capability used) fail the run, for CI')
+    .option('--no-strict', 'warnings stay warnings even when the config file says strict: true')
     .option('--expected-failures <file>', 'known failures (scenario or scenario/step-id a line): XFAIL, and an entry that passes fails the run as stale');
 }

@@ -23,6 +23,15 @@ export interface ConfigExtras {
   /** Feature names declared under `features:`. */
   features?: string[];
   server?: ResolvedServer;
+  /** `samplingLlm:` as an object: its keys no flag carries (temperature, maxTokens, models), and where it is written. */
+  samplingLlmExtras?: SamplingLlmExtras;
+}
+
+export interface SamplingLlmExtras {
+  where: string;
+  temperature?: number;
+  maxTokens?: number;
+  models?: Record<string, string>;
 }
 
 const REMOTE_KEYS = { arn: 'arn', runtimeId: 'runtimeId', account: 'accountId', region: 'region', qualifier: 'qualifier', profile: 'profile', endpointUrl: 'endpointUrl', bearerTokenEnv: 'bearerTokenEnv' } as const;
@@ -30,6 +39,7 @@ const REMOTE_KEYS = { arn: 'arn', runtimeId: 'runtimeId', account: 'accountId', 
 /** Which part of the file a command takes: the local endpoint, the AgentCore runtime, or both (compare). */
 function targetsOf(cmd: Command): { local: boolean; remote: boolean } {
   const name = cmd.name();
+  if (name === 'demo') return { local: false, remote: false }; // its own servers: only run settings apply
   if (name === 'remote') return { local: false, remote: true };
   if (name === 'compare') return { local: true, remote: true };
   if (name === 'doctor' || name === 'call') {
@@ -88,6 +98,12 @@ export async function applyConfig(cmd: Command, loaded: LoadedConfig): Promise<s
   const c = loaded.config;
   const { local, remote } = targetsOf(cmd);
   const shownFile = relToCwd(process.cwd(), loaded.file);
+  if (cmd.name() === 'demo') {
+    // The demo brings its own servers and suite: only how verdicts are judged and the LLM apply.
+    setDefault(cmd, 'strict', c.strict);
+    applySamplingLlm(cmd, loaded, shownFile);
+    return [];
+  }
   if (local) {
     setDefault(cmd, 'url', c.url ?? (c.server?.url !== undefined ? c.server.url : undefined));
     mergeRepeatable(cmd, 'header', Object.entries(c.headers ?? {}).map(([k, v]) => `${k}: ${expandEnv(v, `${shownFile}: headers.${k}`)}`));
@@ -110,6 +126,8 @@ export async function applyConfig(cmd: Command, loaded: LoadedConfig): Promise<s
   setDefault(cmd, 'maxResponse', c.maxResponse);
   setDefault(cmd, 'regexTimeout', c.regexTimeout === undefined ? undefined : durationMs(c.regexTimeout, 1000));
   setDefault(cmd, 'expectedFailures', c.expectedFailures === undefined ? undefined : relToCwd(loaded.dir, c.expectedFailures));
+  setDefault(cmd, 'strict', c.strict);
+  applySamplingLlm(cmd, loaded, shownFile);
   mergeRepeatable(cmd, 'var', Object.entries(c.vars ?? {}).map(([k, v]) => `${k}=${String(v)}`));
   cmd.setOptionValueWithSource('configFile', loaded.file, 'config');
   if (c.features) cmd.setOptionValueWithSource('features', c.features, 'config');
@@ -117,4 +135,35 @@ export async function applyConfig(cmd: Command, loaded: LoadedConfig): Promise<s
     cmd.setOptionValueWithSource('server', { ...c.server, cwd: path.resolve(loaded.dir, c.server.cwd ?? '.') } satisfies ResolvedServer, 'config');
   }
   return configScenarioPaths(loaded);
+}
+
+/**
+ * `samplingLlm:` onto --sampling-llm and the --llm-* flags. A --sampling-llm on the command line replaces
+ * the file's LLM whole (its baseUrl, key variable and the rest do not leak onto another provider); the
+ * other --llm-* flags override the file's value of the same meaning one by one.
+ */
+function applySamplingLlm(cmd: Command, loaded: LoadedConfig, shownFile: string): void {
+  const c = loaded.config;
+  setDefault(cmd, 'llmBudget', c.llmBudget === undefined ? undefined : String(c.llmBudget));
+  const llm = c.samplingLlm;
+  if (llm === undefined || !hasOption(cmd, 'samplingLlm') || fromCli(cmd, 'samplingLlm')) return;
+  const where = `${shownFile}: samplingLlm`;
+  if (typeof llm === 'string') {
+    setDefault(cmd, 'samplingLlm', llm);
+    cmd.setOptionValueWithSource('samplingLlmExtras', { where } satisfies SamplingLlmExtras, 'config');
+    return;
+  }
+  setDefault(cmd, 'samplingLlm', `${llm.provider}:${llm.model}`);
+  setDefault(cmd, 'llmBaseUrl', llm.baseUrl);
+  setDefault(cmd, 'llmApiKeyEnv', llm.apiKeyEnv);
+  setDefault(cmd, 'llmRegion', llm.region);
+  setDefault(cmd, 'llmProfile', llm.profile);
+  setDefault(cmd, 'llmTimeout', llm.timeout === undefined ? undefined : durationMs(llm.timeout, 20_000));
+  const extras: SamplingLlmExtras = {
+    where,
+    ...(llm.temperature !== undefined ? { temperature: llm.temperature } : {}),
+    ...(llm.maxTokens !== undefined ? { maxTokens: llm.maxTokens } : {}),
+    ...(llm.models ? { models: llm.models } : {}),
+  };
+  cmd.setOptionValueWithSource('samplingLlmExtras', extras, 'config');
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { findConfigFile } from './find.js';
 
 /** Commands a config file applies to. */
-export const CONFIG_COMMANDS = new Set(['local', 'remote', 'compare', 'validate', 'doctor', 'call', 'init']);
+export const CONFIG_COMMANDS = new Set(['local', 'remote', 'compare', 'validate', 'doctor', 'call', 'init', 'demo']);
 
 export function addConfigOption(cmd: Command): Command {
   return cmd

@@ -3,7 +3,7 @@
 // machinery), the TypeScript type and the published JSON Schema (schema/config.schema.json,
 // `mcp-verify schema --config`). Flags given on the command line override it.
 import { z } from 'zod';
-import { Duration } from '../scenario/schema.js';
+import { Duration, LlmConfig } from '../scenario/schema.js';
 
 const HttpUrl = z.string().refine((v) => {
   try {
@@ -73,6 +73,18 @@ export const ConfigFile = z
       .optional()
       .describe('Feature names scenarios may use beyond the built-in ones (Elicitation, Sampling, Progress Notifications, Resources, Prompts, Session ID Persistence).'),
     server: ServerConfig.optional(),
+    strict: z.boolean().optional().describe('Like --strict: warnings (a call\'s traffic on the GET stream, an undeclared capability used) fail the run (local, remote, compare, demo, doctor). --no-strict turns it off for one run.'),
+    samplingLlm: z
+      .union([
+        z.string().regex(/^(bedrock|openai|anthropic):\S/, 'PROVIDER:MODEL with provider bedrock, openai or anthropic, e.g. openai:gpt-4o-mini'),
+        LlmConfig,
+      ])
+      .optional()
+      .describe('Like --sampling-llm: the LLM that answers sampling requests no scripted rule answers. PROVIDER:MODEL, or {provider, model, baseUrl, apiKeyEnv, region, profile, temperature, maxTokens, timeout}. The --sampling-llm and --llm-* flags override it. Never used unless set.'),
+    llmBudget: z
+      .union([z.string().regex(/^\s*(\d+|(calls|tokens)\s*=\s*\d+(\s*,\s*(calls|tokens)\s*=\s*\d+)?)\s*$/, 'calls=N and/or tokens=N, e.g. calls=20,tokens=50000'), z.number().int().positive()])
+      .optional()
+      .describe('Like --llm-budget: cap the LLM calls and tokens of the run, calls=N,tokens=N (a bare number: calls).'),
   })
   .describe('mcp-verify.config.yaml: defaults for every command; flags override them.');
 

@@ -28,6 +28,7 @@ export function registerDoctor(program: Command): void {
     .addOption(durationOption('--timeout <duration>', 'per-request timeout', '10s'))
     .option('--json', 'print the findings as JSON instead of text')
     .option('--strict', 'a WARN finding (a call\'s traffic on the GET stream, an undeclared capability) fails too (exit 1)')
+    .option('--no-strict', 'WARN findings do not fail, even when the config file says strict: true')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
     .addHelpText(
       'after',

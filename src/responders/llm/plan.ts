@@ -19,6 +19,8 @@ export interface LlmOptions {
   llmBudget?: string;
   /** A command's own --profile (remote, compare): the Bedrock default too. */
   profile?: string;
+  /** The config file's `samplingLlm:` (src/config/apply.ts): where it is written and the keys no flag carries. */
+  samplingLlmExtras?: { where: string; temperature?: number; maxTokens?: number; models?: Record<string, string> };
   /** `--no-sampling` sets this false. */
   sampling?: boolean;
 }
@@ -78,11 +80,12 @@ export function flagLlmConfig(options: LlmOptions): LlmConfig | undefined {
     return undefined;
   }
   const { provider, model } = parseSamplingLlm(options.samplingLlm);
+  const { where: _where, ...extras } = options.samplingLlmExtras ?? { where: '' };
   if (options.llmApiKeyEnv !== undefined && !ENV_NAME.test(options.llmApiKeyEnv)) {
     throw new UsageError(`--llm-api-key-env takes an environment variable name (got "${options.llmApiKeyEnv}"); the key itself is never given on the command line`);
   }
   if (options.llmBaseUrl !== undefined) checkHttpUrl(options.llmBaseUrl, '--llm-base-url');
-  return { provider, model, ...(options.llmBaseUrl ? { baseUrl: options.llmBaseUrl } : {}), ...(options.llmApiKeyEnv ? { apiKeyEnv: options.llmApiKeyEnv } : {}) };
+  return { provider, model, ...extras, ...(options.llmBaseUrl ? { baseUrl: options.llmBaseUrl } : {}), ...(options.llmApiKeyEnv ? { apiKeyEnv: options.llmApiKeyEnv } : {}) };
 }
 
 function checkHttpUrl(value: string, where: string): void {
@@ -107,7 +110,7 @@ export function apiKeyFor(config: LlmConfig, where: string, env: NodeJS.ProcessE
   if (config.provider === 'openai' && config.baseUrl && !config.apiKeyEnv) return { varName };
   throw new UsageError(
     `${where}: the ${config.provider} LLM needs an API key in $${varName}, which is not set` +
-      `${config.apiKeyEnv ? '' : ` (name another variable with apiKeyEnv${where === '--sampling-llm' ? ' or --llm-api-key-env' : ''})`}; keys are read only from the environment`,
+      `${config.apiKeyEnv ? '' : ` (name another variable with apiKeyEnv${where === '--sampling-llm' || where.endsWith(': samplingLlm') ? ' or --llm-api-key-env' : ''})`}; keys are read only from the environment`,
   );
 }
 
@@ -116,14 +119,15 @@ export function planLlm(scenarios: LoadedScenario[], options: LlmOptions, suite:
   const fallback = flagLlmConfig(options);
   const budget = parseBudget(options.llmBudget);
   if (options.llmRegion !== undefined && !REGION.test(options.llmRegion)) throw new UsageError(`--llm-region takes an AWS region like us-east-1 (got "${options.llmRegion}")`);
-  const sources = [...(fallback ? [{ config: fallback, where: '--sampling-llm' }] : []), ...llmSources(scenarios)];
+  const fallbackWhere = options.samplingLlmExtras?.where ?? '--sampling-llm';
+  const sources = [...(fallback ? [{ config: fallback, where: fallbackWhere }] : []), ...llmSources(scenarios)];
   if (sources.length === 0) {
     const stray = options.llmBudget !== undefined ? '--llm-budget' : options.llmRegion !== undefined ? '--llm-region' : options.llmProfile !== undefined ? '--llm-profile' : options.llmTimeout !== undefined ? '--llm-timeout' : undefined;
     if (stray) notices.push(`${stray} has no effect: no LLM is configured (--sampling-llm or an llm: sampling rule)`);
     return undefined;
   }
   if (suite === 'protocol') throw new UsageError('--sampling-llm does not apply to --suite protocol: its sampling checks answer with a fixed text');
-  if (options.sampling === false) throw new UsageError(`${sources[0]!.where === '--sampling-llm' ? '--sampling-llm' : `an llm: sampling rule (${sources[0]!.where})`} and --no-sampling contradict each other: without the sampling capability no request reaches an LLM`);
+  if (options.sampling === false) throw new UsageError(`${fallback && sources[0]!.where === fallbackWhere ? fallbackWhere : `an llm: sampling rule (${sources[0]!.where})`} and --no-sampling contradict each other: without the sampling capability no request reaches an LLM`);
   const secrets: string[] = [];
   for (const s of sources) {
     if (s.config.baseUrl) checkHttpUrl(s.config.baseUrl, `${s.where}: llm baseUrl`);
