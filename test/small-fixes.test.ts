@@ -42,7 +42,9 @@ describe('smaller verdict fixes', () => {
     const json = path.join(dir, 'text.json');
     const r = await runCli(['local', '--url', fastmcp.url, f, '--reporter', `table,json=${json}`]);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /actual: {3}"Unknown tool: 'no_such_tool'"\n/);
+    // A failed equals shows a line diff (issue 15): the actual text as it is, not JSON-escaped or quoted twice.
+    assert.match(r.stdout, /\+ Unknown tool: 'no_such_tool'\n/);
+    assert.doesNotMatch(r.stdout, /\\"Unknown tool/);
     assert.doesNotMatch(r.stdout, /\\"Unknown tool/);
     const report = JSON.parse(await readFile(json, 'utf8'));
     assert.equal(report.scenarios[0].steps[0].checks.find((c: { name: string }) => c.name === 'text').actual, "Unknown tool: 'no_such_tool'");

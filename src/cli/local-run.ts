@@ -16,13 +16,15 @@ export interface PreparedLocal {
   target: Target;
   scenarios: LoadedScenario[];
   plan: RunPlan;
+  /** No scenario files were given: the bundled travel suite runs. */
+  bundled: boolean;
 }
 
 /** Everything checked before anything starts or connects. */
 export async function prepareLocal(paths: string[], flags: LocalFlags, url: URL): Promise<PreparedLocal> {
   const target = withLocalAuth(localTarget(url), flags);
   const scenarios = flags.suite === 'protocol' ? [] : await loadSuite(paths);
-  return { target, scenarios, plan: await preRunChecks(scenarios, flags, target) };
+  return { target, scenarios, plan: await preRunChecks(scenarios, flags, target), bundled: flags.suite !== 'protocol' && paths.length === 0 };
 }
 
 /**
@@ -58,6 +60,8 @@ export async function runPrepared(p: PreparedLocal, flags: LocalFlags, managed: 
   return runOnTarget(plan.target, p.scenarios, flags, {
     plan,
     first,
+    // No scenario files: the bundled travel suite, which is for the reference server; check it fits first.
+    checkBundledSuite: p.bundled,
     ...(sut ? { decorate: (ls) => attachServerOutput(ls, sut, plan.target.secrets) } : {}),
     ...(onFailed ? { onResult: (run) => onFailed(run.scenarios.filter((s) => s.status === 'failed' || s.status === 'interrupted').map((s) => s.id)) } : {}),
   });

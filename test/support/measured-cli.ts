@@ -38,7 +38,9 @@ export async function runCliMeasured(args: string[], opts: MeasuredOptions = {})
           NO_COLOR: '1',
           FORCE_COLOR: undefined,
           ...opts.env,
-          NODE_OPTIONS: `--import ${PRELOAD}`,
+          // Node >= 22 sizes V8's young generation larger by default, which alone puts a message flood over
+          // the bound there; cap the semi-space as Node 20 has it (README Reliability says so).
+          NODE_OPTIONS: `--import ${PRELOAD}${Number(process.versions.node.split('.')[0]) >= 22 ? ' --max-semi-space-size=16' : ''}`,
           MCP_VERIFY_PEAK_RSS_FILE: rssFile,
         } as NodeJS.ProcessEnv,
         stdio: ['ignore', 'pipe', 'pipe'],
