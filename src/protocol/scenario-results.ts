@@ -76,7 +76,7 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   let session: SessionSummary | null = null;
   let connectError: string | undefined;
   try {
-    const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol' });
+    const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol', era: opts.era ?? 'legacy' });
     const { deleteStatus } = await s.close();
     session = {
       id: s.facts.idAtInitialize,
