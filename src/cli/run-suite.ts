@@ -15,6 +15,7 @@ import type { RunListener } from '../run/listeners.js';
 import { addCiFlags, type CiFlags } from './ci-gating.js';
 import { addLlmFlags } from './llm-flags.js';
 import type { LlmOptions } from '../responders/llm/plan.js';
+import { ERA_HELP, parseEra } from '../run/era.js';
 
 import { PACKAGE_ROOT } from '../package-root.js';
 
@@ -41,12 +42,14 @@ export interface RunFlags extends CiFlags, LlmOptions {
   sampling?: boolean;
   /** `--trace FILE`: a HAR of every HTTP exchange. */
   trace?: string;
+  /** `--era legacy|modern|auto|both` (run/era.ts), checked by commander and again by buildPlan. */
+  era?: string;
 }
 
 /** The flags every suite-running command takes. */
 /** The run flags `validate` checks too: everything a run parses before it connects. */
 export function addCheckedRunFlags(cmd: Command): Command {
-  return addLlmFlags(addCiFlags(cmd), durationOption)
+  return addEraFlag(addLlmFlags(addCiFlags(cmd), durationOption))
     .addOption(durationOption('--timeout <duration>', 'per-step timeout', '30s'))
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
@@ -64,6 +67,19 @@ export function addRunFlags(cmd: Command): Command {
     .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply')
     .option('--no-elicitation', 'do not declare the elicitation capability: see how the server treats such clients; steps that need it are SKIP')
     .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP');
+}
+
+/** `--era <era>`: a mistake is commander's usage error (exit 2) before anything is read or sent. */
+export function addEraFlag(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--era <era>', `${ERA_HELP}; default legacy`).argParser((v: string) => {
+      try {
+        return parseEra(v);
+      } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+      }
+    }),
+  );
 }
 
 /** `--timeout <duration>` (and every other duration flag): the one Duration rule, as commander's argParser. */

@@ -15,6 +15,8 @@ export interface ProtocolOptions {
   progressTool?: string;
   elicitTool?: string;
   sampleTool?: string;
+  /** The wire the suite speaks (run/era.ts); default legacy. */
+  era?: 'legacy' | 'modern';
 }
 
 export interface ToolRun {
@@ -34,6 +36,8 @@ export const STATELESS_CALL_TIMEOUT_MS = 3000;
 
 export class ProtocolContext {
   readonly timeoutMs: number;
+  /** The era the checks run on: legacy (2025-11-25 sessions) or modern (2026-07-28 requests). */
+  readonly era: 'legacy' | 'modern';
   readonly elicitations: ElicitationEntry[] = [];
   readonly samplings: SamplingEntry[] = [];
   private toolList?: Promise<ToolInfo[]>;
@@ -44,6 +48,7 @@ export class ProtocolContext {
     readonly options: ProtocolOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.era = options.era ?? 'legacy';
   }
 
   async openSession(): Promise<Session> {
