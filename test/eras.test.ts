@@ -234,3 +234,57 @@ describe('scenario-run modern checks fail for the server that breaks them', () =
     assert.match(checks.find((c) => c.name === 'client.newIdPerRound')!.message!, /reuses the id of an earlier request/);
   });
 });
+
+describe('doctor and the eras', () => {
+  type DoctorJson = { findings: { topic: string; verdict: string; detail: string }[]; diagnosis?: string };
+  const doctor = async (url: string, extra: string[] = []) => {
+    const r = await runCli(['doctor', '--url', url, '--json', ...extra], { timeoutMs: 90_000 });
+    return { r, report: (r.stdout.trim().startsWith('{') ? JSON.parse(r.stdout) : { findings: [] }) as DoctorJson };
+  };
+  const finding = (d: DoctorJson, topic: string) => d.findings.find((f) => f.topic === topic);
+
+  test('says which eras a server speaks, and tries elicitation and sampling on 2026-07-28 too', async () => {
+    const both = await doctor(travel.url);
+    assert.equal(both.r.code, 0, both.r.stdout + both.r.stderr);
+    assert.equal(finding(both.report, 'eras')?.verdict, 'PASS');
+    assert.match(finding(both.report, 'eras')!.detail, /speaks 2025-11-25 \(legacy, sessions\) and 2026-07-28/);
+    assert.match(finding(both.report, 'elicitation (2026-07-28)')!.detail, /plan_trip: 3 elicitation requests came back as input_required .* no session needed/);
+    assert.equal(finding(both.report, 'sampling (2026-07-28)')?.verdict, 'PASS');
+
+    const legacy = await doctor(legacyOnly.url);
+    assert.equal(legacy.r.code, 0, legacy.r.stdout + legacy.r.stderr);
+    assert.match(finding(legacy.report, 'eras')!.detail, /speaks 2025-11-25 only .* a client pinned to 2026-07-28 cannot connect/);
+    const pinned = await runCli(['doctor', '--url', legacyOnly.url, '--era', 'modern'], { timeoutMs: 60_000 });
+    assert.equal(pinned.code, 3, pinned.stdout + pinned.stderr);
+    assert.match(pinned.stdout, /FAIL\s+eras\s+.* does not speak 2026-07-28/);
+
+    const modernOnly = await startTravelServer({ port: 0, host: '127.0.0.1', era: 'modern' });
+    try {
+      const m = await doctor(modernOnly.url);
+      assert.equal(m.r.code, 0, m.r.stdout + m.r.stderr);
+      assert.match(finding(m.report, 'eras')!.detail, /speaks 2026-07-28 only: 2025-11-25 clients .* cannot initialize/);
+      assert.equal(finding(m.report, 'elicitation (2026-07-28)')?.verdict, 'PASS');
+    } finally {
+      await modernOnly.close();
+    }
+  });
+
+  test("the stateless diagnosis says the 2026-07-28 wire gives elicitation and sampling without sessions, and whether this server speaks it", async () => {
+    const stateless = await startTravelServer({ port: 0, host: '127.0.0.1', stateless: true });
+    try {
+      const d = await doctor(stateless.url);
+      assert.equal(d.r.code, 1, d.r.stdout + d.r.stderr);
+      assert.match(d.report.diagnosis!, /running stateless/);
+      assert.match(d.report.diagnosis!, /also speaks 2026-07-28, where elicitation and sampling come back inside the result .* need no session, and they work there/);
+    } finally {
+      await stateless.close();
+    }
+    const legacyStateless = await startTravelServer({ port: 0, host: '127.0.0.1', stateless: true, era: 'legacy' });
+    try {
+      const d = await doctor(legacyStateless.url);
+      assert.match(d.report.diagnosis!, /The 2026-07-28 wire gives elicitation and sampling without sessions .* when the server speaks it; this one does not/);
+    } finally {
+      await legacyStateless.close();
+    }
+  });
+});
