@@ -11,7 +11,9 @@ import type { Target } from '../target/target.js';
 import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
 import type { ProtocolOptions } from './context.js';
 import { PolicyResponder } from './policy-responder.js';
-import { PROTOCOL_CHECKS, runProtocolChecks } from './suite.js';
+import { ModernProbe } from './modern-probe.js';
+import { MODERN_PROTOCOL_VERSION } from './modern-wire.js';
+import { checksFor, runProtocolChecks } from './suite.js';
 
 export const PROTOCOL_FEATURE = 'Protocol';
 const FILE = 'protocol';
@@ -70,12 +72,23 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   const started = Date.now();
   const summary = redactor.value(targetSummary(target));
   const listeners = opts.listeners ?? [];
-  for (const l of listeners) l.onBegin?.({ target: summary, total: PROTOCOL_CHECKS.length });
+  const era = opts.era ?? 'legacy';
+  const checks = checksFor(era);
+  for (const l of listeners) l.onBegin?.({ target: summary, total: checks.length });
 
   // One ordinary session first: reachability (exit 3 when nothing answers) and the facts for the header.
+  // On 2026-07-28 there is no session: server/discover is the first exchange, and only no answer at
+  // all is unreachable (a legacy-only server answers, and its modern rows say it does not speak it).
   let session: SessionSummary | null = null;
   let connectError: string | undefined;
-  try {
+  if (era === 'modern') {
+    const d = await new ModernProbe(target, opts.timeoutMs ?? 30_000).discover();
+    if (d.speaks === false && d.unreachable) connectError = redactor.text(`cannot reach ${target.url}: ${d.why}`);
+    else {
+      const info = d.speaks ? ((d.result._meta as Record<string, { name?: string }> | undefined)?.['io.modelcontextprotocol/serverInfo'] ?? undefined) : undefined;
+      session = { id: null, format: 'none', protocolVersion: d.speaks ? MODERN_PROTOCOL_VERSION : null, era: 'modern', serverName: info?.name ?? null, deleteStatus: null, exchanges: 1 };
+    }
+  } else try {
     const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol' });
     const { deleteStatus } = await s.close();
     session = {
@@ -107,7 +120,7 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
     });
   }
   const interrupted = opts.signal?.aborted ?? false;
-  for (const [i, check] of PROTOCOL_CHECKS.entries()) {
+  for (const [i, check] of checks.entries()) {
     if (scenarios.some((s) => s.id === `${FILE}#${check.id}`)) continue;
     const reason = connectError ? 'not run: the target could not be reached' : 'interrupted before it ran';
     scenarios.push({ ...checkToScenario({ id: check.id, title: check.title, spec: check.spec, verdict: 'skipped', message: reason, evidence: [], durationMs: 0 }, i, null), status: connectError ? 'skipped' : 'interrupted', attempts: 0 });
