@@ -178,7 +178,7 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
   if (hooks.checkBundledSuite && plan.suite === 'scenarios') {
     // After the plan (flag mistakes first), before any reporter or run: a foreign server is told what to run instead.
     const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
-    await checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...');
+    await checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...', plan.era);
   }
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('./signals.js');

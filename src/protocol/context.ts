@@ -56,7 +56,7 @@ export class ProtocolContext {
   }
 
   async openSession(): Promise<Session> {
-    return Session.open(this.target, { responder: new PolicyResponder(), timeoutMs: this.timeoutMs, clientName: 'mcp-verify-protocol' });
+    return Session.open(this.target, { responder: new PolicyResponder(), timeoutMs: this.timeoutMs, clientName: 'mcp-verify-protocol', era: this.era });
   }
 
   tools(): Promise<ToolInfo[]> {

@@ -11,8 +11,6 @@ import type { Target } from '../target/target.js';
 import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
 import type { ProtocolOptions } from './context.js';
 import { PolicyResponder } from './policy-responder.js';
-import { ModernProbe } from './modern-probe.js';
-import { MODERN_PROTOCOL_VERSION } from './modern-wire.js';
 import { checksFor, runProtocolChecks } from './suite.js';
 
 export const PROTOCOL_FEATURE = 'Protocol';
@@ -77,19 +75,12 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   for (const l of listeners) l.onBegin?.({ target: summary, total: checks.length });
 
   // One ordinary session first: reachability (exit 3 when nothing answers) and the facts for the header.
-  // On 2026-07-28 there is no session: server/discover is the first exchange, and only no answer at
-  // all is unreachable (a legacy-only server answers, and its modern rows say it does not speak it).
+  // On 2026-07-28 the client is pinned: a legacy-only server is a connect error that says so in one
+  // line (exit 3), and every modern row is skipped with that reason rather than failed.
   let session: SessionSummary | null = null;
   let connectError: string | undefined;
-  if (era === 'modern') {
-    const d = await new ModernProbe(target, opts.timeoutMs ?? 30_000).discover();
-    if (d.speaks === false && d.unreachable) connectError = redactor.text(`cannot reach ${target.url}: ${d.why}`);
-    else {
-      const info = d.speaks ? ((d.result._meta as Record<string, { name?: string }> | undefined)?.['io.modelcontextprotocol/serverInfo'] ?? undefined) : undefined;
-      session = { id: null, format: 'none', protocolVersion: d.speaks ? MODERN_PROTOCOL_VERSION : null, era: 'modern', serverName: info?.name ?? null, deleteStatus: null, exchanges: 1 };
-    }
-  } else try {
-    const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol' });
+  try {
+    const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol', era: opts.era ?? 'legacy' });
     const { deleteStatus } = await s.close();
     session = {
       id: s.facts.idAtInitialize,
@@ -122,7 +113,7 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   const interrupted = opts.signal?.aborted ?? false;
   for (const [i, check] of checks.entries()) {
     if (scenarios.some((s) => s.id === `${FILE}#${check.id}`)) continue;
-    const reason = connectError ? 'not run: the target could not be reached' : 'interrupted before it ran';
+    const reason = connectError ? (era === 'modern' && /does not speak/.test(connectError) ? `not run: ${connectError}` : 'not run: the target could not be reached') : 'interrupted before it ran';
     scenarios.push({ ...checkToScenario({ id: check.id, title: check.title, spec: check.spec, verdict: 'skipped', message: reason, evidence: [], durationMs: 0 }, i, null), status: connectError ? 'skipped' : 'interrupted', attempts: 0 });
   }
   const run = buildRunResult(summary, scenarios, started, interrupted, connectError);

@@ -65,6 +65,7 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
     stepTimeoutMs: plan.stepTimeoutMs,
     captureWire: plan.captureWire,
     evidenceForAll: plan.evidenceForAll,
+    era: plan.era,
     ...(control.llm ? { llm: control.llm } : {}),
   };
   const workers = Math.max(1, Math.min(plan.workers, scenarios.length || 1));

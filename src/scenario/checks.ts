@@ -9,6 +9,7 @@ import { jsonDiff, textDiff } from './diff.js';
 import { matchCount, matchSubset, matchTextSafely, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
+import { checkRounds } from './steps/rounds.js';
 
 /** A text `actual` stays text (reporters quote it once): only cut to a readable length. */
 const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) + '…' : text);
@@ -16,7 +17,7 @@ const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
 const check = (name: string, problem: string | undefined, extra: Partial<CheckResult> = {}) => (problem ? fail(name, problem, extra) : pass(name, extra));
 
-export async function evaluateStep(step: Step, outcome: StepOutcome, tally: StepTally, unanswered: string[], signal?: AbortSignal): Promise<CheckResult[]> {
+export async function evaluateStep(step: Step, outcome: StepOutcome, tally: StepTally, unanswered: string[], signal?: AbortSignal, era: 'legacy' | 'modern' = 'legacy'): Promise<CheckResult[]> {
   const expect: Expect = step.expect ?? {};
   const out: CheckResult[] = [];
 
@@ -73,6 +74,7 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
   if (expect.sampling) out.push(...checkSampling(expect.sampling, tally));
   if (expect.progress) out.push(...checkProgress(expect.progress, tally, outcome.resultSeq));
   if (expect.logs) out.push(...checkLogs(expect.logs, tally));
+  if (expect.rounds) out.push(...checkRounds(expect.rounds, tally, era));
   return out;
 }
 

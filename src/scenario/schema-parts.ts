@@ -167,6 +167,13 @@ export const ExpectLogs = z.strictObject({
   contains: z.union([z.string(), z.array(z.string())]).optional().describe('Substrings that some log messages contain, in order.'),
 });
 
+export const ExpectRounds = z
+  .strictObject({
+    count: CountMatch.optional().describe('How many requests the step took on the 2026-07-28 wire: 1 when the server answered at once, one more for every input_required round (an exact count, or {min, max}).'),
+    max: z.number().int().positive().optional().describe('The most requests the step may take: a server that keeps asking is looping.'),
+  })
+  .describe('Multi-round-trip rounds (2026-07-28 only; not applicable on the legacy wire, where elicitation and sampling are server->client requests inside one call).');
+
 export const Expect = z
   .strictObject({
     isError: z.boolean().optional().describe('For call: the tool result\'s isError.'),
@@ -183,6 +190,7 @@ export const Expect = z
     sampling: ExpectSampling.optional(),
     progress: ExpectProgress.optional(),
     logs: ExpectLogs.optional(),
+    rounds: ExpectRounds.optional(),
   })
   .describe('What the step must show; each key is one check.');
 

@@ -12,6 +12,9 @@ import { networkErrorText, resilientFetch } from './resilience.js';
 import { WireCapture } from './wire-capture.js';
 import { StreamTracker, type StreamKind } from './streams.js';
 import { StatelessLoss } from './stateless.js';
+import { RoundWire, driveRounds, type MrtrMethod } from './rounds.js';
+import { clientEraOptions, eraConnectFailure } from './era-client.js';
+import type { RunEra } from '../run/era.js';
 
 import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
@@ -40,6 +43,8 @@ export interface SessionOptions {
   signal?: AbortSignal;
   /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
   captureWire?: boolean;
+  /** The protocol era to speak (run/era.ts); default legacy. */
+  era?: RunEra;
 }
 
 /** Thrown by Session.open when its signal ended the connect: an interruption, not a connect failure. */
@@ -80,6 +85,8 @@ export class Session {
   readonly streams: StreamTracker;
   /** A stateless server's lost answers: the running step is stopped at once (stateless.ts). */
   readonly stateless = new StatelessLoss();
+  /** Every JSON-RPC request and its answer as they went over the wire, on a session that may speak 2026-07-28 (rounds.ts). */
+  rounds = new RoundWire(() => -1);
   private closed = false;
 
   private constructor(
@@ -124,6 +131,8 @@ export class Session {
       // GET-stream traffic the server wrote just before the result may still be in flight: let it land
       // in this step (streams.ts, SETTLE_QUIET_MS).
       await this.streams.settle(opts.signal);
+      // The wire record of every answer read (rounds.ts), for the step's modern checks.
+      await this.rounds.settled();
       return {
         outcome,
         entries: this.transcript.forStep(index),
@@ -155,11 +164,14 @@ export class Session {
     };
     const faults: { step: number; reason: string }[] = [];
     const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
+    const era = opts.era ?? 'legacy';
+    const rounds = new RoundWire(() => transcript.currentStep);
+    const wireFetch = wire ? wire.wrap(target.fetch) : target.fetch;
     const streams = new StreamTracker((text) => transcript.note(text));
     // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent;
     // stream attribution sits outside both, so it sees exactly what the SDK reads.
     const fetch = streams.wrap(
-      resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
+      resilientFetch(recordingFetch(era === 'legacy' ? wireFetch : rounds.wrap(wireFetch), transcript), {
         maxResponseBytes: opts.maxResponseBytes,
         note: (text) => transcript.note(text),
         fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
@@ -175,9 +187,10 @@ export class Session {
     const client = new Client(
       { name: opts.clientName ?? 'mcp-verify', version: '0.1.0' },
       // SDK v2 has no client-wide request timeout: every request passes its own `timeout` (steps, listings).
-      { capabilities: clientCapabilities },
+      { capabilities: clientCapabilities, ...clientEraOptions(era) },
     );
     session = new Session(target, client, transport, transcript, opts.responder, streams);
+    session.rounds = rounds;
     session.faultList = faults;
     if (wire) session.wire = wire;
     session.registerHandlers(clientCapabilities);
@@ -190,7 +203,7 @@ export class Session {
     } catch (e) {
       await transport.close().catch(() => {});
       if (opts.signal?.aborted) throw new ConnectInterrupted(opts.signal.reason);
-      throw connectFailure(target, e);
+      throw eraConnectFailure(target, era, e) ?? connectFailure(target, e);
     }
     const init = transcript.entries.find((x) => x.kind === 'http' && x.rpc.includes('initialize'));
     const idAtInitialize = init && init.kind === 'http' ? init.sessionIdReceived : null;
@@ -213,6 +226,33 @@ export class Session {
   }
 
   private answerElicitation?: (request: { params?: unknown }, ctx?: { mcpReq?: { id?: string | number } }) => Promise<unknown>;
+  private answerSampling?: (request: { params?: unknown }, ctx?: unknown) => Promise<unknown>;
+
+  /**
+   * Sends a request that may take several rounds: on the 2026-07-28 wire every `input_required` answer is
+   * answered and retried by the harness itself (rounds.ts), each leg sent with `allowInputRequired`; on the
+   * legacy wire it is one request, its server->client requests answered by the handlers.
+   */
+  request(method: MrtrMethod, params: Record<string, unknown>, send: (params: Record<string, unknown>, modern: { allowInputRequired?: true; cacheMode?: 'bypass' }) => Promise<unknown>, signal?: AbortSignal): Promise<unknown> {
+    if (this.facts.era !== 'modern') return send(params, {});
+    return driveRounds(this, method, params, (p) => send(p, { allowInputRequired: true, cacheMode: 'bypass' }), signal);
+  }
+
+  /**
+   * An embedded request of an `input_required` result (2026-07-28), answered by the same code that answers
+   * the server->client request of the legacy wire: the same responders, the same transcript entries.
+   */
+  answerInputRequest(key: string, request: { method?: string; params?: Record<string, unknown> }): Promise<unknown> {
+    const capability = request.method === 'elicitation/create' ? 'elicitation' : request.method === 'sampling/createMessage' ? 'sampling' : request.method === 'roots/list' ? 'roots' : undefined;
+    if (!capability) return Promise.reject(new Error(`the server's input request "${key}" is ${JSON.stringify(request.method)}, which 2026-07-28 does not define (elicitation/create, sampling/createMessage, roots/list)`));
+    if (!this.facts.clientCapabilities[capability]) {
+      const reason = `the server asked for ${request.method} (input request "${key}") though the client did not declare the ${capability} capability on the request; a 2026-07-28 server must not`;
+      this.unansweredList.push({ step: this.transcript.currentStep, reason });
+      return Promise.reject(new Error(reason));
+    }
+    const answer = capability === 'elicitation' ? this.answerElicitation : this.answerSampling;
+    return answer!({ params: request.params ?? {} });
+  }
 
   /**
    * The SDK answers a form elicitation whose schema is not a flat object of primitives with -32602
@@ -276,7 +316,7 @@ export class Session {
     this.answerElicitation = answerElicitation;
     if (declared.elicitation) client.setRequestHandler('elicitation/create', answerElicitation as never);
 
-    if (declared.sampling) client.setRequestHandler('sampling/createMessage', async (request, ctx) => {
+    const answerSampling = async (request: { params?: unknown }, ctx?: unknown) => {
       const p = request.params as Record<string, unknown>;
       const stream = this.streamOf('sampling/createMessage', (ctx as { mcpReq?: { id?: string | number } })?.mcpReq?.id, p);
       const messages = ((p.messages as { role: string; content: unknown }[]) ?? []).map((m) => ({ role: m.role, text: contentText(m.content) }));
@@ -325,7 +365,9 @@ export class Session {
       });
       this.stateless.answered(this.facts, 'sampling/createMessage', stream, transcript.currentStep);
       return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
-    });
+    };
+    this.answerSampling = answerSampling;
+    if (declared.sampling) client.setRequestHandler('sampling/createMessage', answerSampling as never);
 
     client.setNotificationHandler('notifications/message', (n) => {
       const p = n.params as { level: string; logger?: string; data: unknown };

@@ -3,6 +3,7 @@
 // Checks never poke at the wire themselves; they read this, through the running tallies (step-tally.ts),
 // which see every entry, not only the ones the display bound keeps.
 import { TallyBook } from './step-tally.js';
+import type { StateEvidence } from './rounds.js';
 
 export type TranscriptEntry =
   | HttpExchangeEntry
@@ -11,7 +12,8 @@ export type TranscriptEntry =
   | ElicitationEntry
   | SamplingEntry
   | NoteEntry
-  | ResultEntry;
+  | ResultEntry
+  | RoundEntry;
 
 interface EntryBase {
   /** Monotonic per session: ordering evidence ("progress arrived before the result"). */
@@ -22,6 +24,8 @@ interface EntryBase {
   step: number;
   /** For server→client messages: the stream it came on (the call's POST response stream, or the standalone GET stream). */
   stream?: 'post' | 'get';
+  /** On the 2026-07-28 wire: the round of the multi-round-trip request it belongs to (rounds.ts), from 1. */
+  round?: number;
 }
 
 export interface HttpExchangeEntry extends EntryBase {
@@ -96,6 +100,25 @@ export interface ResultEntry extends EntryBase {
   preview?: string;
 }
 
+/**
+ * One leg of a multi-round-trip request on the 2026-07-28 wire (rounds.ts): its round number and JSON-RPC
+ * id, the inputResponses and requestState it sent, and what came back (resultType, inputRequests, the new
+ * requestState). The requests answered in between are the elicitation / sampling entries of that round.
+ */
+export interface RoundEntry extends EntryBase {
+  kind: 'round';
+  method: string;
+  round: number;
+  id: string | number | null;
+  /** inputResponses sent on this leg: key -> how it was answered (accept, decline, cancel, sampled). */
+  inputResponses?: Record<string, string>;
+  requestStateSent?: StateEvidence;
+  resultType: string;
+  /** inputRequests that came back: key -> method. */
+  inputRequests?: Record<string, string>;
+  requestState?: StateEvidence;
+}
+
 type Without<T> = T extends unknown ? Omit<T, 'seq' | 't' | 'step'> & { stream?: 'post' | 'get' } : never;
 export type NewEntry = Without<TranscriptEntry>;
 
@@ -109,6 +132,8 @@ export class Transcript {
   readonly started = performance.now();
   dropped = 0;
   currentStep = -1;
+  /** The round of the multi-round-trip request being driven (rounds.ts), 0 outside one. */
+  currentRound = 0;
   private seq = 0;
   private httpKept = 0;
   /** Every distinct session id sent or received after initialize: persistence evidence. */
@@ -123,7 +148,7 @@ export class Transcript {
   constructor(private readonly limit = 2000) {}
 
   add(entry: NewEntry): TranscriptEntry {
-    const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step: this.currentStep } as TranscriptEntry;
+    const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step: this.currentStep, ...(this.currentRound > 0 && entry.kind !== 'round' ? { round: this.currentRound } : {}) } as TranscriptEntry;
     if (full.kind === 'http') this.noteExchange(full);
     this.tallies.add(full);
     this.entries.push(full);
@@ -159,7 +184,7 @@ export class Transcript {
 
 /** One line a person can read, for failure evidence and verbose output. */
 export function describeEntry(e: TranscriptEntry): string {
-  const at = `#${e.seq} +${e.t}ms${e.stream === 'get' ? ' [GET stream]' : ''}`;
+  const at = `#${e.seq} +${e.t}ms${e.stream === 'get' ? ' [GET stream]' : ''}${e.round !== undefined && e.kind !== 'round' ? ` [round ${e.round}]` : ''}`;
   switch (e.kind) {
     case 'http': {
       const parts = [`${e.method} ${e.rpc.join(',') || '-'}`, `→ ${e.status ?? 'no response'}`];
@@ -180,6 +205,16 @@ export function describeEntry(e: TranscriptEntry): string {
       return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.model && e.answeredBy !== 'unanswered' ? ` (${e.provider ? `${e.provider} ` : ''}${e.model}${e.usage ? `, ${e.usage.inputTokens}+${e.usage.outputTokens} tokens` : ''})` : ''}${e.note ? ` — ${e.note}` : ''}`;
     case 'note':
       return `${at} note ${e.text}`;
+    case 'round': {
+      const sent = [
+        e.inputResponses ? `inputResponses ${Object.entries(e.inputResponses).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'no inputResponses',
+        e.requestStateSent ? `requestState echoed (${e.requestStateSent.bytes} bytes, sha256 ${e.requestStateSent.sha256.slice(0, 12)})` : 'no requestState',
+      ];
+      const got = e.resultType === 'input_required'
+        ? `input_required${e.inputRequests ? `: ${Object.entries(e.inputRequests).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}${e.requestState ? `, requestState ${e.requestState.bytes} bytes (sha256 ${e.requestState.sha256.slice(0, 12)})` : ''}`
+        : e.resultType;
+      return `${at} round ${e.round} of ${e.method} id=${e.id ?? '?'}: ${sent.join(', ')} → ${got}`;
+    }
     case 'result':
       return `${at} result of ${e.method}: ${e.isError ? 'tool error (isError: true)' : e.ok ? 'ok' : 'error'}${e.preview ? ` ${JSON.stringify(e.preview)}` : ''}`;
   }

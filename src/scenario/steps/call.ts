@@ -1,6 +1,7 @@
 // `call: TOOL` with `args`: tools/call, with a progress token; checks isError (false unless expected).
 import { z } from 'zod';
 import { JsonValue, expectCommon, stepCommon } from '../schema-parts.js';
+import { roundsExpect } from './rounds.js';
 import { preview } from '../matchers.js';
 import { check, contentText, type StepKind } from './kind.js';
 
@@ -14,6 +15,7 @@ export const callStep: StepKind = {
       .strictObject({
         isError: z.boolean().optional().describe('The tool result\'s isError (default false).'),
         ...expectCommon,
+        ...roundsExpect,
         structured: z.any().optional().describe('structuredContent contains this subset.'),
       })
       .optional()
@@ -23,17 +25,23 @@ export const callStep: StepKind = {
   method: () => 'tools/call',
   capability: () => 'tools',
   async run(session, step, opts) {
-    const r = await session.client.callTool(
-      { name: step.call!, arguments: (step.args ?? {}) as Record<string, unknown> },
-      {
-        ...opts,
-        // Passing onprogress is what makes the SDK send a progressToken.
-        onprogress: (p: { progress: number; total?: number; message?: string }) => {
-          const stream = session.streamOf('notifications/progress', undefined, p);
-          session.transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
-        },
-        resetTimeoutOnProgress: false,
+    const options = {
+      ...opts,
+      // Passing onprogress is what makes the SDK send a progressToken (on every round's request).
+      onprogress: (p: { progress: number; total?: number; message?: string }) => {
+        const stream = session.streamOf('notifications/progress', undefined, p);
+        session.transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
       },
+      resetTimeoutOnProgress: false,
+    };
+    const params = { name: step.call!, arguments: (step.args ?? {}) as Record<string, unknown> };
+    const r = await session.request(
+      'tools/call',
+      params,
+      // On the modern wire each round is a plain tools/call request: callTool's output-schema check
+      // would take an input_required answer for a result without structuredContent.
+      (p, modern) => (modern.allowInputRequired ? session.client.request({ method: 'tools/call', params: p as never }, { ...options, ...modern }) : session.client.callTool(p as never, options)),
+      opts.signal,
     );
     return { result: r, text: contentText((r as { content?: unknown[] }).content) };
   },
