@@ -15,7 +15,7 @@ export const modernDiscover: ProtocolCheck = {
     if (!d.speaks) return fail(d.why, d.evidence);
     const problems: string[] = [];
     if (typeof d.result.capabilities !== 'object' || d.result.capabilities === null) problems.push('it has no capabilities object');
-    if (d.result.resultType !== 'complete') problems.push(`its resultType is ${JSON.stringify(d.result.resultType ?? null)}, not "complete"`);
+    if (d.result.resultType !== 'complete') problems.push(d.result.resultType === undefined ? 'it carries no resultType (every result MUST say "complete" or "input_required")' : `its resultType is ${JSON.stringify(d.result.resultType)}, not "complete"`);
     const versions = d.result.supportedVersions as unknown[];
     if (problems.length) return fail(`server/discover answered, but ${problems.join('; ')}`, d.evidence, { actual: d.result });
     return pass(`server/discover lists ${versions.join(', ')} (${MODERN_PROTOCOL_VERSION} among them) and capabilities ${Object.keys(d.result.capabilities as object).join(', ') || 'none'}`, d.evidence, { actual: versions });
