@@ -166,6 +166,19 @@ describe('protocol suite, modern era, through the AgentCore emulator with SigV4'
     assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'the secret was printed');
   });
 
+  test('--modern-session mint: the session-id check fails and says the platform may be the cause', async () => {
+    const mint = await startAgentCoreEmulator({ upstream: travel.url, port: 0, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, modernSessionMode: 'mint' });
+    try {
+      const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', mint.url, '--suite', 'protocol', '--era', 'modern', '--reporter', 'plain', '--timeout', '5s'], { env: env() });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const got = rows(r.stdout);
+      for (const [key, name] of Object.entries(CHECKS)) assert.equal(got.get(name)?.verdict, key === 'sessionId' ? 'FAIL' : 'PASS', `${name}\n${r.stdout}`);
+      assert.match(got.get(CHECKS.sessionId)!.line, /got Mcp-Session-Id [0-9a-f-]{36} back.*behind AgentCore this may be the platform rather than your server/);
+    } finally {
+      await mint.close();
+    }
+  });
+
   test('with a wrong secret every request is refused: exit 3, not a row of failures', async () => {
     const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', emulator.url, '--suite', 'protocol', '--era', 'modern', '--reporter', 'plain'], { env: { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-0123456789' } });
     assert.equal(r.code, 3, r.stdout + r.stderr);
