@@ -174,12 +174,19 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     const rank = (id: string) => (first.has(id) ? 0 : 1);
     plan = { ...plan, scenarios: [...plan.scenarios].sort((a, b) => rank(a.loaded.id) - rank(b.loaded.id)) };
   }
-  const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
+  if (plan.eras.length > 1 && (flags.interactive || flags.record)) throw new UsageError('--interactive and --record answer one era at a time: give --era legacy or --era modern');
   if (hooks.checkBundledSuite && plan.suite === 'scenarios') {
     // After the plan (flag mistakes first), before any reporter or run: a foreign server is told what to run instead.
     const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
-    await checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...', plan.era);
+    await checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...', plan.eras.includes('legacy') ? 'legacy' : plan.era);
   }
+  if (plan.eras.length > 1) {
+    // `--era both`: the suite once per era, side by side (legacy vs modern).
+    const { planForEra } = await import('../run/plan.js');
+    const { runSides } = await import('./run-sides.js');
+    return runSides(plan.eras.map((era) => planForEra(plan, era)), flags);
+  }
+  const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
   const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('./signals.js');
   // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.

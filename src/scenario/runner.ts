@@ -18,7 +18,7 @@ import type { Step } from './schema.js';
 import type { StepOutcome } from './steps/index.js';
 import { readCapturePath, referencedNames, ScenarioVariables, type VariableSources } from './variables.js';
 import type { WithheldCapability } from '../session/session.js';
-import { stepLabel } from './steps/index.js';
+import { stepKindOf, stepLabel } from './steps/index.js';
 import { getStreamWarnings, stepVerdict, undeclaredCapabilityWarnings } from './warnings.js';
 import { scenarioDiagnosis } from './diagnosis.js';
 import type { RunEra } from '../run/era.js';
@@ -253,6 +253,8 @@ export async function runOneStep(
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
+  const notHere = stepKindOf(step).notOn?.(session.facts.era);
+  if (notHere) return { ...base, verdict: 'skipped', durationMs: 0, checks: [{ name: 'era', verdict: 'skipped', message: notHere }] };
   const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex });
   onOutcome?.(planned.info, i, outcome);
   const undeclared = undeclaredServerCapability(session, resolved);

@@ -4,8 +4,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
-import type { RunResult } from '../../results.js';
-import { addRunFlags, addSuiteFlags, checkSuiteFlags, cliReporters, loadSuite, runControl, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
+import { addRunFlags, addSuiteFlags, checkSuiteFlags, loadSuite, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
 import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
@@ -62,26 +61,11 @@ export async function runComparison(local: Target, remote: Target | (() => Promi
   if (flags.interactive || flags.record) {
     throw new UsageError('--interactive and --record answer one target at a time: use local or remote (or demo --local-only)');
   }
-  const { buildPlan } = await import('../../run/plan.js');
-  const { executeRun } = await import('../../run/execute.js');
-  const { exitCode } = await import('../../run/exit-code.js');
-  const { comparisonListeners } = await import('../../report/compare.js');
+  const { buildPlan, planForEra } = await import('../../run/plan.js');
   const localPlan = await buildPlan(flags, scenarios, local);
   const remotePlan = await buildPlan(flags, scenarios, typeof remote === 'function' ? await remote() : remote);
-  // The table reporter is the comparison itself; the others get the merged run.
-  const others = (await cliReporters(flags)).filter((r) => r.name !== 'table');
-  const [a, b] = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others });
-  const { installRunSignals, runAbortSignal, interruptReceived } = await import('../signals.js');
-  // A signal stops both sides; the comparison of what ran is still printed and written.
-  const release = installRunSignals();
-  let runs: [RunResult, RunResult];
-  try {
-    // One set of LLM clients and one budget for both sides (the keys were checked by buildPlan).
-    const llm = await (await import('../llm-flags.js')).prepareLlm(localPlan, runAbortSignal());
-    const control = { ...runControl(localPlan, runAbortSignal()), ...llm?.control };
-    runs = await Promise.all([executeRun(localPlan, [a], control), executeRun(remotePlan, [b], { ...control })]);
-  } finally {
-    release();
-  }
-  return exitCode(runs, interruptReceived());
+  // `--era both`: each target on each era, legacy first (the migration table's columns).
+  const plans = [localPlan, remotePlan].flatMap((p) => p.eras.map((era) => planForEra(p, era)));
+  const { runSides } = await import('../run-sides.js');
+  return runSides(plans, flags);
 }

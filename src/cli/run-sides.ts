@@ -1,0 +1,43 @@
+// Several plans run at once and shown side by side: `compare` (local and remote), `--era both` (legacy
+// and modern), and both together (the migration table: each target on each era). Every plan ran the same
+// pre-run checks (exit 2 before anything connects); a comparison listener per side prints the table once
+// all have ended, and the other reporters get one run holding every side.
+import type { RunResult } from '../results.js';
+import type { RunPlan } from '../run/plan.js';
+import { cliReporters, runControl, type RunFlags } from './run-suite.js';
+
+export interface SidesFlags extends RunFlags {
+  /** `compare --json FILE`: the comparison with every side's full result. */
+  json?: string;
+}
+
+export async function runSides(plans: RunPlan[], flags: SidesFlags): Promise<number> {
+  const { executeRun } = await import('../run/execute.js');
+  const { exitCode } = await import('../run/exit-code.js');
+  const { comparisonListeners } = await import('../report/compare.js');
+  // The table reporter is the comparison itself; the others get the merged run.
+  const others = (await cliReporters(flags)).filter((r) => r.name !== 'table');
+  const listeners = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others }, plans.length);
+  const { installRunSignals, runAbortSignal, interruptReceived } = await import('./signals.js');
+  // A signal stops every side; the comparison of what ran is still printed and written.
+  const release = installRunSignals();
+  let runs: RunResult[];
+  try {
+    // One set of LLM clients and one budget for every side (the keys were checked by buildPlan).
+    const llm = await (await import('./llm-flags.js')).prepareLlm(plans[0]!, runAbortSignal());
+    const control = { ...runControl(plans[0]!, runAbortSignal()), ...llm?.control };
+    runs = await Promise.all(plans.map((plan, i) => executeRun(plan, [listeners[i]!], { ...control })));
+  } finally {
+    release();
+  }
+  return exitCode(spokenRuns(runs), interruptReceived());
+}
+
+/**
+ * The runs the exit code is judged on: an era a server does not speak is shown as "not spoken", not
+ * counted as unreachable, as long as some era of the run was spoken; when none was, every run counts (exit 3).
+ */
+export function spokenRuns(runs: RunResult[]): RunResult[] {
+  const spoken = runs.filter((r) => !r.eraNotSpoken);
+  return spoken.length ? spoken : runs;
+}
