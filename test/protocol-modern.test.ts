@@ -127,6 +127,11 @@ describe('protocol suite, modern era: a server that does not speak 2026-07-28', 
       assert.equal(r.code, 3, r.stdout + r.stderr);
       assert.match(r.stdout + r.stderr, /does not speak 2026-07-28: it did not offer it in answer to server\/discover/);
       assert.doesNotMatch(r.stdout, /^FAIL /m);
+      // --era both: the legacy suite runs and the modern column reads "not spoken", not a column of FAILs.
+      const both = await runCli(['local', '--suite', 'protocol', '--era', 'both', '--url', legacy.url, '--timeout', '5s']);
+      assert.equal(both.code, 0, both.stdout + both.stderr);
+      assert.match(both.stdout, /^Protocol\s+PASS\s+not spoken/m);
+      assert.match(both.stdout, /Modern: not spoken: .* does not speak 2026-07-28/);
     } finally {
       await legacy.close();
     }

@@ -6,6 +6,7 @@ import { Redactor } from '../redact.js';
 import type { RunResult, ScenarioInfo, ScenarioResult, SessionSummary } from '../results.js';
 import type { RunListener } from '../run/listeners.js';
 import { buildRunResult, targetSummary } from '../run/run-result.js';
+import { EraNotSpoken } from '../session/era-client.js';
 import { Session } from '../session/session.js';
 import type { Target } from '../target/target.js';
 import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
@@ -79,6 +80,7 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   // line (exit 3), and every modern row is skipped with that reason rather than failed.
   let session: SessionSummary | null = null;
   let connectError: string | undefined;
+  let notSpoken: string | undefined;
   try {
     const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol', era: opts.era ?? 'legacy' });
     const { deleteStatus } = await s.close();
@@ -94,6 +96,8 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   } catch (e) {
     if (!(e instanceof ConnectError)) throw e;
     connectError = redactor.text(e.message);
+    // Not a failure of any check: the server speaks the other era (the migration table says "not spoken").
+    if (e instanceof EraNotSpoken) notSpoken = connectError;
   }
 
   const scenarios: ScenarioResult[] = [];
@@ -113,10 +117,11 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   const interrupted = opts.signal?.aborted ?? false;
   for (const [i, check] of checks.entries()) {
     if (scenarios.some((s) => s.id === `${FILE}#${check.id}`)) continue;
-    const reason = connectError ? (era === 'modern' && /does not speak/.test(connectError) ? `not run: ${connectError}` : 'not run: the target could not be reached') : 'interrupted before it ran';
+    const reason = notSpoken ? `not run: ${notSpoken}` : connectError ? 'not run: the target could not be reached' : 'interrupted before it ran';
     scenarios.push({ ...checkToScenario({ id: check.id, title: check.title, spec: check.spec, verdict: 'skipped', message: reason, evidence: [], durationMs: 0 }, i, null), status: connectError ? 'skipped' : 'interrupted', attempts: 0 });
   }
-  const run = buildRunResult(summary, scenarios, started, interrupted, connectError);
+  const built = buildRunResult(summary, scenarios, started, interrupted, connectError);
+  const run = { ...built, requestedEra: era, ...(notSpoken ? { eraNotSpoken: notSpoken } : {}) };
   for (const l of listeners) await l.onEnd?.(run);
   return run;
 }
