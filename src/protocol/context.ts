@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Session, type SessionFacts } from '../session/session.js';
 import type { ElicitationEntry, SamplingEntry, TranscriptEntry } from '../session/transcript.js';
 import type { Target } from '../target/target.js';
+import { ModernProbe } from './modern-probe.js';
 import { PolicyResponder } from './policy-responder.js';
 import { chooseTool, type ToolChoice, type ToolInfo, type ToolPurpose } from './tool-choice.js';
 
@@ -38,6 +39,8 @@ export class ProtocolContext {
   readonly timeoutMs: number;
   /** The era the checks run on: legacy (2025-11-25 sessions) or modern (2026-07-28 requests). */
   readonly era: 'legacy' | 'modern';
+  /** The modern-era checks' shared state: discovery, tools, every result seen (modern-probe.ts). */
+  readonly modern: ModernProbe;
   readonly elicitations: ElicitationEntry[] = [];
   readonly samplings: SamplingEntry[] = [];
   private toolList?: Promise<ToolInfo[]>;
@@ -49,6 +52,7 @@ export class ProtocolContext {
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.era = options.era ?? 'legacy';
+    this.modern = new ModernProbe(target, this.timeoutMs, options);
   }
 
   async openSession(): Promise<Session> {
