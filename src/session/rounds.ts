@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { createParser } from 'eventsource-parser';
 import type { FetchLike } from '../target/target.js';
+import type { RoundEntry, StateEvidence } from './transcript.js';
 
 /** The methods 2026-07-28 allows to answer `input_required`. */
 export const MRTR_METHODS = ['tools/call', 'prompts/get', 'resources/read'] as const;
@@ -32,15 +33,6 @@ const MAX_READ_BYTES = 4 * 1024 * 1024;
 
 export const LOG_LEVEL_META_KEY = 'io.modelcontextprotocol/logLevel';
 const CLIENT_CAPABILITIES_META_KEY = 'io.modelcontextprotocol/clientCapabilities';
-
-/** A requestState as evidence: its bytes (when short), length and digest. */
-export interface StateEvidence {
-  bytes: number;
-  sha256: string;
-  /** The state itself, up to STATE_KEEP_CHARS. */
-  text: string;
-  truncated?: boolean;
-}
 
 export function stateEvidence(state: string): StateEvidence {
   const bytes = Buffer.byteLength(state, 'utf8');
@@ -225,21 +217,8 @@ export interface RoundHost {
   answerInputRequest(key: string, request: { method?: string; params?: Record<string, unknown> }, signal?: AbortSignal): Promise<unknown>;
 }
 
-/** A round as the transcript records it (transcript.ts RoundEntry without seq/t/step). */
-export interface RoundEntryInput {
-  kind: 'round';
-  method: string;
-  round: number;
-  /** The leg's JSON-RPC id, from the wire (null: not seen). */
-  id: string | number | null;
-  /** What this leg sent back: the keys of its inputResponses, and the requestState echoed. */
-  inputResponses?: Record<string, string>;
-  requestStateSent?: StateEvidence;
-  /** What came back on it. */
-  resultType: string;
-  inputRequests?: Record<string, string>;
-  requestState?: StateEvidence;
-}
+/** A round as the transcript records it (without seq, t and step, which the transcript adds). */
+export type RoundEntryInput = Omit<RoundEntry, 'seq' | 't' | 'step' | 'stream' | 'round'> & { round: number };
 
 export class RoundsExceeded extends Error {}
 

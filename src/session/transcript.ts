@@ -3,7 +3,6 @@
 // Checks never poke at the wire themselves; they read this, through the running tallies (step-tally.ts),
 // which see every entry, not only the ones the display bound keeps.
 import { TallyBook } from './step-tally.js';
-import type { StateEvidence } from './rounds.js';
 
 export type TranscriptEntry =
   | HttpExchangeEntry
@@ -98,6 +97,14 @@ export interface ResultEntry extends EntryBase {
   isError?: boolean;
   /** The start of the result text or error message: enough to read a failure without the wire. */
   preview?: string;
+}
+
+/** A requestState as evidence (rounds.ts stateEvidence): its byte length, SHA-256, and the first 4 KB of it. */
+export interface StateEvidence {
+  bytes: number;
+  sha256: string;
+  text: string;
+  truncated?: boolean;
 }
 
 /**
