@@ -156,7 +156,8 @@ describe('--era both', () => {
 
   test('local --era both against a legacy-only server: the modern column is "not spoken", not ten FAILs, and the run passes', async () => {
     const json = path.join(dir, 'both.json');
-    const r = await runCli(['local', '--url', legacyOnly.url, '--era', 'both', '--reporter', `table,json=${json}`], { timeoutMs: 120_000 });
+    const html = path.join(dir, 'both.html');
+    const r = await runCli(['local', '--url', legacyOnly.url, '--era', 'both', '--reporter', `table,json=${json},html=${html}`], { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     for (const row of FEATURE_ROWS) assert.match(r.stdout, new RegExp(`^${row}\\s+PASS\\s+not spoken\\s+differs$`, 'm'), row);
     assert.match(r.stdout, /^Modern: not spoken: .* does not speak 2026-07-28/m);
@@ -165,6 +166,19 @@ describe('--era both', () => {
     const report = await readReport(json);
     assert.ok(report.scenarios.some((s) => s.name.startsWith('Legacy: ') && s.status === 'passed'));
     assert.ok(report.scenarios.filter((s) => s.name.startsWith('Modern: ')).every((s) => s.status === 'skipped'));
+    const page = await readFile(html, 'utf8');
+    assert.match(page, /Migration table: legacy vs modern/);
+    assert.match(page, /Era not spoken:<\/b> [^<]*does not speak 2026-07-28/);
+  });
+
+  test('--era auto takes what the server speaks, and every report says it was auto', async () => {
+    const modern = await runCli(['local', '--url', travel.url, '--era', 'auto', '--reporter', 'plain', path.join(ROOT, 'scenarios/travel/prompts.yaml')], { timeoutMs: 60_000 });
+    assert.equal(modern.code, 0, modern.stdout + modern.stderr);
+    assert.match(modern.stdout, /· modern era \(by --era auto\), protocol 2026-07-28/);
+    // A legacy-only server: the probe's server/discover is not counted as a session exchange without an id.
+    const legacy = await runCli(['local', '--url', legacyOnly.url, '--era', 'auto', '--reporter', 'plain', path.join(ROOT, 'scenarios/travel/prompts.yaml')], { timeoutMs: 60_000 });
+    assert.equal(legacy.code, 0, legacy.stdout + legacy.stderr);
+    assert.match(legacy.stdout, /· legacy era \(by --era auto\), protocol 2025-11-25/);
   });
 });
 

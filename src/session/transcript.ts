@@ -182,10 +182,12 @@ export class Transcript {
   private noteExchange(e: HttpExchangeEntry): void {
     const isInitialize = e.rpc.includes('initialize');
     if (isInitialize) return;
-    this.exchanges++;
     if (e.sessionIdSent) this.sessionIdsSent.add(e.sessionIdSent);
-    else this.exchangesWithoutId++;
     if (e.sessionIdReceived) this.sessionIdsReceived.add(e.sessionIdReceived);
+    // --era auto's server/discover probe comes before any session: not a later exchange of one.
+    if (e.rpc.includes('server/discover')) return;
+    this.exchanges++;
+    if (!e.sessionIdSent) this.exchangesWithoutId++;
   }
 }
 
