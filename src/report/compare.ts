@@ -12,6 +12,7 @@ import type { RunResult } from '../results.js';
 import { columns, styleFor, type Style } from './style.js';
 import { renderFailures, summaryLine } from './table.js';
 import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../run/era.js';
+import { NOT_SPOKEN, eraCell } from './era-text.js';
 
 export interface ComparisonRow {
   name: string;
@@ -28,20 +29,13 @@ export interface Comparison {
   migration?: boolean;
 }
 
-export const NOT_SPOKEN = 'not spoken';
+export { NOT_SPOKEN, eraCell } from './era-text.js';
 
 function featureCell(run: RunResult, feature: string): string {
   if (run.eraNotSpoken) return NOT_SPOKEN;
   if (run.connectError && !run.scenarios.some((s) => s.session)) return 'ERROR';
   const f = run.features.find((x) => x.feature === feature);
   return f ? ({ passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', warning: 'WARN' } as const)[f.verdict] : '-';
-}
-
-/** The era a run spoke (or was asked to), as its Era cell. */
-export function eraCell(run: RunResult): string {
-  const era = run.era ?? (run.requestedEra === 'auto' ? null : run.requestedEra) ?? null;
-  const name = era === 'modern' ? `modern (${MODERN_PROTOCOL_VERSION})` : era === 'legacy' ? `legacy (${run.protocolVersion ?? LEGACY_PROTOCOL_VERSION})` : 'unknown';
-  return run.eraNotSpoken ? `${name}: ${NOT_SPOKEN}` : run.requestedEra === 'auto' && run.era ? `${name}, by auto` : name;
 }
 
 const spansEras = (runs: RunResult[]) => new Set(runs.map((r) => r.requestedEra ?? 'legacy')).size > 1;

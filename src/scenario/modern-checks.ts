@@ -92,7 +92,7 @@ export function modernWireChecks(records: RoundRecord[]): CheckResult[] {
 }
 
 /** The scenario's session expectations on the 2026-07-28 wire: not applicable, and the id never echoed. */
-export function modernSessionChecks(transcript: Transcript, asked: { idIssued?: boolean; persistent?: boolean; format?: string }): CheckResult[] {
+export function modernSessionChecks(transcript: Transcript, asked: { idIssued?: boolean; persistent?: boolean; format?: string }, remote = false): CheckResult[] {
   const why = `not applicable on the ${MODERN_PROTOCOL_VERSION} wire: it has no sessions (no initialize, no Mcp-Session-Id); each request stands alone`;
   const out: CheckResult[] = [];
   if (asked.idIssued !== false) out.push({ name: 'session.idIssued', verdict: 'skipped', message: why });
@@ -104,6 +104,11 @@ export function modernSessionChecks(transcript: Transcript, asked: { idIssued?: 
     ...(echoed.length ? [`the server sent Mcp-Session-Id ${echoed.slice(0, 3).join(', ')} on the modern wire, where it is ignored and never echoed`] : []),
     ...(sent.length ? [`the client sent Mcp-Session-Id ${sent.slice(0, 3).join(', ')} (it must not on the modern wire)`] : []),
   ];
-  out.push(verdict('session.noSessionId', problems, MODERN_SPEC.transports, `${transcript.exchanges} exchange(s), none with an Mcp-Session-Id`));
+  const check = verdict('session.noSessionId', problems, MODERN_SPEC.transports, `${transcript.exchanges} exchange(s), none with an Mcp-Session-Id`);
+  // Through a platform (AgentCore) the header may be the platform's, not the server's: what AgentCore does
+  // with Mcp-Session-Id on 2026-07-28 traffic is not documented. A warning, saying so; never a FAIL of the server.
+  if (remote && check.verdict === 'failed' && !sent.length) {
+    out.push({ ...check, verdict: 'warning', message: `${check.message}; through AgentCore the platform may add it (its behaviour on 2026-07-28 traffic is not documented): the client ignores it`, fix: 'nothing to change in a 2026-07-28 server that never sets it; if your server sets Mcp-Session-Id, stop' });
+  } else out.push(check);
   return out;
 }

@@ -375,7 +375,7 @@ function missingCapability(session: Session, resolved: ResolvedStep, scenario: L
 }
 
 export function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
-  if (session.facts.era === 'modern') return modernSessionChecks(session.transcript, loaded.scenario.session ?? {});
+  if (session.facts.era === 'modern') return modernSessionChecks(session.transcript, loaded.scenario.session ?? {}, session.target.kind === 'remote');
   const exp = { idIssued: true, persistent: true, format: 'any' as const, ...loaded.scenario.session };
   const t = session.transcript;
   const id = session.facts.idAtInitialize;
