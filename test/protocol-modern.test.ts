@@ -13,6 +13,7 @@ import { startAgentCoreEmulator, type AgentCoreEmulator } from '../src/servers/a
 import { startTravelServer, type RunningTravelServer } from '../src/servers/travel/server.js';
 import { startHandRolledServer, type HandRolledMistake, type RunningFixture } from './fixtures/modern-servers/hand-rolled.js';
 import { startSdkMistakeServer, type SdkMistake } from './fixtures/modern-servers/sdk-mistakes.js';
+import { cleanAwsEnv } from './support/aws-env.js';
 import { runCli } from './support/cli.js';
 
 const CHECKS = {
@@ -67,7 +68,7 @@ describe('protocol suite, modern era: servers that follow the rules', () => {
   test('the reference server passes every 2026-07-28 check; the table names the modern era', async () => {
     const r = await modern(travel.url, '--reporter', 'plain,table');
     assertAllPass(r.stdout, r.code, r.stderr);
-    assert.match(r.stdout, /protocol 2026-07-28 \(modern era\)/);
+    assert.match(r.stdout, /modern era, protocol 2026-07-28/);
   });
 
   test('a correct hand-rolled server (no SDK) passes too, so each broken variant differs in one rule', async () => {
@@ -154,16 +155,7 @@ describe('protocol suite, modern era, through the AgentCore emulator with SigV4'
     await emulator.close();
     await travel.close();
   });
-  const env = () => ({
-    HOME: home,
-    AWS_CONFIG_FILE: path.join(home, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PROFILE: undefined,
-    AWS_ACCESS_KEY_ID: KEY,
-    AWS_SECRET_ACCESS_KEY: SECRET,
-    AWS_SESSION_TOKEN: undefined,
-  });
+  const env = (extra: Record<string, string> = {}) => cleanAwsEnv(home, KEY, SECRET, extra);
 
   test('every modern check passes through the emulator (default --modern-session ignore), and no secret is printed', async () => {
     const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', emulator.url, '--suite', 'protocol', '--era', 'modern', '--reporter', 'plain', '--timeout', '5s'], { env: env() });
@@ -185,7 +177,7 @@ describe('protocol suite, modern era, through the AgentCore emulator with SigV4'
   });
 
   test('with a wrong secret every request is refused: exit 3, not a row of failures', async () => {
-    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', emulator.url, '--suite', 'protocol', '--era', 'modern', '--reporter', 'plain'], { env: { ...env(), AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-0123456789' } });
+    const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', emulator.url, '--suite', 'protocol', '--era', 'modern', '--reporter', 'plain'], { env: env({ AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-0123456789' }) });
     assert.equal(r.code, 3, r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout, /^FAIL /m);
   });

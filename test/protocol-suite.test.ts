@@ -50,7 +50,7 @@ describe('protocol suite', () => {
     for (const [key, name] of Object.entries(CHECKS)) assert.equal(v.get(name), key === 'resumption' ? 'SKIP' : 'PASS', `${name}\n${r.stdout}`);
     assert.match(r.stdout, /10 passed, 0 failed, 1 skipped/);
     // The table: negotiated version, session id format, and the Protocol feature line.
-    assert.match(r.stdout, /protocol 2025-11-25 \(legacy era\) · session id [0-9a-f]{32} · format: hex string/);
+    assert.match(r.stdout, /legacy era, protocol 2025-11-25 · session id [0-9a-f]{32} · format: hex string/);
     assert.match(r.stdout, /^Protocol\s+PASS$/m);
   });
 
