@@ -35,7 +35,7 @@ function scenarioLines(s: ScenarioResult, n: number): string[] {
 }
 
 function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
-  const label = desc(`${st.id}: ${st.label}`);
+  const label = desc(`${st.id}: ${st.label}${st.description ? ` — ${st.description}` : ''}`);
   if (st.verdict === 'skipped') return [`ok ${n} - ${label} # SKIP ${oneLine(st.checks[0]?.message ?? 'skipped')}`];
   if (st.verdict === 'passed') return [`ok ${n} - ${label}`];
   const failed = st.checks.filter((c) => c.verdict === 'failed');

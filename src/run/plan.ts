@@ -51,6 +51,10 @@ export interface ResolvedStep {
   timeoutMs: number;
   /** Capabilities it needs (server's for its action, client's for expected interactions, `requires`). */
   needs: string[];
+  /** `within:` in ms: how long after the result its expected notifications and logs may still arrive. */
+  withinMs?: number;
+  /** `description:`, for reports. */
+  description?: string;
   /** The step as written (variables unresolved). */
   step: Step;
 }
@@ -140,6 +144,8 @@ export function planScenario(loaded: LoadedScenario, stepTimeoutMs: number): Pla
       line: loaded.stepLines[index] ?? loaded.line,
       timeoutMs: durationMs(step.timeout, fallback),
       needs: capabilitiesNeeded(step),
+      ...(step.within !== undefined ? { withinMs: durationMs(step.within, 0) } : {}),
+      ...(step.description !== undefined ? { description: step.description } : {}),
       step,
     };
   });

@@ -2,7 +2,8 @@
 // They read only the Outcome and the Transcript: never the wire.
 import type { CheckResult } from '../results.js';
 import { flatSchemaProblem, type ElicitationSchema } from '../responders/responder.js';
-import type { ElicitationEntry, LogEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from '../session/transcript.js';
+import type { ElicitationEntry, LogEntry, NotificationEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from '../session/transcript.js';
+import { LOG_LEVELS } from './schema-parts.js';
 import { matchCount, matchSubset, matchText, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
@@ -37,7 +38,8 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
   const result = outcome.result as Record<string, unknown> | undefined;
   if (result) {
     // What only this kind checks (call: isError; list: names, count).
-    out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
+    out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names, extra: outcome.extra }) ?? []));
+    if (expect.content !== undefined) out.push(...checkContent(expect.content, contentBlocks(result)));
     if (expect.text !== undefined) {
       const p = matchText(outcome.text, expect.text);
       out.push(check('text', p && `result text ${p}`, { expected: expect.text, actual: preview(outcome.text, 500) }));
@@ -67,8 +69,92 @@ export function evaluateStep(step: Step, outcome: StepOutcome, entries: Transcri
   if (expect.progress) out.push(...checkProgress(expect.progress, progress, outcome.resultSeq));
   const logs = entries.filter((e): e is LogEntry => e.kind === 'log');
   if (expect.logs) out.push(...checkLogs(expect.logs, logs));
+  const notifications = entries.filter((e): e is NotificationEntry => e.kind === 'notification');
+  if (expect.notifications) out.push(...checkNotifications(expect.notifications, notifications));
+  if (step.expect?.rootsRequested !== undefined) {
+    const asked = entries.some((e) => e.kind === 'request' && e.method === 'roots/list');
+    out.push(check('rootsRequested', asked === step.expect.rootsRequested ? undefined : asked ? 'the server asked roots/list, which the step expected it not to' : 'the server did not ask roots/list (again) within the step; add within: to give it time', { expected: step.expect.rootsRequested, actual: asked }));
+  }
   return out;
 }
+
+/** Is the step's evidence complete? Every notification and log expectation's minimum count is reached. */
+export function settled(step: Step, entries: TranscriptEntry[]): boolean {
+  const minOf = (c: unknown) => (typeof c === 'number' ? c : c && typeof c === 'object' ? ((c as { min?: number; max?: number }).max === 0 ? Infinity : ((c as { min?: number }).min ?? 1)) : 1);
+  // count 0 / max 0 expect silence: only the whole window shows it.
+  const want = (c: unknown) => (c === 0 ? Infinity : minOf(c));
+  for (const n of step.expect?.notifications ?? []) {
+    const seen = entries.filter((e) => e.kind === 'notification' && notificationMatches(e, n)).length;
+    if (seen < want(n.count)) return false;
+  }
+  const logs = step.expect?.logs;
+  if (logs && (logs.count !== undefined || logs.contains !== undefined || logs.level !== undefined)) {
+    const texts = entries.filter((e): e is LogEntry => e.kind === 'log').map(logText);
+    if (logs.count !== undefined ? texts.length < want(logs.count) : texts.length < 1) return false;
+    if (logs.contains !== undefined && toList(logs.contains).some((c) => !texts.some((t) => t.includes(c)))) return false;
+  }
+  if (step.expect?.rootsRequested && !entries.some((e) => e.kind === 'request' && e.method === 'roots/list')) return false;
+  return true;
+}
+
+function notificationMatches(e: NotificationEntry, exp: NonNullable<Expect['notifications']>[number]): boolean {
+  return e.method === exp.method && (exp.params === undefined || matchSubset(e.params, exp.params) === undefined);
+}
+
+function checkNotifications(exp: NonNullable<Expect['notifications']>, seen: NotificationEntry[]): CheckResult[] {
+  return exp.map((n, i) => {
+    const methodOnly = seen.filter((e) => e.method === n.method);
+    const matching = methodOnly.filter((e) => notificationMatches(e, n));
+    const count = n.count ?? { min: 1 };
+    let problem = matchCount(matching.length, count);
+    if (problem) {
+      const others = seen.length ? ` (saw: ${[...new Set(seen.map((e) => e.method))].join(', ')})` : ' (no notifications arrived)';
+      const paramsNote = n.params !== undefined && methodOnly.length > matching.length ? `; ${methodOnly.length - matching.length} ${n.method} had other params, e.g. ${preview(methodOnly[0]!.params)}` : '';
+      problem = `${n.method}: ${problem}${paramsNote}${others}`;
+    }
+    return check(`notifications[${i}]`, problem, { expected: n, actual: matching.length });
+  });
+}
+
+/** The content blocks of a tool result, or of a prompt's messages. */
+function contentBlocks(result: Record<string, unknown>): Record<string, unknown>[] {
+  if (Array.isArray(result.content)) return result.content as Record<string, unknown>[];
+  if (Array.isArray(result.messages)) return (result.messages as { content?: unknown }[]).flatMap((m) => (Array.isArray(m.content) ? m.content : [m.content])) as Record<string, unknown>[];
+  return [];
+}
+
+function blockProblem(block: Record<string, unknown>, exp: NonNullable<Expect['content']>[number]): string | undefined {
+  if (block?.type !== exp.type) return `type ${String(block?.type)}`;
+  const resource = (block.resource ?? {}) as Record<string, unknown>;
+  const mimeType = exp.type === 'resource' ? resource.mimeType : block.mimeType;
+  if (exp.mimeType !== undefined && mimeType !== exp.mimeType) return `mimeType ${String(mimeType ?? 'absent')}`;
+  const uri = exp.type === 'resource' ? resource.uri : block.uri;
+  if (exp.uri !== undefined && uri !== exp.uri) return `uri ${String(uri ?? 'absent')}`;
+  if (exp.name !== undefined && block.name !== exp.name) return `name ${String(block.name ?? 'absent')}`;
+  if (exp.text !== undefined) {
+    const text = exp.type === 'resource' ? String(resource.text ?? '') : String(block.text ?? '');
+    const p = matchText(text, exp.text);
+    if (p) return `text ${p}`;
+  }
+  return undefined;
+}
+
+function checkContent(exp: NonNullable<Expect['content']>, blocks: Record<string, unknown>[]): CheckResult[] {
+  const seen = blocks.map((b) => `${String(b?.type)}${b?.mimeType ? ` ${String(b.mimeType)}` : ''}`);
+  let from = 0;
+  return exp.map((item, i) => {
+    const at = blocks.findIndex((b, k) => k >= from && blockProblem(b, item) === undefined);
+    if (at >= 0) {
+      from = at + 1;
+      return check(`content[${i}]`, undefined, { expected: item, actual: seen[at] });
+    }
+    const sameType = blocks.slice(from).find((b) => b?.type === item.type);
+    const why = sameType ? `; the next ${item.type} block has ${blockProblem(sameType, item)}` : '';
+    return check(`content[${i}]`, `no ${item.type} block${item.mimeType ? ` of ${item.mimeType}` : ''} matches (in order) among the content: [${seen.join(', ') || 'empty'}]${why}`, { expected: item, actual: seen });
+  });
+}
+
+const logText = (l: LogEntry) => (typeof l.data === 'string' ? l.data : JSON.stringify(l.data));
 
 function checkElicitations(exp: NonNullable<Expect['elicitations']>, seen: ElicitationEntry[]): CheckResult[] {
   const out: CheckResult[] = [];
@@ -148,8 +234,12 @@ function checkLogs(exp: NonNullable<Expect['logs']>, seen: LogEntry[]): CheckRes
   const texts = seen.map((l) => (typeof l.data === 'string' ? l.data : JSON.stringify(l.data)));
   if (exp.count !== undefined) out.push(check('logs.count', matchCount(seen.length, exp.count), { expected: exp.count, actual: texts }));
   if (exp.level !== undefined) {
-    const wrong = seen.find((l) => l.level !== exp.level);
-    out.push(check('logs.level', seen.length === 0 ? 'no log message arrived' : wrong ? `a log message has level ${wrong.level}` : undefined, { expected: exp.level }));
+    const atLeast = typeof exp.level === 'object' ? exp.level.atLeast : undefined;
+    const rank = (l: string) => LOG_LEVELS.indexOf(l as (typeof LOG_LEVELS)[number]);
+    const wrong = atLeast !== undefined ? seen.find((l) => rank(l.level) < rank(atLeast)) : seen.find((l) => l.level !== exp.level);
+    const problem = wrong ? (atLeast !== undefined ? `a log message has level ${wrong.level}, below ${atLeast}: ${preview(wrong.data, 120)}` : `a log message has level ${wrong.level}`) : undefined;
+    // {atLeast} is a promise about what is sent: no message at all keeps it (count says whether any must come).
+    out.push(check('logs.level', seen.length === 0 && atLeast === undefined ? 'no log message arrived' : problem, { expected: exp.level, actual: seen.map((l) => l.level) }));
   }
   if (exp.contains !== undefined) {
     let from = 0;

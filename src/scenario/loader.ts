@@ -244,9 +244,9 @@ function expandStepUnions(issues: z.core.$ZodIssue[], data: unknown): z.core.$Zo
     const actions = step && typeof step === 'object' && !Array.isArray(step) ? actionKeysOf(step) : [];
     if (actions.length !== 1) {
       const message = !step || typeof step !== 'object' || Array.isArray(step)
-        ? 'a step is a mapping with one action: call, list, read, prompt or ping'
+        ? `a step is a mapping with one action: ${ACTION_KEYS.join(', ')}`
         : actions.length === 0
-          ? 'a step needs one action: call, list, read, prompt or ping'
+          ? `a step needs one action: ${ACTION_KEYS.join(', ')}`
           : `a step has one action, this one has ${actions.join(' and ')}`;
       out.push({ code: 'custom', path: issue.path, message, input: step } as z.core.$ZodIssue);
       continue;

@@ -11,7 +11,7 @@ import { Session } from '../session/session.js';
 import { sessionIdFormat } from '../session/session-id.js';
 import { describeEntry, type TranscriptEntry } from '../session/transcript.js';
 import type { Target } from '../target/target.js';
-import { evaluateStep } from './checks.js';
+import { evaluateStep, settled } from './checks.js';
 import type { LoadedScenario } from './loader.js';
 import type { Step } from './schema.js';
 import type { StepOutcome } from './steps/index.js';
@@ -97,8 +97,10 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
+      roots: vars.resolve(scenario.roots ?? []),
     });
   let session = await openSession();
+  vars.sessionId = session.sessionId;
   const steps: StepResult[] = [];
   let error: string | undefined;
   try {
@@ -119,6 +121,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         // scenario allows it, since re-initializing hides the expiry from every later check.
         await session.close();
         session = await openSession();
+        vars.sessionId = session.sessionId;
         session.noteForStep(i, `session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
         result = await runIt(session);
         result.checks.unshift({ name: 'session.reinitialized', verdict: 'passed', message: `session ${expired} expired (HTTP 404); re-initialized and retried the step` });
@@ -187,11 +190,12 @@ async function runOneStep(
   const started = performance.now();
   const resolved = planned.steps[i]!;
   const gate = missingCapability(session, resolved, planned.loaded.scenario.requires ?? []);
-  const base = { index: i, id: resolved.id, label: resolved.label, file: resolved.file, line: resolved.line };
+  const base = { index: i, id: resolved.id, label: resolved.label, ...(resolved.description !== undefined ? { description: vars.resolve(resolved.description) } : {}), file: resolved.file, line: resolved.line };
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
-  const { outcome, entries, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: i });
+  const settle = resolved.withinMs !== undefined ? { withinMs: resolved.withinMs, done: (entries: TranscriptEntry[]) => settled(step, entries) } : undefined;
+  const { outcome, entries, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: i, ...(settle ? { settle } : {}) });
   onOutcome?.(planned.info, i, outcome);
   const checks = evaluateStep(step, outcome, entries, unanswered);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
@@ -231,7 +235,12 @@ function captureValues(capture: Record<string, string>, outcome: StepOutcome, va
   });
 }
 
-const CLIENT_SIDE = new Set(['elicitation', 'sampling']);
+const CLIENT_SIDE = new Set(['elicitation', 'sampling', 'roots']);
+
+/** A capability by name, or a sub-capability by path ("resources.subscribe"). */
+function declaredCapability(caps: Record<string, unknown>, name: string): unknown {
+  return name.split('.').reduce<unknown>((c, k) => (c && typeof c === 'object' ? (c as Record<string, unknown>)[k] : undefined), caps);
+}
 
 /**
  * A step that needs a capability the server (or mcp-verify as the client) did not declare is SKIP with
@@ -241,11 +250,12 @@ function missingCapability(session: Session, resolved: ResolvedStep, scenarioReq
   const step = resolved.step;
   for (const cap of resolved.needs) {
     const client = CLIENT_SIDE.has(cap);
-    const declared = client ? session.facts.clientCapabilities[cap] : session.facts.serverCapabilities[cap];
+    const declared = declaredCapability(client ? session.facts.clientCapabilities : session.facts.serverCapabilities, cap);
     if (declared) continue;
     const who = client ? 'mcp-verify (the client)' : 'the server';
-    const byStep = (step.requires as string[] | undefined)?.includes(cap);
-    if (byStep || scenarioRequires.includes(cap)) {
+    const top = cap.split('.')[0]!;
+    const byStep = (step.requires as string[] | undefined)?.includes(top);
+    if (byStep || scenarioRequires.includes(top)) {
       return { verdict: 'failed', message: `${who} did not declare the ${cap} capability, which this ${byStep ? 'step' : 'scenario'} requires` };
     }
     return { verdict: 'skipped', message: `${who} did not declare the ${cap} capability` };

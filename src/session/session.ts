@@ -13,10 +13,16 @@ import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
 
 /** What mcp-verify declares at initialize; the runner SKIPs steps that need a client capability not in it. */
-export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {} };
+export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {}, roots: { listChanged: true } };
 
 /** Client capabilities a run may leave undeclared (`--no-elicitation`, `--no-sampling`). */
-export type WithheldCapability = 'elicitation' | 'sampling';
+export type WithheldCapability = 'elicitation' | 'sampling' | 'roots';
+
+/** A root mcp-verify offers the server (roots/list). */
+export interface ClientRoot {
+  uri: string;
+  name?: string;
+}
 
 export interface SessionOptions {
   /** Answers server→client requests; replaced per step by the runner (step rules, then scenario rules…). */
@@ -32,6 +38,8 @@ export interface SessionOptions {
   maxResponseBytes?: number;
   /** Client capabilities not to declare, to test how the server treats clients without them. */
   withhold?: WithheldCapability[];
+  /** The roots offered at roots/list (the scenario's `roots:`; none by default). */
+  roots?: ClientRoot[];
 }
 
 export interface SessionFacts {
@@ -60,6 +68,9 @@ export class Session {
   private faultList: { step: number; reason: string }[] = [];
   facts!: SessionFacts;
   private closed = false;
+  /** The roots answered to roots/list; a notifyRootsChanged step replaces them. */
+  roots: ClientRoot[] = [];
+  private toolList?: Promise<Map<string, Record<string, unknown>>>;
 
   private constructor(
     readonly target: Target,
@@ -85,7 +96,7 @@ export class Session {
    */
   async run(
     step: Step,
-    opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number },
+    opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number; settle?: { withinMs: number; done: (entries: TranscriptEntry[]) => boolean } },
   ): Promise<{ outcome: StepOutcome; entries: TranscriptEntry[]; unanswered: string[]; faults: string[] }> {
     const index = opts.index ?? this.steps;
     this.steps = Math.max(this.steps, index + 1);
@@ -93,6 +104,7 @@ export class Session {
     this.responder = opts.responder ?? this.baseResponder;
     try {
       const outcome = await runStep(this, step, opts.timeoutMs, opts.signal);
+      if (opts.settle && !outcome.error) await this.settle(index, opts.settle, opts.signal);
       return {
         outcome,
         entries: this.transcript.forStep(index),
@@ -102,6 +114,42 @@ export class Session {
     } finally {
       this.transcript.currentStep = -1;
       this.responder = this.baseResponder;
+    }
+  }
+
+  /**
+   * The step's `within:` window: what the server sends after the result (notifications on the GET
+   * stream, logs) still belongs to the step until `done` says every expectation is met, or the window ends.
+   */
+  private async settle(index: number, settle: { withinMs: number; done: (entries: TranscriptEntry[]) => boolean }, signal?: AbortSignal): Promise<void> {
+    const t = this.transcript;
+    if (settle.done(t.forStep(index))) return;
+    await new Promise<void>((resolve) => {
+      const previous = t.onEntry;
+      const finish = () => {
+        clearTimeout(timer);
+        t.onEntry = previous;
+        signal?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, settle.withinMs);
+      signal?.addEventListener('abort', finish, { once: true });
+      t.onEntry = (e) => {
+        previous?.(e);
+        if (e.step === index && settle.done(t.forStep(index))) finish();
+      };
+    });
+  }
+
+  /** A tool's definition as the server lists it (tools/list once per session), or undefined. */
+  async toolDefinition(name: string, opts: { timeout: number; signal?: AbortSignal }): Promise<Record<string, unknown> | undefined> {
+    if (!this.facts.serverCapabilities.tools) return undefined;
+    this.toolList ??= this.client.listTools(undefined, opts).then((r) => new Map(r.tools.map((t) => [t.name, t as unknown as Record<string, unknown>])));
+    try {
+      return (await this.toolList).get(name);
+    } catch (e) {
+      this.toolList = undefined;
+      throw e;
     }
   }
 
@@ -138,6 +186,7 @@ export class Session {
     );
     const session = new Session(target, client, transport, transcript, opts.responder);
     session.faultList = faults;
+    session.roots = [...(opts.roots ?? [])];
     session.registerHandlers(clientCapabilities);
     try {
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 });
@@ -258,6 +307,17 @@ export class Session {
       transcript.add({ ...base, answeredBy: reply.answeredBy, reply: reply.text, model: reply.model });
       return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
     });
+
+    if (declared.roots) client.setRequestHandler('roots/list', async () => {
+      const roots = this.roots.map((r) => ({ uri: r.uri, ...(r.name !== undefined ? { name: r.name } : {}) }));
+      transcript.add({ kind: 'request', method: 'roots/list', answer: `${roots.length} root(s)${roots.length ? `: ${roots.map((r) => r.uri).join(', ')}` : ''}` });
+      return { roots };
+    });
+
+    // Every other notification (resources/updated, list_changed, …) is evidence for expect.notifications.
+    client.fallbackNotificationHandler = async (n) => {
+      transcript.add({ kind: 'notification', method: n.method, ...(n.params !== undefined ? { params: n.params } : {}) });
+    };
 
     client.setNotificationHandler('notifications/message', (n) => {
       const p = n.params as { level: string; logger?: string; data: unknown };
