@@ -3,7 +3,8 @@
 // includes what the concurrent sessions saw.
 import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
 import { concurrentSessions } from './checks/concurrency.js';
-import { acceptHeader, originHeader, protocolVersionHeader } from './checks/headers.js';
+import { acceptHeader, hostHeader, originHeader, protocolVersionHeader } from './checks/headers.js';
+import { completionCheck, pingCheck, setLevelCheck, subscribeCheck, toolSchemasCheck } from './checks/utilities.js';
 import { progressOrder } from './checks/progress.js';
 import { resumption } from './checks/resumption.js';
 import { elicitationSchema, samplingMaxTokens } from './checks/server-requests.js';
@@ -20,6 +21,12 @@ export const PROTOCOL_CHECKS: ProtocolCheck[] = [
   deletedSession,
   protocolVersionHeader,
   originHeader,
+  hostHeader,
+  pingCheck,
+  setLevelCheck,
+  completionCheck,
+  subscribeCheck,
+  toolSchemasCheck,
   concurrentSessions,
   progressOrder,
   elicitationSchema,
