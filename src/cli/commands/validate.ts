@@ -21,11 +21,17 @@ export function registerSchema(program: Command): void {
     .command('schema')
     .description('Print the JSON Schema of scenario files (or, with --report, of the JSON report).')
     .option('--report', 'the JSON report\'s schema (--reporter json), as shipped in schema/report.schema.json')
+    .option('--markdown', 'the scenario file reference (every key, type, default, example), as shipped in docs/scenarios.md')
     .addHelpText(
       'after',
-      `\nExamples:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json\n  mcp-verify schema --report > report.schema.json   # validate --reporter json=FILE output with it`,
+      `\nExamples:\n  mcp-verify schema > scenario.schema.json\n  # in a YAML file: # yaml-language-server: $schema=./scenario.schema.json\n  mcp-verify schema --report > report.schema.json   # validate --reporter json=FILE output with it\n  mcp-verify schema --markdown > scenarios.md        # the scenario reference, as docs/scenarios.md`,
     )
-    .action(async (flags: { report?: boolean }) => {
+    .action(async (flags: { report?: boolean; markdown?: boolean }) => {
+      if (flags.markdown) {
+        const { scenarioReferenceMarkdown } = await import('../../scenario/reference-doc.js');
+        process.stdout.write(scenarioReferenceMarkdown());
+        return;
+      }
       if (flags.report) {
         const { reportJsonSchema } = await import('../../report/report-schema.js');
         process.stdout.write(JSON.stringify(reportJsonSchema(), null, 2) + '\n');
