@@ -5,6 +5,7 @@
 //
 //   npm run bench                        # everything (under 5 minutes on 2 cores)
 //   npm run bench -- --only startup,one-shot
+//   npm run bench -- --only load              # the load figures (about 2.5 minutes)
 //   npm run bench -- --update-doc        # also rewrite the table in BENCHMARKS.md
 //
 // Prints the table (figure, ours, baseline, ratio, target, met?) and writes bench/results.json.
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GNU_TIME, median, runNode, sideBySide } from './measure.js';
 import { BenchSuites } from './suites.js';
+import { loadFigures } from './load.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const BIN = path.join(ROOT, 'bin', 'mcp-verify');
@@ -56,6 +58,7 @@ try {
   if (wants('parallel')) await parallel();
   if (wants('memory')) await memoryAtScale();
   if (wants('remote')) await remotePath();
+  if (wants('load')) rows.push(...(await loadFigures({ bin: BIN, url, suites, rawLoop: here('raw/load-loop.mjs'), log })));
 } finally {
   await server.close();
   suites.remove();

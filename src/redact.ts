@@ -35,3 +35,13 @@ export class Redactor {
     return v;
   }
 }
+
+/** Headers whose value is a credential whatever it holds: masked before anything records them. */
+export const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-amz-security-token', 'cookie', 'set-cookie', 'x-api-key', 'api-key']);
+
+/** A header value as it may be recorded: credentials masked (the scheme word kept: "Bearer [REDACTED]"). */
+export function redactHeaderValue(name: string, value: string): string {
+  if (!SECRET_HEADERS.has(name.toLowerCase())) return value;
+  const scheme = /^(Bearer|Basic|AWS4-HMAC-SHA256|Digest)\s/i.exec(value);
+  return scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
+}

@@ -2,6 +2,8 @@
 // of these; comparing local and remote is two RunResults side by side. The JSON reporter writes this
 // shape as it is, so it is versioned: bump RESULTS_SCHEMA_VERSION on any incompatible change.
 import type { SessionIdFormat } from './session/session-id.js';
+import type { TranscriptEntry } from './session/transcript.js';
+import type { WireTrace } from './session/wire-capture.js';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -30,8 +32,18 @@ export interface StepResult {
   verdict: Verdict;
   durationMs: number;
   checks: CheckResult[];
-  /** Transcript lines behind a failure (redacted), for the report. */
+  /** Transcript lines behind a failure (redacted), for the report; for every step with --verbose. */
   evidence?: string[];
+  /** LLM answers to the step's sampling requests (src/responders/llm/): calls, tokens, models. */
+  llm?: LlmStepUsage;
+}
+
+export interface LlmStepUsage {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** "openai:gpt-4o-mini-2024-07-18": the model ids the providers reported. */
+  models: string[];
 }
 
 export interface SessionSummary {
@@ -71,6 +83,20 @@ export interface ScenarioResult extends ScenarioInfo {
   error?: string;
   /** The stateless-server diagnosis, when the evidence points at it. */
   diagnosis?: string;
+  /**
+   * Every session of the scenario as it went over the wire (a re-initialized scenario has two), kept only
+   * when a reporter needs it (HTML report, --trace HAR). Left out of the JSON report.
+   */
+  trace?: SessionTrace[];
+}
+
+/** One session's evidence in full: the raw exchanges and the transcript. */
+export interface SessionTrace {
+  sessionId: string | null;
+  wire: WireTrace;
+  transcript: TranscriptEntry[];
+  /** Transcript entries not kept past its bound. */
+  transcriptDropped: number;
 }
 
 export interface TargetSummary {

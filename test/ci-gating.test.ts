@@ -289,7 +289,7 @@ describe('schema and init', () => {
     assert.equal(r.code, 0, r.stderr);
     const text = await readFile(out, 'utf8');
     assert.match(text, /^# yaml-language-server: \$schema=.*schema\/scenario\.schema\.json$/m);
-    assert.match(text, /names: \[plan_trip, quick_recommend, search_flights\]/);
+    assert.match(text, /names: \[plan_trip, quick_recommend, search_flights, noop\]/);
     assert.match(text, /# {5}- call: search_flights/, 'tool calls are written commented out');
     assert.equal((await runCli(['validate', out])).code, 0);
     const run = await runCli(['local', '--url', travel.url, out, '--reporter', 'plain']);

@@ -62,7 +62,7 @@ after(async () => {
   console.log(`secrets checked in ${checked} outputs; secrets leaked: ${leaks}`);
 });
 
-const fileReporters = ['json', 'junit', 'tap', 'github', 'plain'].filter((r) => (REPORTER_NAMES as readonly string[]).includes(r));
+const fileReporters = ['json', 'junit', 'tap', 'github', 'plain', 'html'].filter((r) => (REPORTER_NAMES as readonly string[]).includes(r));
 
 async function assertNoSecret(label: string, r: CliResult, files: string[] = []): Promise<void> {
   const outputs: [string, string][] = [
@@ -84,7 +84,8 @@ async function assertNoSecret(label: string, r: CliResult, files: string[] = [])
 /** Every reporter at once: table on stdout, the others to files. */
 function reporterArgs(name: string): { args: string[]; files: string[] } {
   const files = fileReporters.map((r) => path.join(dir, `${name}.${r}`));
-  return { args: ['--reporter', ['table', ...fileReporters.map((r, i) => `${r}=${files[i]}`)].join(','), '--verbose'], files };
+  const har = path.join(dir, `${name}.har`);
+  return { args: ['--reporter', ['table', ...fileReporters.map((r, i) => `${r}=${files[i]}`)].join(','), '--verbose', '--trace', har], files: [...files, har] };
 }
 
 const run = (args: string[]) => runCli(args, { env: ENV, timeoutMs: 60_000 });

@@ -133,7 +133,7 @@ describe('travel server (stateful)', () => {
     const h = await connect(server.url);
     try {
       const tools = (await h.client.listTools()).tools;
-      assert.deepEqual(tools.map((t) => t.name).sort(), ['plan_trip', 'quick_recommend', 'search_flights']);
+      assert.deepEqual(tools.map((t) => t.name).sort(), ['noop', 'plan_trip', 'quick_recommend', 'search_flights']);
       const flights = tools.find((t) => t.name === 'search_flights')!;
       assert.equal(flights.description, 'Simulate a flight search with progress notifications.');
       assert.deepEqual([...(flights.inputSchema.required ?? [])].sort(), ['destination', 'origin']);
@@ -377,7 +377,7 @@ describe('travel server (stateless, the seed pitfall)', () => {
     const h = await connect(server.url, [{ action: 'accept', value: 'Tokyo' }]);
     try {
       assert.equal(h.transport.sessionId, undefined);
-      assert.equal((await h.client.listTools()).tools.length, 3);
+      assert.equal((await h.client.listTools()).tools.length, 4);
 
       const plan = await h.client.callTool({ name: 'plan_trip', arguments: {} });
       assert.equal(plan.isError, true);

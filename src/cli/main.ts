@@ -13,6 +13,8 @@ import { registerExampleServer } from './commands/example-server.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerEmulateAgentCore } from './commands/emulate-agentcore.js';
 import { registerCall } from './commands/call.js';
+import { registerLoad } from './commands/load.js';
+import { registerMergeReports } from './commands/merge-reports.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
@@ -41,6 +43,7 @@ Examples:
   mcp-verify remote --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
   mcp-verify compare --url http://localhost:8000/mcp --arn ...   # Local vs Remote table
   mcp-verify local --interactive                       # you answer what no script does
+  mcp-verify load --url http://localhost:8000/mcp --concurrency 20 --duration 30s --threshold 'p99<500ms'
 ${EXIT_CODES_HELP}`,
   );
   registerDemo(program);
@@ -49,6 +52,8 @@ ${EXIT_CODES_HELP}`,
   registerCompare(program);
   registerDoctor(program);
   registerCall(program);
+  registerLoad(program);
+  registerMergeReports(program);
   registerExampleServer(program);
   registerEmulateAgentCore(program);
   registerValidate(program);

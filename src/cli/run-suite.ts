@@ -13,12 +13,14 @@ import type { Target } from '../target/target.js';
 import type { RunPlan } from '../run/plan.js';
 import type { RunControl } from '../run/execute.js';
 import { addCiFlags, type CiFlags } from './ci-gating.js';
+import { addLlmFlags } from './llm-flags.js';
+import type { LlmOptions } from '../responders/llm/plan.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The bundled suite: the seed article's whole verification against the reference server. */
 export const BUNDLED_SUITE = path.join(PACKAGE_ROOT, 'scenarios', 'travel');
 
-export interface RunFlags extends CiFlags {
+export interface RunFlags extends CiFlags, LlmOptions {
   /** Milliseconds (durationOption). */
   timeout?: number;
   workers?: string;
@@ -33,16 +35,19 @@ export interface RunFlags extends CiFlags {
   /** `--no-elicitation` / `--no-sampling` set these false. */
   elicitation?: boolean;
   sampling?: boolean;
+  /** `--trace FILE`: a HAR of every HTTP exchange. */
+  trace?: string;
 }
 
 /** The flags every suite-running command takes. */
 export function addRunFlags(cmd: Command): Command {
-  return addCiFlags(cmd)
+  return addLlmFlags(addCiFlags(cmd), durationOption)
     .addOption(durationOption('--timeout <duration>', 'per-step timeout', '30s'))
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
-    .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github (e.g. table,junit=reports/junit.xml)', 'table')
+    .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
+    .option('--trace <file>', 'write every HTTP exchange of the run (bodies, SSE events, timings; credentials redacted) as a HAR 1.2 file')
     .option('--no-color', 'no colours (also: NO_COLOR=1)')
-    .option('-v, --verbose', 'show diagnoses and notes for passing scenarios too')
+    .option('-v, --verbose', 'show the transcript, diagnoses and notes for passing steps and scenarios too')
     .option('--max-response <size>', 'largest response accepted; a larger one is cut off and the step fails (512KB, 16MB)', '16MB')
     .option('--interactive', 'a person at the terminal answers elicitation/sampling requests no scripted answer matched (needs a TTY; not with CI=true)')
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
@@ -52,12 +57,12 @@ export function addRunFlags(cmd: Command): Command {
 }
 
 /** `--timeout <duration>` (and every other duration flag): the one Duration rule, as commander's argParser. */
-export function durationOption(flags: string, description: string, defaultText: string): Option {
+export function durationOption(flags: string, description: string, defaultText?: string): Option {
   const flag = flags.split(/[ ,]/)[0]!;
+  const option = new Option(flags, `${description} (500ms, 10s, 2m; a bare number is milliseconds)`).argParser((v: string) => durationArg(v, flag));
+  if (defaultText === undefined) return option;
   const parsed = parseDuration(defaultText);
-  return new Option(flags, `${description} (500ms, 10s, 2m; a bare number is milliseconds)`)
-    .argParser((v: string) => durationArg(v, flag))
-    .default('ms' in parsed ? parsed.ms : undefined, defaultText);
+  return option.default('ms' in parsed ? parsed.ms : undefined, defaultText);
 }
 
 /** A duration flag's value in ms; a mistake is commander's usage error (exit 2). */
@@ -74,10 +79,16 @@ export async function loadSuite(paths: string[]): Promise<LoadedScenario[]> {
   return loadScenarios(files, paths.length ? process.cwd() : PACKAGE_ROOT);
 }
 
-/** How the CLI reporters are made: every --reporter spec, on process.stdout, one-line messages on stderr. */
+/**
+ * How the CLI reporters are made: every --reporter spec, on process.stdout, one-line messages on stderr;
+ * `--trace FILE` adds the HAR writer.
+ */
 export async function cliReporters(flags: RunFlags) {
-  const { createReporters, parseReporterSpecs } = await import('../report/reporters.js');
-  return createReporters(parseReporterSpecs(flags.reporter), { stdout: process.stdout, stderr: process.stderr, noColor: flags.color === false, verbose: flags.verbose });
+  const { createReporters, harTraceWriter, parseReporterSpecs } = await import('../report/reporters.js');
+  const ctx = { stdout: process.stdout, stderr: process.stderr, noColor: flags.color === false, verbose: flags.verbose };
+  const listeners = createReporters(parseReporterSpecs(flags.reporter), ctx);
+  if (flags.trace) listeners.push(harTraceWriter(flags.trace, ctx));
+  return listeners;
 }
 
 /** What every run shares at the CLI: a listener failure is one line on stderr; the plan's notices too. */
@@ -103,10 +114,13 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     plan.suite === 'scenarios' && (flags.interactive || flags.record)
       ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, plan.scenarios.map((s) => s.loaded), [process.cwd(), PACKAGE_ROOT], { signal: runAbortSignal(), onStop: () => interruptRun('SIGINT') })
       : undefined;
+  // LLMs for sampling, only when the plan names one (keys were checked by buildPlan): the header says so.
+  const llm = await (await import('./llm-flags.js')).prepareLlm(plan, runAbortSignal());
+  if (llm && interactive) llm.setReview((req, draft) => interactive.responder.reviewDraft(req, draft));
   const release = installRunSignals();
   let run: RunResult | undefined;
   try {
-    run = await executeRun(plan, listeners, { ...runControl(plan, runAbortSignal()), ...interactive?.runOptions });
+    run = await executeRun(plan, listeners, { ...runControl(plan, runAbortSignal()), ...llm?.control, ...interactive?.runOptions });
     return exitCode(run, interruptReceived());
   } finally {
     release();

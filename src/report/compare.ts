@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FEATURES } from '../scenario/schema.js';
-import type { RunListener } from '../run/listeners.js';
+import { isRunsDocument, type RunListener } from '../run/listeners.js';
 import { buildRunResult } from '../run/run-result.js';
 import type { RunResult } from '../results.js';
 import { columns, styleFor, type Style } from './style.js';
@@ -115,12 +115,19 @@ export function comparisonListeners(out: ComparisonOutput): [RunListener, RunLis
     out.stdout.write(renderComparison(cmp, styleFor(out.stdout, out.noColor)));
     if (out.json) {
       await mkdir(path.dirname(path.resolve(out.json)), { recursive: true });
-      await writeFile(out.json, JSON.stringify(cmp, null, 2) + '\n');
+      // The raw wire traces (kept for --reporter html / --trace) have formats of their own.
+      const withoutTraces = (r: RunResult): RunResult => ({ ...r, scenarios: r.scenarios.map(({ trace: _trace, ...sc }) => sc) });
+      await writeFile(out.json, JSON.stringify({ ...cmp, runs: cmp.runs.map(withoutTraces) }, null, 2) + '\n');
     }
     const merged = mergeRuns(a, b);
     const failures: string[] = [];
     for (const r of out.reporters) {
       try {
+        // The HTML report and the HAR hold both sides as they are, side by side.
+        if (isRunsDocument(r)) {
+          r.onRuns([a, b]);
+          continue;
+        }
         r.onBegin?.({ target: merged.target, total: merged.scenarios.length });
         for (const s of merged.scenarios) r.onScenarioEnd?.(s);
         await r.onEnd?.(merged);

@@ -3,6 +3,7 @@
 // Markdown summary appended to $GITHUB_STEP_SUMMARY (or the file given as github=PATH).
 import type { RunResult, ScenarioResult } from '../results.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, runUsage } from './llm-usage.js';
 
 /** The workflow commands for a run, one per line. */
 export function githubAnnotations(run: RunResult): string {
@@ -40,6 +41,8 @@ export function githubSummary(run: RunResult): string {
     '',
   ];
   if (run.connectError) lines.push(`> ${md(run.connectError)}`, '');
+  const llm = runUsage(run);
+  if (llm) lines.push(`LLM sampling: ${md(describeUsage(llm))}`, '');
   if (run.scenarios.length) {
     lines.push('| Scenario | Feature | Result | Time | Where |', '| --- | --- | --- | --- | --- |');
     for (const x of run.scenarios) lines.push(`| ${md(x.name)} | ${md(x.feature ?? '-')} | ${word(x)} | ${(x.durationMs / 1000).toFixed(2)}s | \`${md(x.file)}:${x.line}\` |`);

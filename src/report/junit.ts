@@ -5,6 +5,7 @@
 // reports xfail); a scenario that could not run (connect error, interrupted, scenario timeout) is <error>.
 import type { CheckResult, RunResult, ScenarioResult, StepResult } from '../results.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, scenarioUsage } from './llm-usage.js';
 
 export function renderJunit(run: RunResult): string {
   const suites = run.scenarios.map((s, i) => renderSuite(s, i, run));
@@ -55,6 +56,8 @@ function renderSuite(s: ScenarioResult, index: number, run: RunResult): { xml: s
   if (s.session?.id) props['session.id'] = s.session.id;
   if (s.session) props['session.format'] = s.session.format;
   if (s.session?.protocolVersion) props.protocolVersion = s.session.protocolVersion;
+  const llm = scenarioUsage(s);
+  if (llm) Object.assign(props, { 'llm.calls': String(llm.calls), 'llm.inputTokens': String(llm.inputTokens), 'llm.outputTokens': String(llm.outputTokens), 'llm.models': llm.models.join(',') });
   const out = [
     s.status === 'flaky' ? `FLAKY: passed on attempt ${s.attempts}\n${(s.failedAttempts ?? []).join('\n')}` : '',
     s.diagnosis ? `diagnosis: ${s.diagnosis}` : '',
@@ -90,6 +93,7 @@ function stepCase(st: StepResult, xfail: boolean): Case {
   else if (st.verdict === 'failed' && xfail) c.skipped = `expected failure: ${checkLine(failed[0]!)}`;
   else if (st.verdict === 'failed') c.failure = failureOf(failed);
   if (st.verdict === 'failed' && st.evidence?.length) c.out = `transcript (${st.file}:${st.line}):\n${st.evidence.join('\n')}`;
+  if (st.llm) c.out = [`llm: ${describeUsage(st.llm)}`, c.out].filter(Boolean).join('\n');
   return c;
 }
 

@@ -27,6 +27,15 @@ const StepResult = z.object({
   durationMs: z.number().nonnegative(),
   checks: z.array(CheckResult),
   evidence: z.array(z.string()).optional().describe('Transcript lines behind a failure (redacted).'),
+  llm: z
+    .object({
+      calls: z.number().int().nonnegative().describe('LLM answers to the step\'s sampling requests.'),
+      inputTokens: z.number().int().nonnegative(),
+      outputTokens: z.number().int().nonnegative(),
+      models: z.array(z.string()).describe('"provider:model id" as the providers reported them.'),
+    })
+    .optional()
+    .describe('Present when an LLM answered sampling during the step (--sampling-llm or an llm: rule).'),
 });
 
 const SessionSummary = z.object({

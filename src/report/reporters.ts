@@ -1,7 +1,7 @@
 // Reporter selection: `--reporter table,plain,...` names listeners that all receive the same run events.
 // Each output format is a sibling module over the same Results.
 import { UsageError } from '../errors.js';
-import type { RunListener } from '../run/listeners.js';
+import type { RunListener, RunsDocumentListener } from '../run/listeners.js';
 import { plainReporter, tableReporter, type Writable } from './table.js';
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +10,8 @@ import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderTap } from './tap.js';
 import { githubAnnotations, githubSummary } from './github.js';
+import { renderHtml } from './html.js';
+import { renderHar } from './har.js';
 
 export interface ReporterContext {
   stdout: Writable;
@@ -19,7 +21,7 @@ export interface ReporterContext {
   verbose?: boolean;
 }
 
-export const REPORTER_NAMES = ['table', 'plain', 'json', 'junit', 'tap', 'github'] as const;
+export const REPORTER_NAMES = ['table', 'plain', 'json', 'junit', 'tap', 'github', 'html'] as const;
 
 export interface ReporterSpec {
   name: string;
@@ -55,6 +57,8 @@ function createReporter(s: ReporterSpec, ctx: ReporterContext): RunListener {
         return documentReporter(s, ctx, renderTap);
       case 'github':
         return githubReporter(s, ctx);
+      case 'html':
+        return runsDocumentReporter(s.file, `--reporter html${s.file ? `=${s.file}` : ''}`, ctx, renderHtml);
       case 'plain':
         return plainReporter(ctx.stdout, ctx);
       default:
@@ -77,6 +81,27 @@ function documentReporter(spec: ReporterSpec, ctx: ReporterContext, render: (run
       else ctx.stdout.write(text);
     },
   };
+}
+
+/** Whether the run must keep each scenario's wire trace: an HTML report or a HAR trace needs it. */
+export function needsWireCapture(specs: ReporterSpec[], traceFile?: string): boolean {
+  return !!traceFile || specs.some((s) => s.name === 'html');
+}
+
+/** `--trace FILE`: every HTTP exchange of the run as a HAR 1.2 file (src/report/har.ts). */
+export function harTraceWriter(file: string, ctx: ReporterContext): RunListener {
+  return { ...runsDocumentReporter(file, `--trace ${file}`, ctx, renderHar), name: `trace=${file}` };
+}
+
+/** A document over one run (onEnd) or several (onRuns), written whole each time, after failures and signals too. */
+function runsDocumentReporter(file: string | undefined, flag: string, ctx: ReporterContext, render: (runs: RunResult[]) => string): RunsDocumentListener {
+  if (file) prepareReportFile(file, flag);
+  const write = (runs: RunResult[]) => {
+    const text = render(runs);
+    if (file) writeFileSync(file, text);
+    else ctx.stdout.write(text);
+  };
+  return { onEnd: (run) => write([run]), onRuns: write };
 }
 
 /** Annotations on stdout; the summary appended to github=PATH, else $GITHUB_STEP_SUMMARY when set. */

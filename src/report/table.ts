@@ -5,6 +5,7 @@ import type { CheckResult, RunResult, ScenarioResult } from '../results.js';
 import type { RunListener } from '../run/listeners.js';
 import { columns, styleFor, type Style } from './style.js';
 import { preview } from '../scenario/matchers.js';
+import { describeUsage, runUsage, usageLines } from './llm-usage.js';
 
 export interface Writable {
   write(s: string): unknown;
@@ -26,7 +27,7 @@ export function tableReporter(out: Writable, opts: { noColor?: boolean; verbose?
 }
 
 /** A line per scenario as it ends, for CI logs. */
-export function plainReporter(out: Writable, opts: { noColor?: boolean } = {}): RunListener {
+export function plainReporter(out: Writable, opts: { noColor?: boolean; verbose?: boolean } = {}): RunListener {
   const c = styleFor(out, opts.noColor);
   return {
     name: 'plain',
@@ -35,6 +36,9 @@ export function plainReporter(out: Writable, opts: { noColor?: boolean } = {}): 
     },
     onEnd(run) {
       out.write(renderFailures(run, c, false));
+      if (opts.verbose) out.write(renderPassingTranscripts(run, c));
+      const usage = runUsage(run);
+      if (usage) out.write(`LLM usage: ${describeUsage(usage)}\n`);
       out.write(summaryLine(run) + '\n');
     },
   };
@@ -76,6 +80,9 @@ export function renderTable(run: RunResult, c: Style, verbose = false): string {
     lines.push(...columns(frows, (cell, r, col) => (r === 0 ? c.bold(cell) : col === 1 ? colourWord(cell, c) : cell)));
   }
   lines.push(renderFailures(run, c, verbose).trimEnd());
+  if (verbose) lines.push(renderPassingTranscripts(run, c).trimEnd());
+  const usage = usageLines(run);
+  if (usage.length) lines.push('', ...usage);
   lines.push('');
   lines.push(summaryLine(run));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
@@ -102,6 +109,21 @@ export function renderFailures(run: RunResult, c: Style, verbose: boolean): stri
       }
     }
     if (s.diagnosis) lines.push(c.yellow(`  diagnosis: ${s.diagnosis}`));
+  }
+  return lines.join('\n') + (lines.length ? '\n' : '');
+}
+
+/** `-v`: the transcript of every step that did not fail (failing ones are in renderFailures). */
+export function renderPassingTranscripts(run: RunResult, c: Style): string {
+  const lines: string[] = [];
+  for (const s of run.scenarios) {
+    const steps = s.steps.filter((st) => st.verdict !== 'failed' && st.evidence?.length);
+    if (!steps.length) continue;
+    lines.push('', c.green(`✓ ${s.name}`) + c.dim(`  ${s.file}:${s.line}`));
+    for (const st of steps) {
+      lines.push(`  step ${st.index + 1} "${st.label}" ${plainWord(st.verdict)} (${st.file}:${st.line})`);
+      for (const e of st.evidence!.slice(-12)) lines.push(c.dim(`      ${e}`));
+    }
   }
   return lines.join('\n') + (lines.length ? '\n' : '');
 }

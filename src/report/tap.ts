@@ -3,6 +3,7 @@
 // Expected failures are TODO (TAP's word for a known failure); capability skips are SKIP.
 import { stringify } from 'yaml';
 import type { RunResult, ScenarioResult, StepResult } from '../results.js';
+import { describeUsage } from './llm-usage.js';
 
 export function renderTap(run: RunResult): string {
   const out: string[] = ['TAP version 14', `1..${run.scenarios.length}`];
@@ -37,7 +38,8 @@ function scenarioLines(s: ScenarioResult, n: number): string[] {
 function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
   const label = desc(`${st.id}: ${st.label}${st.description ? ` — ${st.description}` : ''}`);
   if (st.verdict === 'skipped') return [`ok ${n} - ${label} # SKIP ${oneLine(st.checks[0]?.message ?? 'skipped')}`];
-  if (st.verdict === 'passed') return [`ok ${n} - ${label}`];
+  const usage = st.llm ? [`# llm: ${oneLine(describeUsage(st.llm))}`] : [];
+  if (st.verdict === 'passed') return [`ok ${n} - ${label}`, ...usage];
   const failed = st.checks.filter((c) => c.verdict === 'failed');
   const diag: Record<string, unknown> = {
     message: failed.map((c) => `${c.name}: ${c.message ?? 'failed'}`).join('; '),
@@ -48,6 +50,7 @@ function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
   if (first?.expected !== undefined) diag.expected = first.expected;
   if (first?.actual !== undefined) diag.actual = first.actual;
   if (st.evidence?.length) diag.transcript = st.evidence.slice(-20);
+  if (st.llm) diag.llm = st.llm;
   return [`not ok ${n} - ${label}${xfail ? ' # TODO expected failure' : ''}`, ...yamlBlock(diag)];
 }
 

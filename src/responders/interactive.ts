@@ -240,6 +240,19 @@ export class InteractiveResponder implements Responder {
 
   private async askSampling(req: SamplingRequest): Promise<SamplingReply> {
     if (this.stopped) throw new Error('mcp-verify: the run was stopped; sampling request not answered');
+    this.showSamplingRequest(req);
+    this.say(this.style.dim(`  Type the reply; a line with just "${END_OF_REPLY}" ends it. Ctrl-C refuses the request.`));
+    try {
+      const text = await this.typeReply(this.opts.samplingDefault?.split('\n') ?? []);
+      this.interrupts = 0;
+      return { text, model: 'human', stopReason: 'endTurn', answeredBy: 'person' };
+    } catch (e) {
+      if (this.onPromptInterrupted(e)) throw new Error('mcp-verify: the person refused the sampling request (Ctrl-C)');
+      throw e;
+    }
+  }
+
+  private showSamplingRequest(req: SamplingRequest): void {
     const s = this.style;
     const where = this.opts.context?.();
     this.say(`\n${s.bold('The server asks for a model reply')} ${s.dim(`(sampling${where ? ` · ${where}` : ''})`)}`);
@@ -247,25 +260,61 @@ export class InteractiveResponder implements Responder {
     for (const m of req.messages) this.say(`  [${sanitizeForTerminal(m.role, { oneLine: true, maxChars: 20 })}]\n${indent(sanitizeForTerminal(m.text), '    ')}`);
     const hints = req.modelHints?.length ? req.modelHints.map((h) => sanitizeForTerminal(h, { oneLine: true, maxChars: 80 })).join(', ') : 'none';
     this.say(`  maxTokens: ${req.maxTokens ?? s.red('missing')} · model hints: ${hints}`);
-    this.say(s.dim(`  Type the reply; a line with just "${END_OF_REPLY}" ends it. Ctrl-C refuses the request.`));
+  }
+
+  /**
+   * An LLM answered: the person sees the draft and sends it as it is, edits it (line by line, each line
+   * prefilled), or types a reply of their own. Ctrl-C refuses the request.
+   */
+  reviewDraft(req: SamplingRequest, draft: SamplingReply): Promise<SamplingReply> {
+    return this.serial(() => this.askReview(req, draft));
+  }
+
+  private async askReview(req: SamplingRequest, draft: SamplingReply): Promise<SamplingReply> {
+    if (this.stopped) throw new Error('mcp-verify: the run was stopped; sampling request not answered');
+    const s = this.style;
+    this.showSamplingRequest(req);
+    const usage = draft.usage ? `, ${draft.usage.inputTokens}+${draft.usage.outputTokens} tokens` : '';
+    this.say(`  ${s.bold('Draft')} ${s.dim(`(${draft.provider ? `${draft.provider} ` : ''}${sanitizeForTerminal(draft.model, { oneLine: true, maxChars: 80 })}${usage}, stopReason ${draft.stopReason})`)}`);
+    this.say(indent(sanitizeForTerminal(draft.text), '    '));
     try {
-      const lines: string[] = [];
-      const dflt = this.opts.samplingDefault?.split('\n') ?? [];
-      for (;;) {
-        const initial = dflt[lines.length];
-        const line = await this.prompt(input, {
-          message: lines.length === 0 ? 'Reply' : '     ',
-          ...(initial !== undefined ? { default: initial, prefill: 'editable' as const } : {}),
-        });
-        if (line === END_OF_REPLY) break;
-        lines.push(line);
+      const choice = await this.prompt(select<'send' | 'edit' | 'replace'>, {
+        message: 'Send this draft?',
+        choices: [
+          { value: 'send', name: 'Send it as it is' },
+          { value: 'edit', name: 'Edit it (each line prefilled)' },
+          { value: 'replace', name: 'Replace it (type a reply)' },
+        ],
+      });
+      if (choice === 'send') {
+        this.interrupts = 0;
+        return { ...draft, answeredBy: 'person', note: 'LLM draft sent by the person' };
       }
+      this.say(s.dim(`  Type the reply; a line with just "${END_OF_REPLY}" ends it. Ctrl-C refuses the request.`));
+      const text = await this.typeReply(choice === 'edit' ? draft.text.split('\n') : []);
       this.interrupts = 0;
-      return { text: lines.join('\n'), model: 'human', stopReason: 'endTurn', answeredBy: 'person' };
+      return choice === 'edit'
+        ? { ...draft, text, model: 'human', answeredBy: 'person', note: `LLM draft (${draft.model}) edited by the person` }
+        : { text, model: 'human', stopReason: 'endTurn', answeredBy: 'person', ...(draft.usage ? { usage: draft.usage, provider: draft.provider } : {}), note: `LLM draft (${draft.model}) replaced by the person` };
     } catch (e) {
       if (this.onPromptInterrupted(e)) throw new Error('mcp-verify: the person refused the sampling request (Ctrl-C)');
       throw e;
     }
+  }
+
+  /** Lines until one holding just ".", each offered the matching line of `initial` (editable). */
+  private async typeReply(initial: string[]): Promise<string> {
+    const lines: string[] = [];
+    for (;;) {
+      const dflt = initial[lines.length];
+      const line = await this.prompt(input, {
+        message: lines.length === 0 ? 'Reply' : '     ',
+        ...(dflt !== undefined ? { default: dflt, prefill: 'editable' as const } : {}),
+      });
+      if (line === END_OF_REPLY) break;
+      lines.push(line);
+    }
+    return lines.join('\n');
   }
 
   // ---- plumbing -----------------------------------------------------------------------------------

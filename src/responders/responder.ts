@@ -31,13 +31,43 @@ export interface SamplingRequest {
   modelHints?: string[];
   /** All request text joined, for matching. */
   text: string;
+  /** The request's params as the server sent them (images, temperature, stopSequences…), for an LLM. */
+  params?: Record<string, unknown>;
+}
+
+/** Tokens an LLM reported for one answer. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface SamplingReply {
   text: string;
   model: string;
   stopReason: string;
-  answeredBy: 'script' | 'person';
+  answeredBy: 'script' | 'person' | 'llm';
+  /** For an LLM answer: the provider, and the tokens it reported. */
+  provider?: string;
+  usage?: TokenUsage;
+  /** A note for the transcript (e.g. "draft edited by the person"). */
+  note?: string;
+}
+
+/**
+ * A responder that tried to answer and could not (an LLM endpoint refused, timed out, answered junk,
+ * or the budget is spent). The request is answered with an error and the step fails with this message.
+ */
+export class AnswerFailure extends Error {
+  constructor(
+    message: string,
+    /** What the transcript shows as having answered. */
+    readonly answeredBy: 'llm' | 'person' = 'llm',
+    /** Tokens spent before the failure (counted in the step's usage). */
+    readonly usage?: TokenUsage,
+  ) {
+    super(message);
+    this.name = 'AnswerFailure';
+  }
 }
 
 /** A source of answers. `undefined` means "not mine": the chain asks the next responder. */

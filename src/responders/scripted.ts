@@ -1,6 +1,10 @@
 // Answers from the scenario's YAML: the first rule whose `match` fits the request answers it.
-import type { ElicitationAnswer, SamplingAnswer } from '../scenario/schema.js';
+// A rule with `llm:` instead of `text:` hands the request to that LLM (src/responders/llm/).
+import type { ElicitationAnswer, LlmConfig, SamplingAnswer } from '../scenario/schema.js';
 import type { ElicitationReply, ElicitationRequest, Responder, SamplingReply, SamplingRequest } from './responder.js';
+
+/** Asks a configured LLM (LlmSampler.answer); absent when the run prepared none. */
+export type LlmAnswerer = (config: LlmConfig, req: SamplingRequest) => Promise<SamplingReply>;
 
 export class ScriptedResponder implements Responder {
   private readonly used = new Map<object, number>();
@@ -8,6 +12,7 @@ export class ScriptedResponder implements Responder {
   constructor(
     private readonly elicitations: ElicitationAnswer[] = [],
     private readonly samplings: SamplingAnswer[] = [],
+    private readonly llm?: LlmAnswerer,
   ) {}
 
   async elicit(req: ElicitationRequest): Promise<ElicitationReply | undefined> {
@@ -22,7 +27,12 @@ export class ScriptedResponder implements Responder {
     const rule = this.samplings.find((r) => this.available(r, r.times) && samplingMatches(r, req));
     if (!rule) return undefined;
     this.use(rule);
-    return { text: rule.text, model: rule.model, stopReason: rule.stopReason, answeredBy: 'script' };
+    if (rule.llm) {
+      // Prepared before the run (keys checked, exit 2); a runner without LLMs is a bug, not a user error.
+      if (!this.llm) throw new Error('internal error: a sampling rule names an LLM but the run prepared none');
+      return this.llm(rule.llm, req);
+    }
+    return { text: rule.text ?? '', model: rule.model, stopReason: rule.stopReason, answeredBy: 'script' };
   }
 
   private available(rule: object, times: number | undefined): boolean {

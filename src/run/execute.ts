@@ -5,6 +5,7 @@
 import { ConnectError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
+import type { LlmAnswerer } from '../responders/scripted.js';
 import type { RunResult, ScenarioInfo, ScenarioResult } from '../results.js';
 import type { StepOutcome } from '../scenario/steps/index.js';
 import type { LoadedScenario } from '../scenario/loader.js';
@@ -23,6 +24,8 @@ export interface RunControl {
   onEntry?: (scenario: LoadedScenario, entry: TranscriptEntry) => void;
   /** Each step's raw outcome as it ends (call prints the tool's result from it). */
   onOutcome?: (scenario: ScenarioInfo, stepIndex: number, outcome: StepOutcome) => void;
+  /** The plan's LLMs, prepared (src/cli/llm-flags.ts): `llm:` rules and --sampling-llm ask them; their AWS secrets are redacted. */
+  llm?: { answer: LlmAnswerer; fallback?: Responder; secrets: string[] };
   /** A listener threw: default, collected and written by the CLI as one line each. */
   onListenerFailure?: (failure: ListenerFailure, text: string) => void;
 }
@@ -34,7 +37,7 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
     return runProtocolSuite(plan.target, { ...plan.protocol, listeners: [bus], signal: control.signal });
   }
   const { target, scenarios } = plan;
-  const redactor = new Redactor([...target.secrets, ...plan.secrets]);
+  const redactor = new Redactor([...target.secrets, ...plan.secrets, ...(control.llm?.secrets ?? [])]);
   const started = Date.now();
   const summaryTarget = redactor.value(targetSummary(target));
   bus.onBegin({ target: summaryTarget, total: scenarios.length });
@@ -55,6 +58,9 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
     maxResponseBytes: plan.maxResponseBytes,
     withhold: plan.withhold,
     stepTimeoutMs: plan.stepTimeoutMs,
+    captureWire: plan.captureWire,
+    evidenceForAll: plan.evidenceForAll,
+    ...(control.llm ? { llm: control.llm } : {}),
   };
   const workers = Math.max(1, Math.min(plan.workers, scenarios.length || 1));
   const worker = async () => {

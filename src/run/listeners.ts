@@ -12,6 +12,18 @@ export interface RunListener {
   onEnd?(run: RunResult): void | Promise<void>;
 }
 
+/**
+ * A listener whose one document can hold several runs side by side (the HTML report, the HAR trace):
+ * `compare` and `demo` hand it both sides with onRuns instead of the merged run other reporters get.
+ */
+export interface RunsDocumentListener extends RunListener {
+  onRuns(runs: RunResult[]): void;
+}
+
+export function isRunsDocument(l: RunListener): l is RunsDocumentListener {
+  return typeof (l as Partial<RunsDocumentListener>).onRuns === 'function';
+}
+
 export interface ListenerFailure {
   listener: string;
   event: 'onBegin' | 'onScenarioBegin' | 'onScenarioEnd' | 'onEnd';

@@ -11,11 +11,12 @@ import type { WithheldCapability } from '../session/session.js';
 import type { Target } from '../target/target.js';
 import type { ProtocolOptions } from '../protocol/context.js';
 import { durationMs } from '../scenario/duration.js';
+import { planLlm, type LlmOptions, type LlmPlan } from '../responders/llm/plan.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
 /** The run options as the CLI (or later a config file) gives them; buildPlan checks and resolves them. */
-export interface PlanOptions {
+export interface PlanOptions extends LlmOptions {
   /** Per-step timeout in ms (already a Duration; see scenario/duration.ts). */
   timeout?: number;
   workers?: string | number;
@@ -37,6 +38,12 @@ export interface PlanOptions {
   progressTool?: string;
   elicitTool?: string;
   sampleTool?: string;
+  /** `--reporter` as given: an html reporter needs each scenario's wire trace. */
+  reporter?: string;
+  /** `--trace FILE`: a HAR of every HTTP exchange, which needs the wire trace too. */
+  trace?: string;
+  /** `-v`: transcript lines as evidence for passing steps too. */
+  verbose?: boolean;
 }
 
 /** One step, resolved: what kind it is, how long it may take, what it needs. Requests are filled with variables when it runs. */
@@ -83,8 +90,14 @@ export interface RunPlan {
   maxResponseBytes?: number;
   withhold: WithheldCapability[];
   protocol: ProtocolOptions;
+  /** Keep each scenario's raw exchanges and transcript (`trace` in its result) for the HTML report and HAR. */
+  captureWire: boolean;
+  /** Transcript lines as evidence for every step, not only failing ones (`-v`). */
+  evidenceForAll: boolean;
   /** Things the user should know that are not errors (e.g. an empty shard), for the CLI to print. */
   notices: string[];
+  /** LLMs that answer sampling (an `llm:` rule or --sampling-llm), keys checked; absent: nothing is sent to an LLM. */
+  llm?: LlmPlan;
 }
 
 export function scenarioInfo(s: LoadedScenario): ScenarioInfo {
@@ -101,8 +114,13 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   const maxResponseBytes = typeof options.maxResponse === 'number' ? options.maxResponse : parseByteSize(options.maxResponse);
   const withhold: WithheldCapability[] = [...(options.elicitation === false ? ['elicitation' as const] : []), ...(options.sampling === false ? ['sampling' as const] : [])];
   const protocol: ProtocolOptions = { timeoutMs: stepTimeoutMs, progressTool: options.progressTool, elicitTool: options.elicitTool, sampleTool: options.sampleTool };
-  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, maxResponseBytes, withhold, protocol, notices: [] as string[] };
+  // The wire is kept only when something will show it: an html reporter, or --trace.
+  const captureWire = !!options.trace || (options.reporter ?? '').split(',').some((p) => p.split('=')[0]!.trim() === 'html');
+  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, maxResponseBytes, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[] };
   if (suite === 'protocol') {
+    // Its raw requests (src/protocol/wire.ts) bypass the session's capture: a HAR would be empty.
+    if (options.trace) throw new UsageError('--trace records scenario runs; --suite protocol sends its own raw requests and cannot be traced yet (its HTML report has no timelines either)');
+    planLlm([], options, suite, base.notices);
     return { ...base, suite, scenarios: [], variables: { env: process.env, cli: {}, cliSecrets: [] }, secrets: [] };
   }
 
@@ -118,12 +136,14 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   checkVariables(selected, variables);
   const shard = parseShard(options.shard);
   if (shard && selected.length === 0) base.notices.push(`shard ${shard.index}/${shard.count} has no scenarios (the selection has fewer than ${shard.count})`);
+  const llm = planLlm(selected, options, suite, base.notices);
   return {
     ...base,
     suite,
     scenarios: selected.map((s) => planScenario(s, stepTimeoutMs)),
     variables,
-    secrets: knownSecrets(selected, variables),
+    secrets: [...knownSecrets(selected, variables), ...(llm?.secrets ?? [])],
+    ...(llm ? { llm } : {}),
     ...(expectedFailures ? { expectedFailures } : {}),
   };
 }

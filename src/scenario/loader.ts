@@ -189,7 +189,10 @@ function withoutEchoes(issues: z.core.$ZodIssue[], doc: Document, data: unknown)
       if (s) suggested.add(JSON.stringify([...issue.path.map(String), s]));
     }
   }
-  return issues.filter((issue) => !(issue.code === 'invalid_type' && suggested.has(JSON.stringify(issue.path.map(String)))));
+  // A "needs one of these keys" refinement (a sampling answer's text or llm) echoes a misspelling the same way.
+  const missingOneOf = (issue: z.core.$ZodIssue) =>
+    issue.code === 'custom' && ((issue.params as { missingOneOf?: string[] } | undefined)?.missingOneOf ?? []).some((k) => suggested.has(JSON.stringify([...issue.path.map(String), k])));
+  return issues.filter((issue) => !(issue.code === 'invalid_type' && suggested.has(JSON.stringify(issue.path.map(String)))) && !missingOneOf(issue));
 }
 
 function issueToProblem(issue: z.core.$ZodIssue, doc: Document, at: At, data: unknown): ScenarioProblem {

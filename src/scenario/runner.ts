@@ -4,8 +4,8 @@ import { UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
 import { ResponderChain } from '../responders/responder.js';
-import { ScriptedResponder } from '../responders/scripted.js';
-import type { CheckResult, ScenarioInfo, ScenarioResult, StepResult } from '../results.js';
+import { ScriptedResponder, type LlmAnswerer } from '../responders/scripted.js';
+import type { CheckResult, ScenarioInfo, ScenarioResult, SessionTrace, StepResult } from '../results.js';
 import type { PlannedScenario, ResolvedStep } from '../run/plan.js';
 import { Session } from '../session/session.js';
 import { sessionIdFormat } from '../session/session-id.js';
@@ -37,6 +37,12 @@ export interface ScenarioRunOptions {
   withhold?: WithheldCapability[];
   /** The run's per-step timeout (the session's connect timeout too). */
   stepTimeoutMs: number;
+  /** Keep each scenario's raw exchanges and transcript in its result (`trace`): HTML report, HAR. */
+  captureWire?: boolean;
+  /** Transcript lines as evidence for every step, passing ones too (`-v`), not only failing ones. */
+  evidenceForAll?: boolean;
+  /** LLMs prepared for the run (src/responders/llm/): `llm:` rules ask `answer`; `fallback` answers what no rule did. */
+  llm?: { answer: LlmAnswerer; fallback?: Responder };
 }
 
 export function emptyResult(s: ScenarioInfo, status: ScenarioResult['status'], error?: string): ScenarioResult {
@@ -89,7 +95,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
   const timer = scenarioTimeout !== undefined ? setTimeout(() => timeoutAbort.abort(), scenarioTimeout) : undefined;
   const stepSignal = opts.signal ? AbortSignal.any([opts.signal, timeoutAbort.signal]) : timeoutAbort.signal;
   const vars = new ScenarioVariables(scenario, opts.variables);
-  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
+  const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling), opts.llm?.answer);
   const openSession = () =>
     Session.open(target, {
       responder: scenarioResponder,
@@ -97,10 +103,12 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       onEntry: opts.onEntry ? (e) => opts.onEntry!(loaded, e) : undefined,
       maxResponseBytes: opts.maxResponseBytes,
       withhold: opts.withhold,
+      captureWire: opts.captureWire,
       roots: vars.resolve(scenario.roots ?? []),
     });
   let session = await openSession();
   vars.sessionId = session.sessionId;
+  const sessions = [session];
   const steps: StepResult[] = [];
   let error: string | undefined;
   try {
@@ -112,8 +120,14 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       }
       const step = vars.resolve(scenario.steps[i]!);
       // Answer rules in precedence order: the step's, the scenario's, then a person's.
-      const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder, ...(opts.fallbackResponders ?? [])]);
-      const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome);
+      // Precedence: the step's rules, the scenario's, the run's LLM (--sampling-llm), then a person.
+      const responder = new ResponderChain([
+        new ScriptedResponder(step.elicitation, step.sampling, opts.llm?.answer),
+        scenarioResponder,
+        ...(opts.llm?.fallback ? [opts.llm.fallback] : []),
+        ...(opts.fallbackResponders ?? []),
+      ]);
+      const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome, opts.evidenceForAll);
       let result = await runIt(session);
       const expired = expiredSessionId(session, i);
       if (expired && scenario.session?.reinitialize && !opts.signal?.aborted) {
@@ -122,6 +136,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         await session.close();
         session = await openSession();
         vars.sessionId = session.sessionId;
+        sessions.push(session);
         session.noteForStep(i, `session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
         result = await runIt(session);
         result.checks.unshift({ name: 'session.reinitialized', verdict: 'passed', message: `session ${expired} expired (HTTP 404); re-initialized and retried the step` });
@@ -173,10 +188,20 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
     steps,
     ...(error ? { error } : {}),
     ...(diagnosis ? { diagnosis } : {}),
+    ...(opts.captureWire ? { trace: sessions.map(sessionTrace) } : {}),
   });
 }
 
-async function runOneStep(
+function sessionTrace(s: Session): SessionTrace {
+  return { sessionId: s.facts.idAtInitialize, wire: s.wire!.snapshot(), transcript: [...s.transcript.entries], transcriptDropped: s.transcript.dropped };
+}
+
+/**
+ * One step on an open session: capability gate, run, checks, captures. Also `load`'s per-iteration step:
+ * a reused session gives each iteration's steps their own evidence number (`evidenceIndex`), so one
+ * iteration's entries, unanswered requests and faults never count for the next.
+ */
+export async function runOneStep(
   session: Session,
   planned: PlannedScenario,
   step: Step,
@@ -186,6 +211,8 @@ async function runOneStep(
   vars: ScenarioVariables,
   responder: Responder,
   onOutcome?: ScenarioRunOptions['onOutcome'],
+  evidenceForAll = false,
+  evidenceIndex: number = i,
 ): Promise<StepResult> {
   const started = performance.now();
   const resolved = planned.steps[i]!;
@@ -195,18 +222,32 @@ async function runOneStep(
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
   const settle = resolved.withinMs !== undefined ? { withinMs: resolved.withinMs, done: (entries: TranscriptEntry[]) => settled(step, entries) } : undefined;
-  const { outcome, entries, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: i, ...(settle ? { settle } : {}) });
+  const { outcome, entries, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex, ...(settle ? { settle } : {}) });
   onOutcome?.(planned.info, i, outcome);
   const checks = evaluateStep(step, outcome, entries, unanswered);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
   const verdict = checks.some((c) => c.verdict === 'failed') ? 'failed' : 'passed';
+  const llm = llmUsage(entries);
   return {
     ...base,
     verdict,
     durationMs: Math.round(performance.now() - started),
     checks,
-    ...(verdict === 'failed' ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+    ...(llm ? { llm } : {}),
+    ...(verdict === 'failed' || evidenceForAll ? { evidence: entries.slice(-40).map(describeEntry) } : {}),
+  };
+}
+
+/** Token usage of the step's LLM answers (drafts a person sent or edited, and answers over budget, included), for the reports. */
+function llmUsage(entries: TranscriptEntry[]): StepResult['llm'] {
+  const used = entries.filter((e): e is Extract<TranscriptEntry, { kind: 'sampling' }> => e.kind === 'sampling' && e.usage !== undefined);
+  if (used.length === 0) return undefined;
+  return {
+    calls: used.length,
+    inputTokens: used.reduce((n, e) => n + (e.usage?.inputTokens ?? 0), 0),
+    outputTokens: used.reduce((n, e) => n + (e.usage?.outputTokens ?? 0), 0),
+    models: [...new Set(used.map((e) => (e.provider && e.model ? `${e.provider}:${e.model}` : e.model)).filter((m): m is string => !!m))],
   };
 }
 
@@ -263,7 +304,7 @@ function missingCapability(session: Session, resolved: ResolvedStep, scenarioReq
   return undefined;
 }
 
-function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
+export function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
   const exp = { idIssued: true, persistent: true, format: 'any' as const, ...loaded.scenario.session };
   const t = session.transcript;
   const id = session.facts.idAtInitialize;

@@ -49,6 +49,31 @@ export const ElicitationAnswer = z
   })
   .describe('A scripted answer to elicitation/create.');
 
+/** The LLM providers a sampling rule can name (src/responders/llm/). */
+export const LLM_PROVIDERS = ['bedrock', 'openai', 'anthropic'] as const;
+
+export const LlmConfig = z
+  .strictObject({
+    provider: z.enum(LLM_PROVIDERS).describe('bedrock (Converse), openai (chat completions, any OpenAI-compatible endpoint) or anthropic (Messages).'),
+    model: z.string().min(1).describe('The model id sent to the provider (the default when no model hint picks another).'),
+    models: z
+      .record(z.string().min(1), z.string().min(1))
+      .optional()
+      .describe('Models per family for the request\'s modelPreferences hints, e.g. {claude: ..., llama: ...}: the first hint that names a family (or is part of a configured model id) picks that model.'),
+    baseUrl: z.url().optional().describe('The endpoint: an OpenAI-compatible server (Ollama, vLLM, LM Studio, a gateway), an Anthropic proxy, or a Bedrock Runtime endpoint (VPC, FIPS).'),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')
+      .optional()
+      .describe('The environment variable holding the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY; bedrock uses AWS credentials). Keys are never read from files or flags, and are redacted everywhere.'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region like us-east-1').optional().describe('bedrock: the AWS region (default --llm-region, AWS_REGION, then the profile\'s region).'),
+    profile: z.string().min(1).optional().describe('bedrock: the AWS profile (default --llm-profile, --profile, then AWS_PROFILE, then the default chain).'),
+    temperature: z.number().min(0).max(2).optional().describe('Sent instead of the request\'s temperature (0 for repeatable runs).'),
+    maxTokens: z.number().int().positive().optional().describe('Upper bound on the reply: min(the request\'s maxTokens, this).'),
+    timeout: Duration.optional().describe('How long one answer may take, retries included (default 20s); then the step fails saying so.'),
+  })
+  .describe('An LLM that answers sampling requests (sent only when a rule or --sampling-llm names it).');
+
 export const SamplingAnswer = z
   .strictObject({
     match: z
@@ -57,12 +82,22 @@ export const SamplingAnswer = z
         regex: z.string().optional(),
       })
       .optional(),
-    text: z.string().describe('The reply text.'),
-    model: z.string().default('mcp-verify-scripted'),
+    text: z.string().optional().describe('The reply text (or give llm instead).'),
+    llm: LlmConfig.optional().describe('Ask this LLM instead of replying with a fixed text.'),
+    model: z.string().default('mcp-verify-scripted').describe('With text: the model name the reply carries.'),
     stopReason: z.string().default('endTurn'),
     times: z.number().int().positive().optional(),
   })
-  .describe('A scripted answer to sampling/createMessage.');
+  .superRefine((rule, ctx) => {
+    if ((rule.text === undefined) === (rule.llm === undefined)) {
+      ctx.addIssue(
+        rule.text === undefined
+          ? { code: 'custom', message: 'a sampling answer needs text (a fixed reply) or llm (ask a model)', params: { missingOneOf: ['text', 'llm'] } }
+          : { code: 'custom', message: 'a sampling answer has text or llm, not both' },
+      );
+    }
+  })
+  .describe('A scripted answer to sampling/createMessage: a fixed text, or an LLM to ask.');
 
 export const CountMatch = z
   .union([z.number().int().nonnegative(), z.strictObject({ min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional() })])

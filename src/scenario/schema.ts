@@ -20,6 +20,8 @@ export { Duration, JsonValue, PrimitiveType, CAPABILITIES, LIST_KINDS } from './
 export const TextMatch = parts.TextMatch;
 export const ElicitationAnswer = parts.ElicitationAnswer;
 export const SamplingAnswer = parts.SamplingAnswer;
+export const LlmConfig = parts.LlmConfig;
+export const LLM_PROVIDERS = parts.LLM_PROVIDERS;
 export const CountMatch = parts.CountMatch;
 export const Expect = parts.Expect;
 
@@ -72,6 +74,7 @@ export const ScenarioFile = z
 
 export type ElicitationAnswer = z.infer<typeof ElicitationAnswer>;
 export type SamplingAnswer = z.infer<typeof SamplingAnswer>;
+export type LlmConfig = z.infer<typeof LlmConfig>;
 export type Expect = z.infer<typeof Expect>;
 /** Steps read as Step (every kind's keys, optional): the union's branches are typed loosely. */
 export type Scenario = Omit<z.infer<typeof Scenario>, 'steps'> & { steps: Step[] };

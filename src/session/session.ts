@@ -3,11 +3,12 @@
 import { Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { ConnectError } from '../errors.js';
 import type { Responder, SamplingRequest } from '../responders/responder.js';
-import { flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
+import { AnswerFailure, flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
 import type { FetchLike, Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
 import { networkErrorText, resilientFetch } from './resilience.js';
+import { WireCapture } from './wire-capture.js';
 
 import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
@@ -40,6 +41,8 @@ export interface SessionOptions {
   withhold?: WithheldCapability[];
   /** The roots offered at roots/list (the scenario's `roots:`; none by default). */
   roots?: ClientRoot[];
+  /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
+  captureWire?: boolean;
 }
 
 export interface SessionFacts {
@@ -67,6 +70,8 @@ export class Session {
   /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
   private faultList: { step: number; reason: string }[] = [];
   facts!: SessionFacts;
+  /** The raw exchanges, when the run asked for them (captureWire). */
+  wire?: WireCapture;
   private closed = false;
   /** The roots answered to roots/list; a notifyRootsChanged step replaces them. */
   roots: ClientRoot[] = [];
@@ -166,8 +171,9 @@ export class Session {
     const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     if (opts.onEntry) transcript.onEntry = opts.onEntry;
     const faults: { step: number; reason: string }[] = [];
+    const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
     // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent.
-    const fetch = resilientFetch(recordingFetch(target.fetch, transcript), {
+    const fetch = resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
       maxResponseBytes: opts.maxResponseBytes,
       note: (text) => transcript.note(text),
       fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
@@ -187,6 +193,7 @@ export class Session {
     const session = new Session(target, client, transport, transcript, opts.responder);
     session.faultList = faults;
     session.roots = [...(opts.roots ?? [])];
+    if (wire) session.wire = wire;
     session.registerHandlers(clientCapabilities);
     try {
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 });
@@ -285,12 +292,20 @@ export class Session {
         maxTokens: typeof p.maxTokens === 'number' ? p.maxTokens : undefined,
         modelHints: ((p.modelPreferences as { hints?: { name?: string }[] })?.hints ?? []).map((h) => h.name ?? '').filter(Boolean),
         text: [typeof p.systemPrompt === 'string' ? p.systemPrompt : '', ...messages.map((m) => m.text)].filter(Boolean).join('\n'),
+        params: p,
       };
       const base = { kind: 'sampling' as const, maxTokens: req.maxTokens, systemPrompt: req.systemPrompt, text: messages.map((m) => m.text).join('\n') };
       let reply: Awaited<ReturnType<Responder['sample']>>;
       try {
         reply = await this.responder.sample(req);
       } catch (e) {
+        if (e instanceof AnswerFailure) {
+          // An LLM could not answer (refused, timed out, junk, budget spent): the server gets an error
+          // and the step fails saying why.
+          transcript.add({ ...base, answeredBy: e.answeredBy, note: `failed: ${e.message}`, ...(e.usage ? { usage: e.usage } : {}) });
+          this.unansweredList.push({ step: transcript.currentStep, reason: e.message });
+          throw new Error(`mcp-verify: ${e.message}`);
+        }
         // A person refused (Ctrl-C): the request still happened, so it counts and shows in the transcript.
         transcript.add({ ...base, answeredBy: 'person', note: `refused: ${(e as Error).message}` });
         throw e;
@@ -304,7 +319,16 @@ export class Session {
         });
         throw new Error('mcp-verify: no scripted sampling answer matched this request');
       }
-      transcript.add({ ...base, answeredBy: reply.answeredBy, reply: reply.text, model: reply.model });
+      transcript.add({
+        ...base,
+        answeredBy: reply.answeredBy,
+        reply: reply.text,
+        model: reply.model,
+        stopReason: reply.stopReason,
+        ...(reply.provider ? { provider: reply.provider } : {}),
+        ...(reply.usage ? { usage: reply.usage } : {}),
+        ...(reply.note ? { note: reply.note } : {}),
+      });
       return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
     });
 

@@ -68,9 +68,13 @@ export interface SamplingEntry extends EntryBase {
   maxTokens: number | undefined;
   systemPrompt?: string;
   text: string;
-  answeredBy: 'script' | 'person' | 'unanswered';
+  answeredBy: 'script' | 'person' | 'unanswered' | 'llm';
   reply?: string;
   model?: string;
+  stopReason?: string;
+  /** For an LLM answer: the provider and the tokens it reported. */
+  provider?: string;
+  usage?: { inputTokens: number; outputTokens: number };
   note?: string;
 }
 
@@ -175,7 +179,7 @@ export function describeEntry(e: TranscriptEntry): string {
     case 'elicitation':
       return `${at} elicitation ${JSON.stringify(e.message)} → ${e.action} (${e.answeredBy})${e.content !== undefined ? ` ${JSON.stringify(e.content)}` : ''}${e.note ? ` — ${e.note}` : ''}`;
     case 'sampling':
-      return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.note ? ` — ${e.note}` : ''}`;
+      return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.model && e.answeredBy !== 'unanswered' ? ` (${e.provider ? `${e.provider} ` : ''}${e.model}${e.usage ? `, ${e.usage.inputTokens}+${e.usage.outputTokens} tokens` : ''})` : ''}${e.note ? ` — ${e.note}` : ''}`;
     case 'note':
       return `${at} note ${e.text}`;
     case 'notification':

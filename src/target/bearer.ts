@@ -5,7 +5,7 @@
 import { fetch as undiciFetch } from 'undici';
 import { ConnectError, UsageError } from '../errors.js';
 import { sharedDispatcher } from './sigv4.js';
-import type { FetchLike } from './target.js';
+import { markSentHeaders, type FetchLike } from './target.js';
 
 /** Read the token from the named variable. @throws ConnectError if it is unset or empty. */
 export function readBearerToken(envName: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -45,6 +45,6 @@ export function createBearerFetch(token: string): FetchLike {
       redirect: init.redirect,
       dispatcher,
     });
-    return res as unknown as Response;
+    return markSentHeaders(res, plain) as unknown as Response;
   };
 }

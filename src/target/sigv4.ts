@@ -11,7 +11,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4, getCanonicalHeaders, getPayloadHash } from '@smithy/signature-v4';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import type { FetchLike } from './target.js';
+import { markSentHeaders, type FetchLike } from './target.js';
 
 /** AWS credentials (structurally the SDK's AwsCredentialIdentity). */
 export interface AwsCredentials {
@@ -250,7 +250,7 @@ export function createSigV4Fetch(options: SigV4FetchOptions): FetchLike {
       dispatcher,
     });
     // undici's Response is the same class Node's global fetch returns, typed separately.
-    return response as unknown as Response;
+    return markSentHeaders(response, { host: url.host, ...toSend }) as unknown as Response;
   };
 }
 

@@ -33,3 +33,18 @@ export function localTarget(url: string | URL, label = 'Local'): Target {
     secrets: [],
   };
 }
+
+/**
+ * A fetch that adds headers of its own (the SigV4 signer, bearer auth) marks its Response with what it
+ * really sent, so the wire capture (src/session/wire-capture.ts) records the request as it went out.
+ */
+const SENT_HEADERS = Symbol.for('mcp-verify.sentHeaders');
+
+export function markSentHeaders<R extends object>(res: R, headers: Record<string, string>): R {
+  Object.defineProperty(res, SENT_HEADERS, { value: { ...headers }, enumerable: false });
+  return res;
+}
+
+export function sentHeadersOf(res: object): Record<string, string> | undefined {
+  return (res as { [SENT_HEADERS]?: Record<string, string> })[SENT_HEADERS];
+}

@@ -116,6 +116,8 @@ export async function interactiveSuite(flags: InteractiveFlags, target: Target, 
   const recordPath = flags.record ? await assertRecordable(flags.record, scenarios.flatMap((s) => bases.map((b) => path.resolve(b, s.file)))) : undefined;
   const session = startInteractive(flags, target, control);
   return {
+    /** The person; an LLM's drafts go through its reviewDraft. */
+    responder: session.responder,
     runOptions: {
       fallbackResponders: session.fallbackResponders,
       signal: control.signal ? AbortSignal.any([control.signal, session.signal]) : session.signal,

@@ -6,13 +6,15 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError, UserError } from '../../errors.js';
 import { addRemoteFlags, remoteOptions, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { durationOption } from '../run-suite.js';
+import { addLlmFlags } from '../llm-flags.js';
+import type { LlmOptions } from '../../responders/llm/plan.js';
 import { ConnectError } from '../../errors.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
 import type { StepOutcome } from '../../scenario/steps/index.js';
 import type { Listing } from '../../session/listing.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 
-interface CallFlags extends RemoteFlags {
+interface CallFlags extends RemoteFlags, LlmOptions {
   url?: string;
   arg: string[];
   argsJson?: string;
@@ -35,6 +37,7 @@ export function registerCall(program: Command): void {
     .option('--record <file>', 'write a scenario file that repeats this call with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'text offered (editable) as the start of a typed sampling reply')
     .option('--no-color', 'no colours (also: NO_COLOR=1)');
+  addLlmFlags(cmd, durationOption);
   addRemoteFlags(cmd).addHelpText(
     'after',
     `
@@ -42,6 +45,7 @@ Examples:
   mcp-verify call plan_trip --url http://127.0.0.1:8000/mcp
   mcp-verify call search_flights --arg origin=Oslo --arg destination=Rome
   mcp-verify call plan_trip --record plan-trip.yaml      # then: mcp-verify local plan-trip.yaml
+  mcp-verify call quick_recommend --sampling-llm openai:gpt-4o-mini   # the model drafts, you send or edit
   mcp-verify call get-sum --args-json '{"a": 2, "b": 3}' --url http://127.0.0.1:3001/mcp
   mcp-verify call plan_trip --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
 
@@ -60,6 +64,12 @@ Exit codes: 0 the tool succeeded, 1 it failed (isError, a JSON-RPC error, or an 
   });
 }
 
+/** The LLM flags alone (call's other flags are not run options). */
+function llmOptions(flags: CallFlags): LlmOptions {
+  const { samplingLlm, llmBaseUrl, llmApiKeyEnv, llmRegion, llmProfile, llmTimeout, llmBudget, profile } = flags;
+  return { samplingLlm, llmBaseUrl, llmApiKeyEnv, llmRegion, llmProfile, llmTimeout, llmBudget, profile };
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -74,6 +84,8 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
   const person = mode.personAvailable();
   if (flags.record && !person) mode.assertPersonAvailable('--record');
   const recordPath = flags.record ? await (await import('../../responders/recorder.js')).assertRecordable(flags.record) : undefined;
+  // The LLM flags are checked (keys included) before anything connects; buildPlan repeats it for the plan.
+  (await import('../../responders/llm/plan.js')).planLlm([], llmOptions(flags), 'scenarios', []);
 
   let target;
   if (remote) {
@@ -96,7 +108,6 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
   const signal = runAbortSignal();
   const where = sanitizeForTerminal(`call ${tool}`, { oneLine: true, maxChars: 120 });
   const scenarioId = `call#${tool}`;
-  const redactor = new Redactor(target.secrets);
   let interactive: ReturnType<typeof mode.startInteractive> | undefined;
   try {
     // The tool's input schema types each --arg (a listing session of its own; exit 2 for an unknown tool).
@@ -113,10 +124,14 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
         steps: [{ call: tool, args: literal(args) as Record<string, unknown> }],
       },
     };
-    const plan = await buildPlan({ timeout: timeoutMs }, [loaded], target);
+    const plan = await buildPlan({ ...llmOptions(flags), timeout: timeoutMs }, [loaded], target);
     interactive = person ? mode.startInteractive(flags, target, { signal, onStop: () => interruptRun('SIGINT') }) : undefined;
+    const llm = await (await import('../llm-flags.js')).prepareLlm(plan, signal);
+    if (llm && interactive) llm.setReview((req, draft) => interactive!.responder.reviewDraft(req, draft));
+    const redactor = new Redactor([...target.secrets, ...plan.secrets, ...(llm?.control.llm?.secrets ?? [])]);
     let outcome: StepOutcome | undefined;
     const run = await executeRun(plan, [], {
+      ...llm?.control,
       signal,
       fallbackResponders: interactive?.fallbackResponders ?? [],
       onEntry: (_s, e) => interactive?.observe(scenarioId, where, e),

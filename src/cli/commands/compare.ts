@@ -29,12 +29,14 @@ export function registerCompare(program: Command): void {
     `
 Every run flag of \`local\` works here, on both sides (--workers is per side). The default reporter
 is the Local vs Remote table; any other --reporter (json, junit, tap, github, plain) gets one run
-holding both sides, each scenario named "<side>: <scenario>".
+holding both sides, each scenario named "<side>: <scenario>"; html=FILE and --trace FILE hold the two
+runs side by side (session timelines, every HTTP exchange).
 
 Examples:
   mcp-verify compare --url http://localhost:8000/mcp --arn arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel-AbCdEf1234
   mcp-verify compare --arn ... --endpoint-url http://127.0.0.1:9000 --json compare.json
   mcp-verify compare --arn ... --grep elicitation --reporter table,junit=reports/compare.xml
+  mcp-verify compare --arn ... --reporter table,html=compare.html --trace compare.har
 ${REMOTE_HELP}
 
 Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage or scenario-file error,
@@ -74,7 +76,9 @@ export async function runComparison(local: Target, remote: Target | (() => Promi
   const release = installRunSignals();
   let runs: [RunResult, RunResult];
   try {
-    const control = runControl(localPlan, runAbortSignal());
+    // One set of LLM clients and one budget for both sides (the keys were checked by buildPlan).
+    const llm = await (await import('../llm-flags.js')).prepareLlm(localPlan, runAbortSignal());
+    const control = { ...runControl(localPlan, runAbortSignal()), ...llm?.control };
     runs = await Promise.all([executeRun(localPlan, [a], control), executeRun(remotePlan, [b], { ...control })]);
   } finally {
     release();

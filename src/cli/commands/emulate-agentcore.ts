@@ -3,6 +3,7 @@
 // can be tested without an AWS account. The startup lines say plainly that this is not AWS.
 
 import { InvalidArgumentError, type Command } from 'commander';
+import { parseDuration } from '../../scenario/duration.js';
 
 const EXAMPLE_ARN_RUNTIME = 'my_agent-Ab12Cd34Ef';
 
@@ -16,6 +17,14 @@ function parseSeconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
   return n;
+}
+
+/** A delay of 0 or more, by the project's one Duration rule: a bare number is milliseconds; 800ms, 2s, 1m. */
+function parseDelay(value: string): number {
+  if (/^0+(?:\.0+)?\s*(ms|s|m)?$/.test(value.trim())) return 0;
+  const r = parseDuration(value);
+  if ('problem' in r) throw new InvalidArgumentError(r.problem);
+  return r.ms;
 }
 
 function choice<T extends string>(...allowed: T[]) {
@@ -35,6 +44,7 @@ interface EmulateFlags {
   bearerTokenEnv?: string;
   profile?: string;
   idleTimeout: number;
+  coldStart: number;
   get: '405' | 'proxy';
   delete: '405' | 'proxy';
 }
@@ -52,6 +62,7 @@ export function registerEmulateAgentCore(program: Command): void {
     .option('--bearer-token-env <name>', 'with --auth bearer: NAME of the env variable holding the only token to accept (default: any token)')
     .option('--profile <name>', 'with --auth sigv4: AWS profile whose credentials requests must be signed with')
     .option('--idle-timeout <seconds>', 'end a session after this many idle seconds (AgentCore allows 60-28800)', parseSeconds, 900)
+    .option('--cold-start <duration>', "delay a new session's first request by this much, like a microVM being provisioned (800ms, 2s); later requests are not delayed", parseDelay, 0)
     .option('--get <mode>', 'answer GET (standalone SSE stream) with 405 or proxy it', choice('405', 'proxy'), '405')
     .option('--delete <mode>', 'answer DELETE (end session) with 405 or proxy it', choice('405', 'proxy'), '405')
     .addHelpText(
@@ -95,6 +106,7 @@ option. Stop with Ctrl-C.`,
         bearerToken,
         profile: flags.profile,
         idleTimeoutSeconds: flags.idleTimeout,
+        coldStartMs: flags.coldStart,
         getMode: flags.get,
         deleteMode: flags.delete,
         log: (line) => out(`  ${line}`),
@@ -108,7 +120,7 @@ option. Stop with Ctrl-C.`,
       out(`AgentCore Runtime EMULATOR (local, NOT AWS) listening on ${emulator.url}`);
       out(`  upstream MCP server: ${flags.upstream}`);
       out(`  auth: ${authText}`);
-      out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s`);
+      out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s${flags.coldStart ? `, cold start: ${flags.coldStart}ms` : ''}`);
       out(`  invocation URL: ${emulator.invocationUrl(arn)}`);
       const authFlag = flags.auth === 'bearer' ? ` --bearer-token-env ${flags.bearerTokenEnv ?? 'TOKEN_VAR'}` : '';
       out(`run: mcp-verify remote --arn ${arn} --endpoint-url ${emulator.url}${authFlag}`);

@@ -33,7 +33,7 @@ Then, in another terminal:
   $ mcp-verify local
 
 Tools: plan_trip (3 elicitations + sampling + progress), quick_recommend (sampling),
-search_flights (progress + logs). Stop with Ctrl-C.`,
+search_flights (progress + logs), noop (answers at once: overhead measurement). Stop with Ctrl-C.`,
     )
     .action(async (opts: { port: number; host: string; stateless?: boolean }) => {
       // Loaded here, not at the top: the server pulls in the whole SDK, and every other command

@@ -24,6 +24,8 @@ Examples:
   mcp-verify local --var city=Tokyo --expected-failures known.txt --tag smoke my-scenarios/
   mcp-verify local --suite protocol --url http://localhost:3001/mcp --progress-tool my_long_task
   mcp-verify local --interactive --record answers.yaml my-scenarios/   # you answer; replay it in CI
+  mcp-verify local --sampling-llm openai:gpt-4o-mini --llm-budget calls=20 my-scenarios/   # a real model answers sampling
+  mcp-verify local --sampling-llm openai:llama3.1 --llm-base-url http://127.0.0.1:11434/v1   # ...or a local one (Ollama)
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error, 3 could not connect,
 130/143 interrupted (reports are still written).`,

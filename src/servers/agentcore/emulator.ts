@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request as undiciRequest } from 'undici';
 import { UsageError, UserError } from '../../errors.js';
 import {
@@ -54,6 +55,11 @@ export interface AgentCoreEmulatorOptions {
   profile?: string;
   /** Default 900 (AgentCore's default). */
   idleTimeoutSeconds?: number;
+  /**
+   * Delay (ms) before a new session's first request goes upstream, like a microVM being provisioned
+   * for a new Mcp-Session-Id; default 0. Later requests of the session are not delayed.
+   */
+  coldStartMs?: number;
   /** Default 28,800 (AgentCore's default). */
   maxLifetimeSeconds?: number;
   /** What GET (standalone SSE stream) gets: 405 (the likely AWS answer, default) or proxied upstream. */
@@ -206,6 +212,8 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
   const getMode = options.getMode ?? '405';
   const deleteMode = options.deleteMode ?? '405';
   const skewMs = (options.maxClockSkewSeconds ?? 300) * 1000;
+  const coldStartMs = options.coldStartMs ?? 0;
+  if (!Number.isFinite(coldStartMs) || coldStartMs < 0) throw new UsageError(`--cold-start takes a duration of 0 or more (got ${coldStartMs})`);
   let upstream: URL;
   try {
     upstream = new URL(options.upstream);
@@ -366,6 +374,8 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
     } else {
       if (method !== 'POST') throw plainAnswer(400, 'Bad request: Mcp-Session-Id header is required');
       clientId = sessions.mintId(); // the platform mints the id the client sees
+      // A new session gets a microVM first: its first request waits (--cold-start), later ones do not.
+      if (coldStartMs > 0) await sleep(coldStartMs);
     }
 
     const headers: Record<string, string> = {};

@@ -340,6 +340,14 @@ export function createTravelPlannerServer(): McpServer {
     },
   );
 
+  // Not in the seed: a tool that does nothing, so `mcp-verify load` and the benchmark can measure the
+  // client's and transport's own overhead with no server work in the way.
+  server.registerTool(
+    'noop',
+    { description: 'Does nothing and answers "ok" at once (not in the seed: for measuring client and transport overhead).' },
+    async () => text('ok'),
+  );
+
   return server;
 }
 
