@@ -22,12 +22,12 @@ after(async () => {
 
 test('outputSchema and tool schema checks fail with the reason, and pass for a conforming tool', async () => {
   const file = join(dir, 'schemas.yaml');
-  await writeFile(file, 'scenarios:\n  - name: schemas\n    steps:\n      - call: weather\n      - call: forgetful\n      - call: good\n      - list: tools\n');
+  await writeFile(file, 'scenarios:\n  - name: schemas\n    steps:\n      - list: tools\n      - call: weather\n      - call: forgetful\n      - call: good\n');
   const json = join(dir, 'r.json');
   const r = await runCli(['local', '--url', server.url, '--reporter', `plain,json=${json}`, file]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   const steps = (JSON.parse(await readFile(json, 'utf8')) as { scenarios: { steps: { checks: { name: string; verdict: string; message?: string }[] }[] }[] }).scenarios[0]!.steps;
-  const c = (i: number, name: string) => steps[i]!.checks.find((x) => x.name === name);
+  const c = (i: number, name: string) => steps[(i + 1) % 4]!.checks.find((x) => x.name === name);
   assert.equal(c(0, 'outputSchema')?.verdict, 'failed');
   assert.match(c(0, 'outputSchema')!.message!, /structuredContent does not conform to the tool's outputSchema: \/temperature must be number/);
   // The request itself succeeded: the SDK did not turn the violation into a request failure.

@@ -223,7 +223,7 @@ export function scenarioReferenceMarkdown(): string {
     '## Automatic checks',
     '',
     'Besides what `expect` names, every step checks that its request succeeded (unless `expect.error`), that every server request was answered,',
-    'and: `call` that `isError` is false (unless expected) and, when the tool declares an `outputSchema`, that `structuredContent` conforms to it;',
+    'and: `call` that `isError` is false (unless expected) and, when the tool declares an `outputSchema` (as an earlier `list: tools` step saw it), that `structuredContent` conforms to it;',
     '`list: tools` that every tool\'s inputSchema and outputSchema is valid JSON Schema (2020-12 unless it declares another `$schema`).',
     'Each scenario checks that the session id is issued at initialize and sent on every later request (`session`).',
     '',

@@ -75,7 +75,6 @@ export class Session {
   private closed = false;
   /** The roots answered to roots/list; a notifyRootsChanged step replaces them. */
   roots: ClientRoot[] = [];
-  private toolList?: Promise<Map<string, Record<string, unknown>>>;
 
   private constructor(
     readonly target: Target,
@@ -146,17 +145,8 @@ export class Session {
     });
   }
 
-  /** A tool's definition as the server lists it (tools/list once per session), or undefined. */
-  async toolDefinition(name: string, opts: { timeout: number; signal?: AbortSignal }): Promise<Record<string, unknown> | undefined> {
-    if (!this.facts.serverCapabilities.tools) return undefined;
-    this.toolList ??= this.client.listTools(undefined, opts).then((r) => new Map(r.tools.map((t) => [t.name, t as unknown as Record<string, unknown>])));
-    try {
-      return (await this.toolList).get(name);
-    } catch (e) {
-      this.toolList = undefined;
-      throw e;
-    }
-  }
+  /** The tools a `list: tools` step of this session saw, by name (no hidden requests: the trace shows only what the scenario asked). */
+  readonly listedTools = new Map<string, Record<string, unknown>>();
 
   /** Marks what follows (re-initialization notes) as part of a step's evidence. */
   noteForStep(index: number, text: string): void {

@@ -26,9 +26,9 @@ export const callStep: StepKind = {
   method: () => 'tools/call',
   capability: () => 'tools',
   async run(session, step, opts) {
-    // The tool as listed (one tools/list per session), so its outputSchema is checked here, as a named
+    // The tool as an earlier `list: tools` step saw it: its outputSchema is checked here, as a named
     // check, rather than by the SDK as a request failure.
-    const tool = await session.toolDefinition(step.call!, opts).catch(() => undefined);
+    const tool = session.listedTools.get(step.call!);
     const { outputSchema: _checkedBelow, ...definition } = (tool ?? {}) as Record<string, unknown>;
     const r = await session.client.callTool(
       { name: step.call!, arguments: (step.args ?? {}) as Record<string, unknown> },

@@ -29,6 +29,7 @@ export const listStep: StepKind = {
       case 'tools': {
         const x = await client.listTools(undefined, opts);
         r = { result: x, names: x.tools.map((t) => t.name) };
+        for (const t of x.tools) session.listedTools.set(t.name, t as unknown as Record<string, unknown>);
         break;
       }
       case 'resources': {
