@@ -14,6 +14,7 @@ import { isInitializeRequest, type McpServer } from '@modelcontextprotocol/serve
 import { ExitCode, UserError } from '../../errors.js';
 import { createTravelPlannerServer } from './travel-planner.js';
 import { createFastMcpLikeServer } from './fastmcp-like.js';
+import { SessionEventStore } from './event-store.js';
 
 export interface TravelServerOptions {
   /** 0 picks a free port. Default 8000, the seed's port. */
@@ -40,6 +41,9 @@ export interface RunningTravelServer {
 }
 
 export const MCP_PATH = '/mcp';
+
+/** The `retry:` a client is told to wait before reconnecting a dropped stream. */
+export const RETRY_INTERVAL_MS = 1000;
 
 /** Same cap as the SDK transport applies when it reads the body itself (4 MiB). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -114,6 +118,9 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
     const server = createServerFor();
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: mintSessionId,
+      // Resumable streams, each opened with a priming event and a retry: hint (event-store.ts). The
+      // FastMCP-like mode keeps FastMCP's default: no event store, so no event ids.
+      ...(fastmcp ? {} : { eventStore: new SessionEventStore(), retryInterval: RETRY_INTERVAL_MS }),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server });
       },
