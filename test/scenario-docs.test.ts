@@ -31,3 +31,10 @@ test('the reference names every scenario key, every step kind key and every expe
   // The keys the README used to leave out.
   for (const k of ['mode', 'field', 'messageRegex', 'code', 'min', 'max', 'stopReason', 'reinitialize']) assert.match(doc, new RegExp(`\\| \`${k}\` \\|`), k);
 });
+
+test('schema prints one thing: two of --report, --config, --markdown is a usage error (exit 2, one line)', async () => {
+  const r = await runCli(['schema', '--markdown', '--config']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^mcp-verify: schema prints one thing: choose one of --config, --markdown\n$/);
+});

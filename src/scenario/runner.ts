@@ -19,7 +19,7 @@ import type { Step } from './schema.js';
 import type { StepOutcome } from './steps/index.js';
 import { readCapturePath, referencedNames, ScenarioVariables, type VariableSources } from './variables.js';
 import type { WithheldCapability } from '../session/session.js';
-import { stepLabel } from './steps/index.js';
+import { stepKindOf, stepLabel } from './steps/index.js';
 import { getStreamWarnings, stepVerdict, undeclaredCapabilityWarnings } from './warnings.js';
 import { scenarioDiagnosis } from './diagnosis.js';
 
@@ -264,7 +264,8 @@ export async function runOneStep(
   const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
-  checks.push(...getStreamWarnings(tally), ...undeclaredCapabilityWarnings(tally, session.facts.serverCapabilities));
+  // A step that only sends a notification opens no response stream: what the server sends meanwhile can only come on the GET stream.
+  checks.push(...(stepKindOf(step).notification ? [] : getStreamWarnings(tally)), ...undeclaredCapabilityWarnings(tally, session.facts.serverCapabilities));
   // An empty list is how many SDK servers answer for a capability they did not declare: not a use of it.
   if (undeclared && !outcome.error && !(step.list !== undefined && (outcome.names?.length ?? 0) === 0)) {
     checks.push({

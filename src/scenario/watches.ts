@@ -36,12 +36,15 @@ export function watchStep(step: Step, tally: StepTally): void {
   }
 }
 
-/** The fewest entries that can satisfy a count (Infinity: it expects silence, which only the whole window shows). */
+/**
+ * How many entries end the wait for a count: its minimum (an exact count: that many). Infinity when it
+ * only limits (0, or a max without a min): silence, or "no more than", only the whole window shows.
+ */
 function needed(count: CountMatch | undefined): number {
   if (count === undefined) return 1;
   if (typeof count === 'number') return count === 0 ? Infinity : count;
-  if (count.max === 0) return Infinity;
-  return count.min ?? 1;
+  if (!count.min) return count.max === undefined ? 1 : Infinity;
+  return count.min;
 }
 
 /** Is the step's evidence complete? Every expected notification, log and roots/list ask has arrived. */

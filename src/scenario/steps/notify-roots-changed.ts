@@ -18,6 +18,7 @@ export const notifyRootsChangedStep: StepKind = {
   }),
   label: (step) => `notifyRootsChanged${Array.isArray(step.notifyRootsChanged) ? ` (${step.notifyRootsChanged.length} root(s))` : ''}`,
   method: () => 'notifications/roots/list_changed',
+  notification: true,
   capability: () => 'roots',
   async run(session, step) {
     if (Array.isArray(step.notifyRootsChanged)) session.roots = step.notifyRootsChanged;

@@ -28,6 +28,12 @@ export interface TravelServerOptions {
    * capability yet logs, structuredContent, lax integers, FastMCP's error codes, any Origin accepted.
    */
   like?: 'reference' | 'fastmcp';
+  /**
+   * Resumable SSE streams (the default for the reference server): a per-session event store, so every
+   * stream opens with a priming event and a retry: hint and a dropped stream is resumed with
+   * Last-Event-ID. `false` (and `like: 'fastmcp'`, FastMCP's default) sends no event ids.
+   */
+  resumable?: boolean;
   /** One line per finished HTTP exchange (method, path, status, session, duration). */
   log?: (line: string) => void;
 }
@@ -68,6 +74,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
   const stateless = opts.stateless ?? false;
 
   const fastmcp = opts.like === 'fastmcp';
+  const resumable = opts.resumable ?? !fastmcp;
   const createServerFor = (): AnyServer => (fastmcp ? createFastMcpLikeServer() : createTravelPlannerServer());
   const sessions = new Map<string, Session>();
   // Per-request servers in stateless mode, kept so close() can end calls still streaming.
@@ -118,9 +125,8 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
     const server = createServerFor();
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: mintSessionId,
-      // Resumable streams, each opened with a priming event and a retry: hint (event-store.ts). The
-      // FastMCP-like mode keeps FastMCP's default: no event store, so no event ids.
-      ...(fastmcp ? {} : { eventStore: new SessionEventStore(), retryInterval: RETRY_INTERVAL_MS }),
+      // Resumable streams, each opened with a priming event and a retry: hint (event-store.ts).
+      ...(resumable ? { eventStore: new SessionEventStore(), retryInterval: RETRY_INTERVAL_MS } : {}),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server });
       },
