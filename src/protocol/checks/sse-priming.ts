@@ -62,13 +62,16 @@ async function readStream(ctx: ProtocolContext, raw: RawSession, body: JsonRpcMe
       // A retry: field belongs to the event it is written in, which the parser dispatches after it.
       onRetry: (ms) => push({ kind: 'retry', ms }),
     });
-    const reader = boundStream(res.body, limitsFrom(DEFAULT_MAX_RESPONSE_BYTES), { sse: true, onCut: () => {} }).getReader();
+    let cut = false;
+    const reader = boundStream(res.body, limitsFrom(DEFAULT_MAX_RESPONSE_BYTES), { sse: true, onCut: () => (cut = true) }).getReader();
     const decoder = new TextDecoder();
     try {
       while (!out.answered) {
         const { value, done } = await reader.read();
         if (done) {
-          out.closedEarly = true;
+          // Cut at the response cap is ours, not the server closing early.
+          if (cut) out.error = `the stream exceeded the ${DEFAULT_MAX_RESPONSE_BYTES}-byte cap and was cut off`;
+          else out.closedEarly = true;
           break;
         }
         parser.feed(decoder.decode(value, { stream: true }));
@@ -130,7 +133,7 @@ export const ssePriming: ProtocolCheck = {
           if (retry) notes.push(`the ${choice.name} stream was closed before its result after retry: ${retry.ms} ms, as it should be`);
           else warnings.push(`the server closed the ${choice.name} stream before its result without sending a retry: field first (SHOULD); the client cannot know when to reconnect`);
         } else if (call.answered) notes.push(`the ${choice.name} stream stayed open to its result, so no retry: was needed${retry ? ` (it announced retry: ${retry.ms} ms)` : ''}`);
-        else notes.push(`the ${choice.name} stream gave no result within ${ctx.timeoutMs}ms; no early close seen`);
+        else notes.push(call.error ? `the ${choice.name} stream: ${call.error}; no early close seen` : `the ${choice.name} stream gave no result within ${ctx.timeoutMs}ms; no early close seen`);
       }
       const sentence = (t: string) => (t ? `${t[0]!.toUpperCase()}${t.slice(1)}.` : '');
       if (warnings.length) return { verdict: 'warning', message: [...warnings, notes.join('; ')].map(sentence).filter(Boolean).join(' '), evidence };
