@@ -4,6 +4,7 @@
 // all have ended, and the other reporters get one run holding every side.
 import type { RunResult } from '../results.js';
 import type { RunPlan } from '../run/plan.js';
+import type { RunListener } from '../run/listeners.js';
 import { cliReporters, runControl, type RunFlags } from './run-suite.js';
 
 export interface SidesFlags extends RunFlags {
@@ -11,13 +12,15 @@ export interface SidesFlags extends RunFlags {
   json?: string;
 }
 
-export async function runSides(plans: RunPlan[], flags: SidesFlags): Promise<number> {
+export async function runSides(plans: RunPlan[], flags: SidesFlags, decorate?: (listeners: RunListener[]) => RunListener[]): Promise<number> {
   const { executeRun } = await import('../run/execute.js');
   const { exitCode } = await import('../run/exit-code.js');
   const { comparisonListeners } = await import('../report/compare.js');
   // The table reporter is the comparison itself; the others get the merged run.
   const others = (await cliReporters(flags)).filter((r) => r.name !== 'table');
-  const listeners = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others }, plans.length);
+  const sides = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others }, plans.length);
+  // Each side's listener wrapped as a single run's would be (the server under test's output on failing steps).
+  const listeners = decorate ? sides.map((l) => decorate([l])[0]!) : sides;
   const { installRunSignals, runAbortSignal, interruptReceived } = await import('./signals.js');
   // A signal stops every side; the comparison of what ran is still printed and written.
   const release = installRunSignals();

@@ -37,9 +37,10 @@ export interface RunFlags extends CiFlags, LlmOptions {
   interactive?: boolean;
   record?: string;
   samplingDefault?: string;
-  /** `--no-elicitation` / `--no-sampling` set these false. */
+  /** `--no-elicitation` / `--no-sampling` / `--no-roots` set these false. */
   elicitation?: boolean;
   sampling?: boolean;
+  roots?: boolean;
   /** `--trace FILE`: a HAR of every HTTP exchange. */
   trace?: string;
   /** `--era legacy|modern|auto|both` (run/era.ts), checked by commander and again by buildPlan. */
@@ -66,7 +67,8 @@ export function addRunFlags(cmd: Command): Command {
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply')
     .option('--no-elicitation', 'do not declare the elicitation capability: see how the server treats such clients; steps that need it are SKIP')
-    .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP');
+    .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP')
+    .option('--no-roots', 'do not declare the roots capability (roots/list is then refused): steps that need it are SKIP');
 }
 
 /** `--era <era>`: a mistake is commander's usage error (exit 2) before anything is read or sent. */
@@ -184,7 +186,7 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     // `--era both`: the suite once per era, side by side (legacy vs modern).
     const { planForEra } = await import('../run/plan.js');
     const { runSides } = await import('./run-sides.js');
-    return runSides(plan.eras.map((era) => planForEra(plan, era)), flags);
+    return runSides(plan.eras.map((era) => planForEra(plan, era)), flags, hooks.decorate);
   }
   const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
   // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).

@@ -12,7 +12,9 @@ export type TranscriptEntry =
   | SamplingEntry
   | NoteEntry
   | ResultEntry
-  | RoundEntry;
+  | RoundEntry
+  | NotificationEntry
+  | ServerRequestEntry;
 
 interface EntryBase {
   /** Monotonic per session: ordering evidence ("progress arrived before the result"). */
@@ -126,6 +128,20 @@ export interface RoundEntry extends EntryBase {
   requestState?: StateEvidence;
 }
 
+/** A server notification other than progress and log messages: resources/updated, list_changed, … */
+export interface NotificationEntry extends EntryBase {
+  kind: 'notification';
+  method: string;
+  params?: unknown;
+}
+
+/** A server→client request other than elicitation and sampling (roots/list), with what was answered. */
+export interface ServerRequestEntry extends EntryBase {
+  kind: 'request';
+  method: string;
+  answer: string;
+}
+
 type Without<T> = T extends unknown ? Omit<T, 'seq' | 't' | 'step'> & { stream?: 'post' | 'get' } : never;
 export type NewEntry = Without<TranscriptEntry>;
 
@@ -224,6 +240,10 @@ export function describeEntry(e: TranscriptEntry): string {
         : e.resultType;
       return `${at} round ${e.round} of ${e.method} id=${e.id ?? '?'}: ${sent.join(', ')} → ${got}`;
     }
+    case 'notification':
+      return `${at} notification ${e.method}${e.params !== undefined ? ` ${JSON.stringify(e.params).slice(0, 200)}` : ''}`;
+    case 'request':
+      return `${at} request ${e.method} → ${e.answer}`;
     case 'result':
       return `${at} result of ${e.method}: ${e.isError ? 'tool error (isError: true)' : e.ok ? 'ok' : 'error'}${e.preview ? ` ${JSON.stringify(e.preview)}` : ''}`;
   }

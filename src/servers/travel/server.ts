@@ -22,6 +22,7 @@ import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpServer 
 import { ExitCode, UserError } from '../../errors.js';
 import { createTravelPlannerServer, createTravelStateCodec } from './travel-planner.js';
 import { createFastMcpLikeServer } from './fastmcp-like.js';
+import { SessionEventStore } from './event-store.js';
 
 export interface TravelServerOptions {
   /** 0 picks a free port. Default 8000, the seed's port. */
@@ -43,6 +44,12 @@ export interface TravelServerOptions {
    * 2026-07-28.
    */
   era?: ServedEra;
+  /**
+   * Resumable SSE streams (the default for the reference server): a per-session event store, so every
+   * stream opens with a priming event and a retry: hint and a dropped stream is resumed with
+   * Last-Event-ID. `false` (and `like: 'fastmcp'`, FastMCP's default) sends no event ids.
+   */
+  resumable?: boolean;
   /** One line per finished HTTP exchange (method, path, status, session, duration). */
   log?: (line: string) => void;
 }
@@ -59,6 +66,8 @@ export const MCP_PATH = '/mcp';
 
 export type ServedEra = 'legacy' | 'modern' | 'both';
 export const SERVED_ERAS: readonly ServedEra[] = ['both', 'legacy', 'modern'];
+/** The `retry:` a client is told to wait before reconnecting a dropped stream. */
+export const RETRY_INTERVAL_MS = 1000;
 
 /** Same cap as the SDK transport applies when it reads the body itself (4 MiB). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -87,6 +96,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
   if (fastmcp && era !== 'legacy') {
     throw new UserError('--like fastmcp serves only the 2025-11-25 wire: FastMCP does not speak 2026-07-28 (drop --era, or use --like reference)', ExitCode.Usage);
   }
+  const resumable = opts.resumable ?? !fastmcp;
   const createServerFor = (): AnyServer => (fastmcp ? createFastMcpLikeServer() : createTravelPlannerServer());
 
   // The modern leg: one McpServer per request from the same factory, requestState sealed with a key
@@ -171,6 +181,8 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
     const server = createServerFor();
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: mintSessionId,
+      // Resumable streams, each opened with a priming event and a retry: hint (event-store.ts).
+      ...(resumable ? { eventStore: new SessionEventStore(), retryInterval: RETRY_INTERVAL_MS } : {}),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server });
       },

@@ -7,7 +7,7 @@
 // and a client that never opened one waits silently until a timeout.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createRequestStateCodec, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { completable, createRequestStateCodec, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { randomBytes } from 'node:crypto';
 import type {
   CreateMessageResult,
@@ -175,6 +175,9 @@ function pythonCompactJson(value: Record<string, string>): string {
     .join(', ')}}`;
 }
 
+/** The trip types plan_trip asks about, offered by completion/complete for packing_list's trip_type. */
+export const TRIP_TYPES = ['leisure', 'business', 'adventure'];
+
 /**
  * The HMAC codec that seals plan_trip's and quick_recommend's `requestState` on the 2026-07-28 wire.
  * One per server process: every round of a call must reach a server holding the same key (the SDK
@@ -238,7 +241,11 @@ export function createTravelPlannerServer(opts: TravelPlannerOptions = {}): McpS
     'get_destination',
     // `list: undefined`: the template is listed in resources/templates/list, not expanded into
     // resources/list, as FastMCP does.
-    new ResourceTemplate('travel://destination/{city}', { list: undefined }),
+    new ResourceTemplate('travel://destination/{city}', {
+      list: undefined,
+      // completion/complete for {city}: the known destinations that start with what was typed.
+      complete: { city: (value) => Object.keys(DESTINATIONS).filter((k) => k.startsWith(value.toLowerCase())) },
+    }),
     { mimeType: 'text/plain' },
     (uri, variables) => {
       const city = decodeTemplateVariable(variables['city']);
@@ -262,7 +269,7 @@ export function createTravelPlannerServer(opts: TravelPlannerOptions = {}): McpS
           .string()
           .regex(/^\s*-?\d+\s*$/, 'days must be an integer')
           .describe('Provide as a JSON string matching the following schema: {"type":"integer"}'),
-        trip_type: z.string(),
+        trip_type: completable(z.string(), (value) => TRIP_TYPES.filter((t) => t.startsWith(value.toLowerCase()))),
       }),
     },
     ({ destination, days, trip_type }) => ({
