@@ -131,7 +131,8 @@ describe('protocol suite, modern era: a server that does not speak 2026-07-28', 
       // --era both: the legacy suite runs and the modern column reads "not spoken", not a column of FAILs.
       const both = await runCli(['local', '--suite', 'protocol', '--era', 'both', '--url', legacy.url, '--timeout', '5s']);
       assert.equal(both.code, 0, both.stdout + both.stderr);
-      assert.match(both.stdout, /^Protocol\s+PASS\s+not spoken/m);
+      // (The legacy column is the legacy suite's own verdict on this server; the point is the modern one.)
+      assert.match(both.stdout, /^Protocol\s+(PASS|WARN)\s+not spoken/m);
       assert.match(both.stdout, /Modern: not spoken: .* does not speak 2026-07-28/);
     } finally {
       await legacy.close();
