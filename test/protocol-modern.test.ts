@@ -41,7 +41,7 @@ interface Row {
 /** The plain reporter's rows: "FAIL Tampered requestState is rejected (protocol:9) 55ms — step 1 …". */
 function rows(stdout: string): Map<string, Row> {
   const out = new Map<string, Row>();
-  for (const m of stdout.matchAll(/^(PASS|FAIL|SKIP) (.+?) \(protocol:\d+\)(.*)$/gm)) out.set(m[2]!, { verdict: m[1]!, line: m[3]! });
+  for (const m of stdout.matchAll(/^(PASS|FAIL|SKIP|WARN) (.+?) \(protocol:\d+\)(.*)$/gm)) out.set(m[2]!, { verdict: m[1]!, line: m[3]! });
   return out;
 }
 
@@ -131,7 +131,8 @@ describe('protocol suite, modern era: a server that does not speak 2026-07-28', 
       // --era both: the legacy suite runs and the modern column reads "not spoken", not a column of FAILs.
       const both = await runCli(['local', '--suite', 'protocol', '--era', 'both', '--url', legacy.url, '--timeout', '5s']);
       assert.equal(both.code, 0, both.stdout + both.stderr);
-      assert.match(both.stdout, /^Protocol\s+WARN\s+not spoken/m);
+      // (The legacy column is the legacy suite's own verdict on this server; the point is the modern one.)
+      assert.match(both.stdout, /^Protocol\s+(PASS|WARN)\s+not spoken/m);
       assert.match(both.stdout, /Modern: not spoken: .* does not speak 2026-07-28/);
     } finally {
       await legacy.close();
@@ -163,13 +164,13 @@ describe('protocol suite, modern era, through the AgentCore emulator with SigV4'
     assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'the secret was printed');
   });
 
-  test('--modern-session mint: the session-id check fails and says the platform may be the cause', async () => {
+  test('--modern-session mint: the session-id check warns (the platform may be the cause), it does not fail the server', async () => {
     const mint = await startAgentCoreEmulator({ upstream: travel.url, port: 0, credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, modernSessionMode: 'mint' });
     try {
       const r = await runCli(['remote', '--arn', ARN, '--endpoint-url', mint.url, '--suite', 'protocol', '--era', 'modern', '--reporter', 'plain', '--timeout', '5s'], { env: env() });
-      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
       const got = rows(r.stdout);
-      for (const [key, name] of Object.entries(CHECKS)) assert.equal(got.get(name)?.verdict, key === 'sessionId' ? 'FAIL' : 'PASS', `${name}\n${r.stdout}`);
+      for (const [key, name] of Object.entries(CHECKS)) assert.equal(got.get(name)?.verdict, key === 'sessionId' ? 'WARN' : 'PASS', `${name}\n${r.stdout}`);
       assert.match(got.get(CHECKS.sessionId)!.line, /got Mcp-Session-Id [0-9a-f-]{36} back.*behind AgentCore this may be the platform rather than your server/);
     } finally {
       await mint.close();
