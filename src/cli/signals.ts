@@ -101,6 +101,34 @@ export function untilStopSignal(): Promise<InterruptSignal> {
 }
 
 /**
+ * Waits for `work`, or for the run's signal (an interrupt), whichever comes first: true when the work
+ * finished, false when the run was stopped first (the work is left to itself; its failure is ignored).
+ * For the phases a run goes through before its first scenario (credentials, the bundled-suite probe,
+ * LLM clients): the run then goes on, with every scenario INTERRUPTED and every report written.
+ */
+export async function unlessInterrupted(work: Promise<unknown> | undefined, signal: AbortSignal = controller.signal): Promise<boolean> {
+  if (!work) return !signal.aborted;
+  if (signal.aborted) {
+    work.catch(() => {});
+    return false;
+  }
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<false>((resolve) => {
+    onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), stopped]);
+  } catch (e) {
+    if (signal.aborted) return false;
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+    work.catch(() => {});
+  }
+}
+
+/**
  * For a phase before any run or report exists (credential resolution): SIGINT / SIGTERM end the
  * process at once with 130 / 143 and one line, instead of waiting on work that may never finish.
  */
