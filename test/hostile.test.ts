@@ -4,6 +4,7 @@
 // huge answers are generated lazily so nothing here holds gigabytes either.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -156,6 +157,69 @@ describe('8. a signal during a hung initialize is honoured', () => {
       assert.equal(report.summary.interrupted, report.summary.total);
       assert.equal(report.scenarios[0].status, 'interrupted');
       assert.equal(report.connectError, undefined);
+    });
+  }
+});
+
+describe('8. signals end every phase: connect, initialize, credentials (12.), a prompt (interactive.test.ts), report writing', () => {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal} while connecting (the bundled suite's probe of a server that never answers initialize): exit ${code}, every scenario INTERRUPTED`, async () => {
+      const json = path.join(dir, `probe-${signal}.json`);
+      const before = server.requests.length;
+      const sawInit = eventually(() => server.requests.slice(before).some((q) => q.path === '/hang-init'), 600);
+      // No scenario files: the bundled suite, whose probe connects before the run (it would wait 10 s).
+      const r = await runCliMeasured(['local', '--url', `${server.url}/hang-init`, '--timeout', '60s', '--reporter', `table,json=${json}`], {
+        timeoutMs: 30_000,
+        signal: { signal, when: sawInit },
+      });
+      assertBounded(r);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.ok(report.summary.total > 1, JSON.stringify(report.summary));
+      assert.equal(report.summary.interrupted, report.summary.total, JSON.stringify(report.summary));
+    });
+
+    test(`${signal} while the reports are still being written to a slow reader: exit ${code}, the table and the report files complete`, async () => {
+      // About 800 KB of table on stdout, more than a pipe holds: while the test does not read, the CLI's
+      // last writes wait, after the JSON report is on disk. The signal comes exactly then.
+      const wide = 'w'.repeat(8000);
+      const yaml = `scenarios:\n${Array.from({ length: 100 }, (_, i) => `  - name: s${i}-${wide}\n    steps: [{ ping: true }]\n`).join('')}`;
+      const file = await scenarioFile(`slow-reader-${signal}`, yaml);
+      const json = path.join(dir, `slow-reader-${signal}.json`);
+      const { spawn } = await import('node:child_process');
+      const { BIN, ROOT } = await import('./support/cli.js');
+      const child = spawn(process.execPath, [BIN, 'local', '--url', `${server.url}/mcp`, '--reporter', `table,json=${json}`, file], {
+        cwd: ROOT,
+        env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.pause();
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, sig) => resolve([c, sig])));
+      const jsonComplete = () => {
+        try {
+          return JSON.parse(readFileSync(json, 'utf8')).summary.total === 100;
+        } catch {
+          return false;
+        }
+      };
+      await eventually(jsonComplete, 1200);
+      child.kill(signal);
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stdout.resume();
+      const [exit, killedBy] = await closed;
+      clearTimeout(killer);
+      assert.equal(killedBy, null, `the process died of ${killedBy} with its table unwritten\n${stderr}`);
+      assert.equal(exit, code, stderr);
+      assert.match(stdout, /100 passed, 0 failed/, 'the table was written to the end');
+      assert.equal(JSON.parse(readFileSync(json, 'utf8')).summary.passed, 100);
     });
   }
 });
@@ -426,20 +490,34 @@ describe('12. the smaller breaks', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
-    test(`${signal} while a credential_process hangs ends the command with exit ${code}`, async () => {
-      const config = path.join(dir, `aws-config-hang-${signal}`);
-      const marker = path.join(dir, `started-${signal}`);
-      await writeFile(config, `[profile hang]\ncredential_process = /bin/sh -c "touch ${marker}; exec sleep 120"\n`);
-      const { existsSync } = await import('node:fs');
-      const r = await runCliMeasured(['remote', '--arn', ARN, '--endpoint-url', server.url, '--profile', 'hang', '--credentials-timeout', '100s'], {
-        timeoutMs: 40_000,
-        env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
-        signal: { signal, when: eventually(() => existsSync(marker), 600) },
+    for (const command of ['remote', 'compare'] as const) {
+      test(`${signal} while a credential_process hangs (${command}): exit ${code}, every scenario INTERRUPTED, every report written`, async () => {
+        const config = path.join(dir, `aws-config-hang-${signal}-${command}`);
+        const marker = path.join(dir, `started-${signal}-${command}`);
+        await writeFile(config, `[profile hang]\ncredential_process = /bin/sh -c "touch ${marker}; exec sleep 120"\n`);
+        const file = await scenarioFile(`cred-hang-${signal}-${command}`, CALL('long_text') + `  - name: second\n    steps: [{ ping: true }]\n`);
+        const out = { json: path.join(dir, `cred-${signal}-${command}.json`), junit: path.join(dir, `cred-${signal}-${command}.xml`), tap: path.join(dir, `cred-${signal}-${command}.tap`) };
+        const { existsSync } = await import('node:fs');
+        const args = command === 'remote' ? ['remote'] : ['compare', '--url', `${server.url}/mcp`];
+        const r = await runCliMeasured([...args, '--arn', ARN, '--endpoint-url', server.url, '--profile', 'hang', '--credentials-timeout', '100s', '--reporter', `table,json=${out.json},junit=${out.junit},tap=${out.tap}`, file], {
+          // The credential_process sleeps 120 s: ending well inside that is the signal's doing.
+          timeoutMs: 30_000,
+          env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
+          signal: { signal, when: eventually(() => existsSync(marker), 600) },
+        });
+        assertBounded(r);
+        assert.equal(r.code, code, r.stdout + r.stderr);
+        assert.match(r.stdout, command === 'remote' ? /INTERRUPTED/ : /0 passed, 0 failed, 2 interrupted[\s\S]*0 passed, 0 failed, 2 interrupted/);
+        const report = JSON.parse(await readFile(out.json, 'utf8'));
+        const sides = command === 'remote' ? 1 : 2;
+        assert.equal(report.interrupted, true);
+        assert.equal(report.summary.total, 2 * sides);
+        assert.equal(report.summary.interrupted, report.summary.total, JSON.stringify(report.summary));
+        assert.ok(report.scenarios.every((s: { status: string }) => s.status === 'interrupted'), JSON.stringify(report.scenarios.map((s: { status: string }) => s.status)));
+        assert.match(await readFile(out.junit, 'utf8'), /<\/testsuites>\s*$/);
+        assert.match(await readFile(out.tap, 'utf8'), new RegExp(`^1\\.\\.${2 * sides}$`, 'm'));
       });
-      assertBounded(r);
-      assert.equal(r.code, code, r.stdout + r.stderr);
-      assert.match(r.stderr, /while resolving AWS credentials/);
-    });
+    }
   }
 
   test('an expired credential_process says expired, not "no credentials"', async () => {

@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { sanitizeForOutput } from '../terminal/sanitize.js';
-import { interruptReceived } from './signals.js';
+import { flushOutputThenExit } from './signals.js';
 import { registerLocal } from './commands/local.js';
 import { registerRemote } from './commands/remote.js';
 import { registerCompare } from './commands/compare.js';
@@ -88,9 +88,8 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    // A signal ended the run and every report is written: work nobody waits for any more (a
-    // credential_process that hangs, a server's open socket) must not keep the process alive.
-    if (interruptReceived()) process.stdout.write('', () => process.stderr.write('', () => process.exit(process.exitCode as number)));
+    // Reports on stdout may still be flushing: a signal then is still honoured (signals.ts).
+    await flushOutputThenExit();
   } catch (e) {
     process.exitCode = exitCodeFor(e);
     // Work given up on (a credential_process that hangs) may still hold the event loop: end now.

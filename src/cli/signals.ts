@@ -81,6 +81,37 @@ export function installRunSignals(): () => void {
   };
 }
 
+/** How long output still being flushed may hold up the exit after a signal. */
+export const FLUSH_AFTER_SIGNAL_MS = 2_000;
+
+/**
+ * The last phase of every command: what the reporters wrote to stdout and stderr is still being
+ * flushed (a slow reader, a full pipe) after the report files are complete. A signal now is honoured:
+ * the exit code becomes 130 / 143 and the process ends once the output is out, or after 2 s if nobody
+ * reads it. After a run a signal stopped, the process ends as soon as the output is out, even if work
+ * nobody waits for (a credential_process that hangs, a server's open socket) would keep it alive.
+ */
+export async function flushOutputThenExit(): Promise<void> {
+  let signalled = received;
+  const exitNow = () => process.exit(process.exitCode ?? (signalled === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) exitNow(); // a second signal: at once
+    signalled = signal as InterruptSignal;
+    process.exitCode = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    setTimeout(exitNow, FLUSH_AFTER_SIGNAL_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await new Promise((resolve) => process.stdout.write('', resolve));
+    await new Promise((resolve) => process.stderr.write('', resolve));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (signalled) exitNow();
+}
+
 /** For tests in one process: forget a previous interrupt. */
 export function resetInterrupts(): void {
   controller = new AbortController();
