@@ -281,6 +281,34 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
   });
 });
 
+describe('a signal while a prompt is open (issue 12: signals end every phase)', { skip: !hasTmux && 'tmux is not installed' }, () => {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal} sent to the process at a prompt: exit ${code}, the prompt closed, every report written with the scenarios INTERRUPTED`, async () => {
+      const scenario = path.join(dir, `signal-${signal}.yaml`);
+      await writeFile(scenario, `scenarios:\n  - name: asked\n    steps: [{ call: plan_trip }]\n  - name: never-reached\n    steps: [{ ping: true }]\n`);
+      const json = path.join(dir, `signal-${signal}.json`);
+      const junit = path.join(dir, `signal-${signal}.xml`);
+      const t = startCli(['local', '--interactive', '--url', travel.url, '--reporter', `table,json=${json},junit=${junit}`, scenario]);
+      await waitFor(t, '? Answer (text)');
+      // The shell in the pane runs the CLI (env execs node): its one child.
+      const shell = tmux('list-panes', '-t', t, '-F', '#{pane_pid}').trim();
+      const cli = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]!;
+      process.kill(Number(cli), signal);
+      const done = await waitFor(t, /EXIT=\d+/);
+      assert.match(done, new RegExp(`EXIT=${code}\\b`));
+      assert.match(done, /asked\s+\S*\s*INTERRUPTED/);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.equal(report.summary.total, 2);
+      assert.equal(report.summary.interrupted, 2, JSON.stringify(report.summary));
+      assert.match(await readFile(junit, 'utf8'), /<\/testsuites>\s*$/);
+    });
+  }
+});
+
 describe('no person: nothing is ever asked', () => {
   test('local without --interactive fails an unscripted elicitation quickly, with the hint', async () => {
     const scenario = path.join(dir, 'plan-ci.yaml');
