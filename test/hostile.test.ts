@@ -292,26 +292,30 @@ function leaks(text: string, secret: string): string | undefined {
 }
 
 describe('6. a secret the server re-encodes is still redacted everywhere', () => {
-  test('SigV4 keys, session token, signature and ${env.X} reflected URL-encoded, JSON-escaped and base64: in no output', async () => {
+  test('SigV4 keys, session token, signatures, Authorization and ${env.X} reflected URL-encoded, JSON-escaped and base64 (at every offset, MIME-wrapped): in no output, report, HTML or HAR', async () => {
     const secrets = {
       AWS_ACCESS_KEY_ID: 'AKIDHOSTILEEXAMPLE12',
       AWS_SECRET_ACCESS_KEY: 'hostile/Secret+Key=example0123456789abcd',
       AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjE+hostile/session/token==example0123456789/+xyz',
       API_TOKEN: 'sk-live/hostile+api=token0123456789',
     };
+    // One step per encoding, so each is at the start of its text (reports show only the start of a long one).
+    const encodings = ['url-encoded', 'json', 'base64', 'base64+1', 'base64+2', 'mime', 'base64url', 'raw'];
     const yaml = `scenarios:
   - name: reflected
     steps:
       - call: reflect
         args: { token: "\${env.API_TOKEN}", note: "x" }
         expect: { text: "never there" }
-`;
+${encodings.map((only) => `      - call: reflect\n        args: { token: "\${env.API_TOKEN}", only: "${only}" }\n        expect: { text: "never there" }\n`).join('')}`;
     const file = await scenarioFile('reflect', yaml);
     const out = {
       json: path.join(dir, 'reflect.json'),
       junit: path.join(dir, 'reflect.xml'),
       tap: path.join(dir, 'reflect.tap'),
       github: path.join(dir, 'reflect.md'),
+      html: path.join(dir, 'reflect.html'),
+      har: path.join(dir, 'reflect.har'),
     };
     const r = await runCliMeasured(
       [
@@ -322,7 +326,9 @@ describe('6. a secret the server re-encodes is still redacted everywhere', () =>
         server.url,
         '--verbose',
         '--reporter',
-        `table,plain,json=${out.json},junit=${out.junit},tap=${out.tap},github=${out.github}`,
+        `table,plain,json=${out.json},junit=${out.junit},tap=${out.tap},github=${out.github},html=${out.html}`,
+        '--trace',
+        out.har,
         file,
       ],
       { timeoutMs: 60_000, env: { ...secrets, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_PROFILE: undefined, GITHUB_STEP_SUMMARY: out.github } },
@@ -331,6 +337,8 @@ describe('6. a secret the server re-encodes is still redacted everywhere', () =>
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const reflected = server.requests.filter((q) => q.headers['x-amz-security-token']);
     assert.ok(reflected.length > 0, 'the server saw the signed requests');
+    const signatures = [...new Set(reflected.map((q) => /Signature=([0-9a-f]{64})/.exec(String(q.headers.authorization))?.[1]).filter((x): x is string => !!x))];
+    assert.ok(signatures.length > 0, 'the requests were SigV4-signed');
     const outputs: Record<string, string> = { stdout: r.stdout, stderr: r.stderr };
     for (const [k, f] of Object.entries(out)) outputs[k] = await readFile(f, 'utf8');
     assert.match(outputs.json!, /url-encoded: /, 'the reflection is in the report (redacted)');
@@ -342,6 +350,17 @@ describe('6. a secret the server re-encodes is still redacted everywhere', () =>
       }
       if (/Signature(?:=|%3D|%253D)[0-9a-f]{64}/i.test(text)) found.push(`a SigV4 signature in ${where}`);
       if (/AWS4-HMAC-SHA256(?:\s|%20|\+)+Credential/.test(text)) found.push(`an Authorization value in ${where}`);
+      // Every signature the server was sent, and each request's Authorization value: in no encoding.
+      for (const sig of signatures) {
+        const how = leaks(text, sig);
+        if (how) found.push(`the signature ${sig.slice(0, 8)}… in ${where} (${how})`);
+      }
+      for (const run of text.match(/[A-Za-z0-9+/_-]{24,}={0,2}/g) ?? []) {
+        for (let skip = 0; skip < 4; skip++) {
+          const decoded = Buffer.from(run.slice(skip).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+          if (/AWS4-HMAC-SHA256|Signature=[0-9a-f]{8}/i.test(decoded)) found.push(`an Authorization value base64-encoded in ${where} (${run.slice(0, 40)}…)`);
+        }
+      }
     }
     assert.deepEqual(found, [], 'secrets leaked');
   });

@@ -178,7 +178,7 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
     interactive =
       !signal.aborted && plan.suite === 'scenarios' && (flags.interactive || flags.record)
-        ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, plan.scenarios.map((s) => s.loaded), [process.cwd(), PACKAGE_ROOT], { signal, onStop: () => interruptRun('SIGINT') })
+        ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, plan.scenarios.map((s) => s.loaded), [process.cwd(), PACKAGE_ROOT], { signal, onStop: () => interruptRun('SIGINT'), secrets: plan.secrets })
         : undefined;
     // LLMs for sampling, only when the plan names one (keys were checked by buildPlan): the header says so.
     const llm = signal.aborted ? undefined : await (await import('./llm-flags.js')).prepareLlm(plan, signal);

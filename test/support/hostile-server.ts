@@ -253,16 +253,25 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
       }
       case 'reflect': {
         // Every request header, in the encodings a server might reflect them in.
-        const h = [...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`), `args: ${JSON.stringify(args)}`].join('\n');
+        // The credentials first, so that even a report that shows only the start of a text has them.
+        const first = (k: string) => (k === 'authorization' || k.startsWith('x-amz-security') ? 0 : 1);
+        const headers = Object.entries(req.headers).sort(([a], [b]) => first(a) - first(b));
+        const h = [...headers.map(([k, v]) => `${k}: ${String(v)}`), `args: ${JSON.stringify(args)}`].join('\n');
         const text = [
           `url-encoded: ${encodeURIComponent(h)}`,
           `json: ${JSON.stringify(JSON.stringify(req.headers))}`,
           `base64: ${Buffer.from(h).toString('base64')}`,
+          // The same headers starting at offsets 1 and 2 (mod 3) of the encoded bytes, and wrapped at 76 columns as MIME does.
+          `base64+1: ${Buffer.from(`>${h}`).toString('base64')}`,
+          `base64+2: ${Buffer.from(`>>${h}`).toString('base64')}`,
+          `mime: ${(Buffer.from(h).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n')}`,
           `base64url: ${Buffer.from(h).toString('base64url')}`,
           `raw: ${h}`,
-        ].join('\n');
+        ];
+        // `only: "base64+1"` answers with that one encoding (each its own step, so each is at the start of a text).
+        const chosen = args.only ? text.filter((line) => line.startsWith(`${String(args.only)}: `)) : text;
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(result(text, true)));
+        res.end(JSON.stringify(result(chosen.join('\n'), true)));
         return;
       }
       case 'null_result': {
