@@ -248,23 +248,34 @@ describe('4. checks do not depend on the transcript bound', () => {
     assert.ok(report.scenarios[0].steps[0].evidence.some((l: string) => /of 30,0\d\d transcript entries shown/.test(l)), report.scenarios[0].steps[0].evidence.slice(0, 3).join('\n'));
   });
 
-  // 2,200: past the 2,000-entry display bound (which hid a tenth of them before). Each answer is its own
-  // POST, all in flight at once; at 3,000 that alone takes the process to about 300 MiB.
-  test('2,200 elicitations in one call are all counted', async () => {
+  // 3,000: past the 2,000-entry display bound (which hid a third of them before). The answers used to be
+  // 3,000 POSTs in flight at once (3,000 sockets, ~320 MiB, and MaxListenersExceededWarning on the
+  // session's signal); a session now sends at most 16 at a time (src/safety/session-fetch.ts).
+  test('3,000 elicitations in one call are all counted, within the memory bound, without a listener warning', async () => {
     const yaml = `scenarios:
   - name: hostile
     steps:
       - call: many_elicit
-        args: { count: 2200 }
+        args: { count: 3000 }
         elicitation:
           - match: { message: question }
             value: ok
-        expect: { elicitations: { count: 2200 } }
+        expect: { elicitations: { count: 3000 } }
 `;
     const file = await scenarioFile('many-elicit', yaml);
     const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', file], { timeoutMs: 150_000 });
     assertBounded(r);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stderr, /MaxListenersExceededWarning|memory leak/);
+  });
+
+  test('2,000 sequential calls in one session print no MaxListenersExceededWarning', async () => {
+    const yaml = `scenarios:\n  - name: many-calls\n    steps:\n${'      - call: long_text\n        args: { length: 10 }\n'.repeat(2000)}`;
+    const file = await scenarioFile('many-calls', yaml);
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--reporter', 'plain', file], { timeoutMs: 240_000 });
+    assertBounded(r);
+    assert.equal(r.code, 0, r.stdout.slice(-2000) + r.stderr);
+    assert.doesNotMatch(r.stderr, /MaxListenersExceededWarning|memory leak/);
   });
 });
 
@@ -573,11 +584,19 @@ describe('12. the smaller breaks', () => {
 
   test('a wrong response id on an open stream fails the step at once, not after the timeout', async () => {
     const file = await scenarioFile('wrong-id', CALL('wrong_id'));
-    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', file], { timeoutMs: 45_000 });
+    const json = path.join(dir, 'wrong-id.json');
+    // The step may wait 120 s, the process is given 45: ending at all means the step did not wait for its timeout.
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', '--reporter', `table,json=${json}`, file], { timeoutMs: 45_000 });
     assertBounded(r);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /answered id 987654/);
     assert.doesNotMatch(r.stdout, /timed out/i);
+    // The step's own outcome: a wire failure naming the stray id, not a timeout.
+    const step = JSON.parse(await readFile(json, 'utf8')).scenarios[0].steps[0];
+    const failed = step.checks.filter((c: { verdict: string }) => c.verdict === 'failed');
+    assert.ok(failed.length > 0, JSON.stringify(step));
+    assert.ok(failed.some((c: { message?: string }) => /987654/.test(c.message ?? '')), JSON.stringify(failed));
+    assert.ok(failed.every((c: { message?: string }) => !/timed out|timeout/i.test(c.message ?? '')), JSON.stringify(failed));
   });
 
   test('the --record usage error names the flags once', async () => {
