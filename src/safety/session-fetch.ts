@@ -1,5 +1,8 @@
-// What a session's HTTP traffic may hold at once, whatever the server makes it send. Two bounds on the
-// fetch the SDK transport is given (src/session/session.ts wraps its whole chain in these):
+// What a session's HTTP traffic may hold at once, whatever the server makes it send, and how long its
+// end may take. Bounds on the fetch the SDK transport is given (src/session/session.ts wraps its whole
+// chain in these):
+// - The DELETE that ends the session has a deadline (5 s; 1.5 s once a signal stopped the run, so the
+//   process exits within 2 s of it). The SDK passes the transport's own signal, which never fires on a hung DELETE.
 // - Each request gets a signal of its own that follows the transport's. The SDK passes one long-lived
 //   AbortSignal to every request of a session, and undici's Request adds an abort listener to it that is
 //   removed only when that Request is garbage-collected: over ~1,500 requests in one session Node printed
@@ -14,10 +17,21 @@ import type { FetchLike } from '../target/target.js';
 
 /** Answer POSTs one session sends at once; each is a small body answered 202, so the queue drains fast. */
 export const MAX_ANSWERS_IN_FLIGHT = 16;
+/** The DELETE that ends a session: it must not hold up the run (a hung server)... */
+export const DELETE_TIMEOUT_MS = 5_000;
+/** ...nor, once a signal stopped the run, the exit (which must come within 2 s of the signal). */
+export const DELETE_AFTER_SIGNAL_MS = 1_500;
 
-/** `fetch` with each request's signal its own, linked to the caller's without a listener on it. */
-export function ownSignalPerRequest(inner: FetchLike): FetchLike {
-  return (url, init) => (init?.signal ? inner(url, { ...init, signal: AbortSignal.any([init.signal]) }) : inner(url, init));
+/**
+ * `fetch` with each request's signal its own, linked to the caller's without a listener on it. The
+ * session's DELETE also gets a deadline: 5 s, or 1.5 s once `stopped` (the run's signal) has fired.
+ */
+export function ownSignalPerRequest(inner: FetchLike, stopped?: AbortSignal): FetchLike {
+  return (url, init) => {
+    const signals = init?.signal ? [init.signal] : [];
+    if ((init?.method ?? 'GET').toUpperCase() === 'DELETE') signals.push(AbortSignal.timeout(stopped?.aborted ? DELETE_AFTER_SIGNAL_MS : DELETE_TIMEOUT_MS));
+    return signals.length ? inner(url, { ...init, signal: AbortSignal.any(signals) }) : inner(url, init);
+  };
 }
 
 /** Whether a request is a POST of JSON-RPC answers only (results or errors for the server's requests). */
@@ -64,6 +78,6 @@ export function limitAnswersInFlight(inner: FetchLike, max = MAX_ANSWERS_IN_FLIG
 }
 
 /** Both bounds: the request's own signal first, so a queued answer listens on that, not on the session's. */
-export function boundSessionFetch(inner: FetchLike): FetchLike {
-  return ownSignalPerRequest(limitAnswersInFlight(inner));
+export function boundSessionFetch(inner: FetchLike, stopped?: AbortSignal): FetchLike {
+  return ownSignalPerRequest(limitAnswersInFlight(inner), stopped);
 }

@@ -168,6 +168,7 @@ export class Session {
           fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
         }),
       ),
+      opts.signal,
     );
     const transport = new StreamableHTTPClientTransport(target.url, {
       fetch,
