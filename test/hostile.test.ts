@@ -166,26 +166,22 @@ describe('8. signals end every phase: connect, initialize, credentials (12.), a 
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
-    test(`${signal} while connecting (remote: the bundled suite's probe of a runtime that never answers initialize): exit ${code}, every scenario INTERRUPTED`, async () => {
-      const hung = await startHostileServer({ hangInitialize: true });
-      try {
-        const json = path.join(dir, `probe-${signal}.json`);
-        const sawInit = eventually(() => hung.requests.length > 0, 600);
-        // No scenario files: the bundled suite, whose probe connects before the run (it would wait 10 s).
-        const r = await runCliMeasured(['remote', '--arn', 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/hostile-Ab12Cd34Ef', '--endpoint-url', hung.url, '--timeout', '60s', '--reporter', `table,json=${json}`], {
-          timeoutMs: 30_000,
-          env: { AWS_ACCESS_KEY_ID: 'AKIDPROBEEXAMPLE0001', AWS_SECRET_ACCESS_KEY: 'probe-secret-example-0123456789', AWS_SESSION_TOKEN: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_PROFILE: undefined },
-          signal: { signal, when: sawInit },
-        });
-        assertBounded(r);
-        assert.equal(r.code, code, r.stdout + r.stderr);
-        const report = JSON.parse(await readFile(json, 'utf8'));
-        assert.equal(report.interrupted, true);
-        assert.ok(report.summary.total > 1, JSON.stringify(report.summary));
-        assert.equal(report.summary.interrupted, report.summary.total, JSON.stringify(report.summary));
-      } finally {
-        await hung.close();
-      }
+    // Before this was fixed the probe was honoured only when its own 10 s wait ran out; now at once.
+    test(`${signal} while connecting (the bundled suite's probe of a server that never answers initialize): exit ${code}, every scenario INTERRUPTED`, async () => {
+      const json = path.join(dir, `probe-${signal}.json`);
+      const before = server.requests.length;
+      const sawInit = eventually(() => server.requests.slice(before).some((q) => q.path === '/hang-init'), 600);
+      // No scenario files: the bundled suite, whose probe connects before the run.
+      const r = await runCliMeasured(['local', '--url', `${server.url}/hang-init`, '--timeout', '60s', '--reporter', `table,json=${json}`], {
+        timeoutMs: 30_000,
+        signal: { signal, when: sawInit },
+      });
+      assertBounded(r);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.ok(report.summary.total > 1, JSON.stringify(report.summary));
+      assert.equal(report.summary.interrupted, report.summary.total, JSON.stringify(report.summary));
     });
 
     test(`${signal} during a step, against a server that never answers the DELETE either: exit ${code}, the DELETE given up on, every report written`, async () => {
