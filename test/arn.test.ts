@@ -112,28 +112,28 @@ test('remote target with SigV4 resolves credentials eagerly and lists them as se
   }
 });
 
-test('a profile that does not exist is named as such (exit 3), not "no providers"', () => {
+test('a profile that does not exist is named as such (exit 3), not "no providers"', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-verify-aws-'));
   const env = {
     AWS_CONFIG_FILE: join(dir, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
     AWS_PROFILE: 'typo',
   };
-  writeFileSync(env.AWS_CONFIG_FILE, '[default]\nregion = us-west-2\n[profile dev]\nregion = us-east-1\n');
+  writeFileSync(env.AWS_CONFIG_FILE, '[default]\nregion = us-west-2\n[profile dev]\nregion = us-east-1\n[profile team.prod] # dotted names are profiles too\nregion = eu-west-1\n[sso-session corp]\nsso_region = us-east-1\n');
   writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE, '[ci]\naws_access_key_id = AKIDX\naws_secret_access_key = s3cr3t\n');
-  assert.deepEqual([...listProfiles(env).profiles].sort(), ['ci', 'default', 'dev']);
+  assert.deepEqual([...(await listProfiles(env)).profiles].sort(), ['ci', 'default', 'dev', 'team.prod']);
   const sdkError = new Error('Could not load credentials from any providers');
-  const e = explainCredentialsError(sdkError, {}, env);
+  const e = await explainCredentialsError(sdkError, {}, env);
   assert.ok(e instanceof ConnectError);
   assert.equal(e.exitCode, 3);
   assert.match(e.message, /AWS_PROFILE=typo names a profile that does not exist/);
-  assert.match(e.message, /Known profiles: ci, default, dev/);
+  assert.match(e.message, /Known profiles: ci, default, dev, team.prod/);
   assert.ok(!e.message.includes('s3cr3t'));
-  const flag = explainCredentialsError(sdkError, { profile: 'nope' }, env);
+  const flag = await explainCredentialsError(sdkError, { profile: 'nope' }, env);
   assert.match(flag.message, /--profile nope names a profile that does not exist/);
-  const none = explainCredentialsError(sdkError, {}, { AWS_CONFIG_FILE: env.AWS_CONFIG_FILE });
+  const none = await explainCredentialsError(sdkError, {}, { AWS_CONFIG_FILE: env.AWS_CONFIG_FILE });
   assert.match(none.message, /No AWS credentials found\. Tried: environment/);
-  const expired = explainCredentialsError(new Error('The SSO session associated with this profile has expired'), { profile: 'dev' }, env);
+  const expired = await explainCredentialsError(new Error('The SSO session associated with this profile has expired'), { profile: 'dev' }, env);
   assert.match(expired.message, /expired.*aws sso login --profile dev/);
 });
 

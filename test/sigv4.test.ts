@@ -15,7 +15,7 @@ import {
   parseQueryString,
   signRequest,
 } from '../src/target/sigv4.js';
-import { verifySigV4, type IncomingSignedRequest } from '../src/servers/agentcore/sigv4-verify.js';
+import { explainSignature, verifySigV4, type IncomingSignedRequest } from '../src/servers/agentcore/sigv4-verify.js';
 import { invocationUrlForArn } from '../src/target/arn.js';
 
 const SUITE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'sigv4-test-suite');
@@ -109,10 +109,16 @@ for (const base of cases) {
       { method: req.method, host: host!.trim(), path: req.path, query: parseQueryString(req.query), headers: rest, body: req.body },
       { credentials, region: REGION, service: SERVICE, signingDate: SUITE_TIME },
     );
-    if (creq !== undefined) assert.equal(signed.canonicalRequest, creq, 'canonical request');
-    const sts = tryRead(base, 'sts');
-    if (sts !== undefined) assert.equal(signed.stringToSign, sts, 'string to sign');
+    // The signature is smithy's own (signRequest uses SignatureV4 as it is).
     assert.equal(signed.authorization, read(base, 'authz').trim(), 'authorization');
+    // The verifier's explanation of a refusal must show the very strings that signature was made from.
+    const explained = await explainSignature(
+      { method: req.method, host: host!.trim(), path: req.path, query: parseQueryString(req.query), headers: signed.headers, body: req.body },
+      { region: REGION, service: SERVICE },
+    );
+    if (creq !== undefined) assert.equal(explained.canonicalRequest, creq, 'canonical request');
+    const sts = tryRead(base, 'sts');
+    if (sts !== undefined) assert.equal(explained.stringToSign, sts, 'string to sign');
   });
 
   test(`verifier accepts ${name} and refuses it with one byte changed`, async () => {
@@ -148,6 +154,9 @@ for (const base of cases) {
     for (const [what, mutated] of mutations) {
       const v = await verifySigV4(toIncoming(mutated), opts);
       assert.equal(v.ok, false, `one byte changed in ${what} must be refused`);
+      // A wrong signature over an unchanged request: the refusal shows the canonical request the suite expects.
+      const creq = tryRead(base, 'creq');
+      if (what === 'signature' && creq !== undefined && !v.ok) assert.equal(v.canonicalRequest, creq, 'the refusal explains with the canonical request');
     }
   });
 }
@@ -168,7 +177,11 @@ test('AgentCore: canonical path is the wire path encoded twice and the qualifier
     { method: 'POST', host: url.host, path: url.pathname, query: parseQueryString(url.search.slice(1)), body: '{}' },
     { credentials: CREDS, region: 'us-west-2' },
   );
-  const [method, path, query] = signed.canonicalRequest.split('\n');
+  const explained = await explainSignature(
+    { method: 'POST', host: url.host, path: url.pathname, query: parseQueryString(url.search.slice(1)), headers: signed.headers, body: '{}' },
+    { region: 'us-west-2' },
+  );
+  const [method, path, query] = explained.canonicalRequest.split('\n');
   assert.equal(method, 'POST');
   assert.equal(
     path,

@@ -1,6 +1,7 @@
 // Raw HTTP exchanges for the protocol checks. They go through the Target's own fetch, so a check on a
 // remote (SigV4 or bearer) endpoint is signed like every other request, and they deliberately break
 // the rules the SDK client would never break (no Accept, a stale session id, a bad Origin).
+import { createParser } from 'eventsource-parser';
 import { networkErrorText } from '../session/resilience.js';
 import { boundStream, DEFAULT_MAX_RESPONSE_BYTES, describeCut, limitsFrom, readTextBounded, type CutReason } from '../safety/bounded-body.js';
 import { describeRedirect, isRedirect, REDIRECT_POLICY } from '../safety/redirects.js';
@@ -111,37 +112,34 @@ export async function exchange(target: Target, opts: ExchangeOptions): Promise<W
   return out;
 }
 
+/** Reads SSE events with eventsource-parser (the SDK's parser) from the bounded body, until `until` says stop. */
 async function readSse(res: Response, out: WireExchange, cap: number, until?: ExchangeOptions['until']): Promise<void> {
   if (!res.body) return;
   let cutBy: CutReason | undefined;
   const bounded = boundStream(res.body, limitsFrom(cap), { sse: true, onCut: (r) => (cutBy = r) });
-  const reader = bounded.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
-  let buffer = '';
+  const reader = bounded.getReader();
+  const decoder = new TextDecoder();
+  let stop = false;
+  const parser = createParser({
+    onEvent: (e) => {
+      if (stop) return;
+      const id = e.id ?? null;
+      const message = e.data ? ((parseJson(e.data) as JsonRpcMessage | undefined) ?? null) : null;
+      out.events.push({ id, message });
+      if (message) {
+        out.messages.push(message);
+        if (until?.(message, id)) stop = true;
+      }
+    },
+  });
   try {
-    for (;;) {
+    while (!stop) {
       const { value, done } = await reader.read();
       if (done) {
         if (cutBy) out.cut = describeCut(`the response stream for ${out.what}`, cutBy);
         break;
       }
-      buffer += value.replace(/\r\n?/g, '\n');
-      let cut: number;
-      while ((cut = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        let id: string | null = null;
-        const data: string[] = [];
-        for (const line of block.split('\n')) {
-          if (line.startsWith('id:')) id = line.slice(3).trim();
-          else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-        }
-        const message = data.length ? (parseJson(data.join('\n')) as JsonRpcMessage | undefined) ?? null : null;
-        out.events.push({ id, message });
-        if (message) {
-          out.messages.push(message);
-          if (until?.(message, id)) return;
-        }
-      }
+      parser.feed(decoder.decode(value, { stream: true }));
     }
   } finally {
     await reader.cancel().catch(() => {});

@@ -9,6 +9,7 @@
 //   recorded underneath, still shows what really came over the wire).
 // Nothing the server sends is executed or opened here: bodies are only parsed as JSON.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { FetchLike } from '../target/target.js';
 import { boundStream, describeCut, limitsFrom, readTextBounded, withBoundedBody, type BodyLimits, type CutReason } from '../safety/bounded-body.js';
 
@@ -225,11 +226,19 @@ function wireBatch(ids: (string | number)[], message: string): string {
   return ids.length === 1 ? wireError(ids[0]!, message) : `[${ids.map((id) => wireError(id, message)).join(',')}]`;
 }
 
+/** One parsed SSE event written out again, as the SDK's parser (eventsource-parser) will read it. */
+function sseText(e: EventSourceMessage): string {
+  const id = e.id !== undefined ? `id: ${e.id}\n` : '';
+  const type = e.event !== undefined ? `event: ${e.event}\n` : '';
+  return `${id}${type}${e.data.split('\n').map((line) => `data: ${line}`).join('\n')}\n\n`;
+}
+
 /**
- * Passes an SSE stream through event by event, checking it as it goes. Responses for ids nobody
- * asked and second responses are dropped (and reported); a stream that ends or breaks before every
- * request is answered gets an error event in place of the missing result, unless the server gave
- * event ids, in which case the SDK resumes with Last-Event-ID and we only note it.
+ * Passes an SSE stream through event by event, checking it as it goes. It is parsed with
+ * eventsource-parser, the parser the SDK's transport reads it with, so both see the same events.
+ * Responses for ids nobody asked and second responses are dropped (and reported); a stream that ends or
+ * breaks before every request is answered gets an error event in place of the missing result, unless the
+ * server gave event ids, in which case the SDK resumes with Last-Event-ID and we only note it.
  */
 function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cutBy: () => CutReason | undefined, opts: ResilienceOptions): ReadableStream<Uint8Array> {
   const pending = new Map(rpc.ids.map((id) => [idKey(id), id]));
@@ -237,49 +246,33 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const reader = body.getReader();
-  let buffer = '';
-  let raw = '';
+  /** What the SDK gets next: events passed on, replaced or added. */
+  const out: string[] = [];
   let bytes = 0;
   let events = 0;
   let sawEventId = false;
   let finished = false;
 
-  const handleBlock = (block: string): string | undefined => {
-    let data: string[] = [];
-    let eventType = 'message';
-    let fields = 0;
-    for (const line of block.split('\n')) {
-      if (line === '' || line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'data') data.push(value);
-      else if (field === 'event') eventType = value;
-      else if (field === 'id') sawEventId = true;
-      else if (field !== 'retry') continue;
-      fields++;
-    }
-    if (fields === 0) return block; // comments or junk lines: the SSE spec ignores them, so do we
+  const handleEvent = (e: EventSourceMessage): string | undefined => {
     events++;
-    if (data.length === 0 || eventType !== 'message') return block;
-    const text = data.join('\n');
-    // The priming event 2025-11-25 says servers SHOULD send (an event id and empty data, so the client
-    // can resume): not a message, and not a fault. Passed on untouched so the SDK sees its id and retry.
-    if (text === '') return block;
+    if (e.id) sawEventId = true;
+    // Another event type, or the priming event 2025-11-25 says servers SHOULD send (an event id and empty
+    // data, so the client can resume): no message, and no fault. Passed on so the SDK sees its id.
+    if ((e.event !== undefined && e.event !== 'message') || e.data === '') return sseText(e);
     let msg: unknown;
     try {
-      msg = JSON.parse(text);
-    } catch (e) {
-      opts.note(`an SSE event for ${rpc.label} carries data that is not JSON (${JSON.stringify(text.slice(0, 60))}): ${(e as Error).message}`);
+      msg = JSON.parse(e.data);
+    } catch (err) {
+      opts.note(`an SSE event for ${rpc.label} carries data that is not JSON (${JSON.stringify(e.data.slice(0, 60))}): ${(err as Error).message}`);
       return undefined;
     }
     const r = responseId(msg);
-    if (!r) return block;
+    if (!r) return sseText(e);
     const key = idKey(r.id);
     if (pending.has(key)) {
       pending.delete(key);
       answered.add(key);
-      return block;
+      return sseText(e);
     }
     if (answered.has(key)) {
       opts.fault(`the server sent a second response for id ${JSON.stringify(r.id)} (${rpc.label}); it was ignored`);
@@ -293,64 +286,62 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
     }
     // The request's own answer is not coming on this stream: fail it now instead of waiting out the timeout.
     opts.fault(`${problem}; the request was failed at once`);
-    const errors = [...pending.values()].map((id) => `event: message\ndata: ${wireError(id, problem)}`).join('\n\n');
+    const errors = [...pending.values()].map((id) => `event: message\ndata: ${wireError(id, problem)}\n\n`).join('');
     for (const id of pending.values()) answered.add(idKey(id));
     pending.clear();
     return errors;
   };
+  const parser = createParser({
+    onEvent: (e) => {
+      const kept = handleEvent(e);
+      if (kept !== undefined) out.push(kept);
+    },
+    // The server's reconnection delay is the SDK's to honour: pass it on.
+    onRetry: (ms) => out.push(`retry: ${ms}\n\n`),
+  });
 
-  const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, why: string, whole?: string) => {
+  const endWith = (why: string, whole?: string) => {
     finished = true;
     if (pending.size && !sawEventId) {
       const problem = whole ?? `the response stream for ${rpc.label} ended before the result (${why})`;
       opts.note(problem);
-      for (const id of pending.values()) controller.enqueue(encoder.encode(`event: message\ndata: ${wireError(id, problem)}\n\n`));
+      for (const id of pending.values()) out.push(`event: message\ndata: ${wireError(id, problem)}\n\n`);
       pending.clear();
     } else if (pending.size) opts.note(`the response stream for ${rpc.label} ended before the result (${why}); the server gave event ids, so the client may resume it`);
-    controller.close();
+  };
+
+  const readMore = async (): Promise<void> => {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      endWith(`${networkErrorText(e)} after ${bytes} bytes, ${events} event(s)`);
+      return;
+    }
+    if (chunk.done) {
+      const cut = cutBy();
+      if (cut) {
+        const problem =
+          cut.kind === 'message'
+            ? `a single message in the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`
+            : `the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`;
+        endWith(`cut off at the ${cut.limit}-byte response cap`, problem);
+        return;
+      }
+      // A last event the server never ended with a blank line still counts (as it always has here).
+      parser.feed(decoder.decode() + '\n\n');
+      endWith(events ? `the server closed it after ${events} event(s)` : bytes ? `the server closed it after ${bytes} bytes with no valid SSE event` : 'the server closed it without sending anything');
+      return;
+    }
+    bytes += chunk.value.byteLength;
+    parser.feed(decoder.decode(chunk.value, { stream: true }));
   };
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (finished) return;
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (e) {
-        endWith(controller, `${networkErrorText(e)} after ${bytes} bytes, ${events} event(s)`);
-        return;
-      }
-      if (chunk.done) {
-        const cut = cutBy();
-        if (cut) {
-          const problem =
-            cut.kind === 'message'
-              ? `a single message in the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`
-              : `the response to ${rpc.label} exceeded the ${cut.limit}-byte response cap and was cut off (--max-response)`;
-          endWith(controller, `cut off at the ${cut.limit}-byte response cap`, problem);
-          return;
-        }
-        buffer += (raw + decoder.decode()).replace(/\r\n?/g, '\n');
-        if (buffer.trim()) {
-          const out = handleBlock(buffer.replace(/\r\n?/g, '\n'));
-          if (out !== undefined) controller.enqueue(encoder.encode(out + '\n\n'));
-        }
-        endWith(controller, events ? `the server closed it after ${events} event(s)` : bytes ? `the server closed it after ${bytes} bytes with no valid SSE event` : 'the server closed it without sending anything');
-        return;
-      }
-      bytes += chunk.value.byteLength;
-      // A CR at a chunk's end may be half of a CRLF: hold it until the next chunk.
-      raw += decoder.decode(chunk.value, { stream: true });
-      const hold = raw.endsWith('\r') ? 1 : 0;
-      buffer += raw.slice(0, raw.length - hold).replace(/\r\n?/g, '\n');
-      raw = raw.slice(raw.length - hold);
-      let i: number;
-      while ((i = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        const out = handleBlock(block);
-        if (out !== undefined) controller.enqueue(encoder.encode(out + '\n\n'));
-      }
+      while (!out.length && !finished) await readMore();
+      if (out.length) controller.enqueue(encoder.encode(out.splice(0).join('')));
+      if (finished && !out.length) controller.close();
     },
     async cancel(reason) {
       finished = true;

@@ -5,7 +5,7 @@
 // the profile names from the shared files ourselves to tell the two apart. No message ever
 // contains a secret value.
 
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectError } from '../errors.js';
@@ -29,48 +29,31 @@ export function sharedFilePaths(env: NodeJS.ProcessEnv = process.env): { config:
   };
 }
 
-function sectionNames(path: string): string[] | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const names: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$/.exec(line);
-    if (m) names.push(m[1]!);
-  }
-  return names;
-}
+const OTHER_SECTIONS = /^(?:sso-session|services)\./;
 
-/** Profile names found in the shared files: `[profile x]`/`[default]` in config, `[x]` in credentials. */
-export function listProfiles(env: NodeJS.ProcessEnv = process.env): { profiles: Set<string>; filesRead: string[] } {
+/**
+ * Profile names found in the shared files, read by the SDK's own ini loader (smithy's shared-ini-file-loader,
+ * now in @smithy/core/config): `[profile x]` and `[default]` in config, `[x]` in credentials, exactly as the
+ * credential chain will see them.
+ */
+export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promise<{ profiles: Set<string>; filesRead: string[] }> {
   const paths = sharedFilePaths(env);
+  const { loadSharedConfigFiles } = await import('@smithy/core/config');
+  // A missing or unreadable file is an empty one to the loader; which were there is said by existsSync.
+  const { configFile, credentialsFile } = await loadSharedConfigFiles({ configFilepath: paths.config, filepath: paths.credentials, ignoreCache: true });
   const profiles = new Set<string>();
-  const filesRead: string[] = [];
-  const config = sectionNames(paths.config);
-  if (config) {
-    filesRead.push(paths.config);
-    for (const name of config) {
-      if (name === 'default') profiles.add('default');
-      else if (name.startsWith('profile ')) profiles.add(name.slice('profile '.length).trim());
-    }
-  }
-  const credentials = sectionNames(paths.credentials);
-  if (credentials) {
-    filesRead.push(paths.credentials);
-    for (const name of credentials) profiles.add(name);
-  }
-  return { profiles, filesRead };
+  // The config file's other sections keep their type as a prefix ("sso-session.corp", "services.s3"); they are no profiles.
+  for (const name of Object.keys(configFile)) if (!OTHER_SECTIONS.test(name)) profiles.add(name);
+  for (const name of Object.keys(credentialsFile)) profiles.add(name);
+  return { profiles, filesRead: [paths.config, paths.credentials].filter((p) => existsSync(p)) };
 }
 
 const SOURCES_TRIED =
   'environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), shared config and credentials files ' +
   '(profiles, SSO, credential_process, assume-role), web identity token file, and container/EC2 instance metadata';
 
-function describeProfileProblem(profile: string, fromFlag: boolean, env: NodeJS.ProcessEnv): string | undefined {
-  const { profiles, filesRead } = listProfiles(env);
+async function describeProfileProblem(profile: string, fromFlag: boolean, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { profiles, filesRead } = await listProfiles(env);
   if (profiles.has(profile)) return undefined;
   const source = fromFlag ? `--profile ${profile}` : `AWS_PROFILE=${profile}`;
   const where = filesRead.length ? `in ${filesRead.join(' or ')}` : `(no ${sharedFilePaths(env).config} or ${sharedFilePaths(env).credentials} file found)`;
@@ -79,10 +62,10 @@ function describeProfileProblem(profile: string, fromFlag: boolean, env: NodeJS.
 }
 
 /** Turn an SDK credentials failure into a ConnectError with plain words and no secrets. */
-export function explainCredentialsError(err: unknown, options: CredentialOptions = {}, env: NodeJS.ProcessEnv = process.env): ConnectError {
+export async function explainCredentialsError(err: unknown, options: CredentialOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<ConnectError> {
   const profile = options.profile ?? env.AWS_PROFILE;
   if (profile) {
-    const problem = describeProfileProblem(profile, options.profile !== undefined, env);
+    const problem = await describeProfileProblem(profile, options.profile !== undefined, env);
     if (problem) return new ConnectError(`No AWS credentials: ${problem}`);
   }
   const raw = err instanceof Error ? err.message : String(err);
@@ -162,9 +145,9 @@ export async function createCredentialsProvider(options: CredentialOptions = {})
       // credential_process failed (expired credentials, bad JSON): ask it directly for the reason.
       if (profile && /Could not load credentials from any providers/i.test(String((err as Error)?.message))) {
         const reason = await processProblem(profile);
-        if (reason) throw explainCredentialsError(new Error(reason), options);
+        if (reason) throw await explainCredentialsError(new Error(reason), options);
       }
-      throw explainCredentialsError(err, options);
+      throw await explainCredentialsError(err, options);
     } finally {
       clearTimeout(timer);
     }

@@ -1,6 +1,6 @@
-// SigV4 for AgentCore, the client side: a signing FetchLike (the emulator verifies with src/servers/agentcore/sigv4-verify.ts).
-// Both sides use @smithy/signature-v4 (the maintained AWS signer) so they cannot drift apart, and
-// neither hand-writes any crypto. Facts this relies on (see shared/reference/agentcore.md):
+// SigV4 for AgentCore, the client side: a signing FetchLike over smithy's SignatureV4, used as it is
+// (the emulator verifies with src/servers/agentcore/sigv4-verify.ts, which signs with this same
+// function, so the two cannot drift apart; nothing here hand-writes any crypto). Facts this relies on (see shared/reference/agentcore.md):
 //  - every request (POST, GET, DELETE) is signed with a fresh x-amz-date; the body hash is signed;
 //  - the canonical URI is the already-encoded wire path encoded once more (uriEscapePath: true);
 //  - the query goes into `query` (decoded), never into `path`;
@@ -9,7 +9,7 @@
 //  - only headers we control are signed: fetch adds or rewrites connection, user-agent, ... later.
 
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4, getCanonicalHeaders, getPayloadHash } from '@smithy/signature-v4';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { markSentHeaders, type FetchLike } from './target.js';
 import { REDIRECT_POLICY } from '../safety/redirects.js';
@@ -78,21 +78,10 @@ export interface SignedParts {
   authorization: string;
   signature: string;
   signedHeaders: string[];
-  canonicalRequest: string;
-  stringToSign: string;
 }
 
-/** Exposes smithy's canonical-request and string-to-sign steps (protected there) for tests and diagnostics. */
-class InspectableSignatureV4 extends SignatureV4 {
-  canonicalRequestOf(request: SmithyRequest, canonicalHeaders: Record<string, string>, payloadHash: string): string {
-    return this.createCanonicalRequest(request, canonicalHeaders, payloadHash);
-  }
-  stringToSignOf(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, 'AWS4-HMAC-SHA256');
-  }
-}
-
-type SmithyRequest = {
+/** The request in smithy's HttpRequest shape: header names lower-cased, repeated ones joined with ",". */
+export interface SmithyRequest {
   method: string;
   protocol: string;
   hostname: string;
@@ -100,9 +89,9 @@ type SmithyRequest = {
   query: Record<string, string | string[]>;
   headers: Record<string, string>;
   body?: string | Uint8Array;
-};
+}
 
-function toSmithyRequest(req: SignableRequest): SmithyRequest {
+export function toSmithyRequest(req: SignableRequest): SmithyRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers ?? {})) {
     const lower = name.toLowerCase();
@@ -120,8 +109,18 @@ function toSmithyRequest(req: SignableRequest): SmithyRequest {
   };
 }
 
-function signer(params: SigningParams): InspectableSignatureV4 {
-  return new InspectableSignatureV4({
+/** UNSIGNED_HEADERS plus the caller's own; `signable` (when given) is exactly what the signature covers. */
+export function headerRules(params: Pick<SigningParams, 'unsignableHeaders' | 'signableHeaders'>): { unsignable: Set<string>; signable?: Set<string> } {
+  const unsignable = new Set(UNSIGNED_HEADERS);
+  for (const h of params.unsignableHeaders ?? []) unsignable.add(h.toLowerCase());
+  const signable = params.signableHeaders ? new Set([...params.signableHeaders].map((h) => h.toLowerCase())) : undefined;
+  return { unsignable, ...(signable ? { signable } : {}) };
+}
+
+/** Sign one request with smithy's SignatureV4 as it is; returns the headers to send. */
+export async function signRequest(request: SignableRequest, params: SigningParams): Promise<SignedParts> {
+  const { unsignable, signable } = headerRules(params);
+  const sigv4 = new SignatureV4({
     service: params.service ?? AGENTCORE_SIGNING_NAME,
     region: params.region,
     credentials: params.credentials,
@@ -129,37 +128,14 @@ function signer(params: SigningParams): InspectableSignatureV4 {
     uriEscapePath: true,
     applyChecksum: false,
   });
-}
-
-/** Sign one request; returns the headers to send plus the canonical request and string to sign. */
-export async function signRequest(request: SignableRequest, params: SigningParams): Promise<SignedParts> {
-  const unsignable = new Set(UNSIGNED_HEADERS);
-  for (const h of params.unsignableHeaders ?? []) unsignable.add(h.toLowerCase());
-  const signable = params.signableHeaders ? new Set([...params.signableHeaders].map((h) => h.toLowerCase())) : undefined;
-  const sigv4 = signer(params);
-  const input = toSmithyRequest(request);
-  const signed = (await sigv4.sign(input, {
+  const signed = (await sigv4.sign(toSmithyRequest(request), {
     signingDate: params.signingDate ?? new Date(),
     unsignableHeaders: unsignable,
-    signableHeaders: signable,
+    ...(signable ? { signableHeaders: signable } : {}),
   })) as SmithyRequest;
   const authorization = signed.headers.authorization!;
   const parsed = parseAuthorization(authorization)!;
-  // Recompute the intermediate strings from the same request smithy signed (minus authorization).
-  const { authorization: _omit, ...withoutAuth } = signed.headers;
-  const unsignedView = { ...signed, headers: withoutAuth };
-  const canonicalHeaders = getCanonicalHeaders(unsignedView, unsignable, signable) as Record<string, string>;
-  const payloadHash = await getPayloadHash(unsignedView, Sha256);
-  const canonicalRequest = sigv4.canonicalRequestOf(unsignedView, canonicalHeaders, payloadHash);
-  const stringToSign = await sigv4.stringToSignOf(withoutAuth['x-amz-date']!, parsed.scope, canonicalRequest);
-  return {
-    headers: signed.headers,
-    authorization,
-    signature: parsed.signature,
-    signedHeaders: parsed.signedHeaders,
-    canonicalRequest,
-    stringToSign,
-  };
+  return { headers: signed.headers, authorization, signature: parsed.signature, signedHeaders: parsed.signedHeaders };
 }
 
 /**

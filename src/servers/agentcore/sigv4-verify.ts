@@ -2,14 +2,20 @@
 // the same library the client signs with (src/target/sigv4.ts) and compare in constant time.
 import { timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { escapeUri } from '@smithy/core/protocols';
+import { ALGORITHM_IDENTIFIER, createScope, getCanonicalHeaders, getCanonicalQuery, getPayloadHash } from '@smithy/signature-v4';
 import {
   AGENTCORE_SIGNING_NAME,
+  headerRules,
   parseAuthorization,
   parseQueryString,
   signRequest,
+  toSmithyRequest,
   type AwsCredentials,
   type AwsCredentialsProvider,
   type ParsedAuthorization,
+  type SignableRequest,
+  type SigningParams,
 } from '../../target/sigv4.js';
 
 export interface IncomingSignedRequest {
@@ -165,14 +171,18 @@ export async function verifySigV4(request: IncomingSignedRequest, options: SigV4
   if (!recomputed) return { ok: false, reason: 'could not recompute the signature' };
   const sameHeaders = recomputed.signedHeaders.join(';') === auth.signedHeaders.join(';');
   if (!sameHeaders || !constantTimeEqual(recomputed.signature, auth.signature)) {
+    const explained = await explainSignature(
+      { method: request.method, host, path: request.path, query: parseQueryString(request.query ?? ''), headers: recomputed.headers, body },
+      { region: options.region, service, signableHeaders: signed },
+    );
     return {
       ok: false,
       reason:
         'signature does not match. Check that the canonical path is the wire path encoded once more ' +
         '(%3A → %253A), the qualifier is in the query, the body sent is the body signed, and the ' +
         'signing name is bedrock-agentcore',
-      canonicalRequest: redactToken(recomputed.canonicalRequest, expected.sessionToken),
-      stringToSign: recomputed.stringToSign,
+      canonicalRequest: redactToken(explained.canonicalRequest, expected.sessionToken),
+      stringToSign: explained.stringToSign,
     };
   }
   return { ok: true, accessKeyId: auth.accessKeyId };
@@ -180,4 +190,49 @@ export async function verifySigV4(request: IncomingSignedRequest, options: SigV4
 
 function redactToken(text: string, token: string | undefined): string {
   return token ? text.split(token).join('***') : text;
+}
+
+/**
+ * The canonical request and string to sign behind a signature, for the emulator's refusal log and for
+ * the AWS test suite's .creq/.sts files. smithy keeps these steps protected, so they are put together
+ * here from its public parts (canonical headers, query, payload hash, scope) and its URI escaper; the
+ * signature itself only ever comes from smithy's `sign` (signRequest). `request` is the request as
+ * signed: its headers include x-amz-date (and the token), but not authorization.
+ */
+export async function explainSignature(
+  request: SignableRequest,
+  params: Pick<SigningParams, 'region' | 'service' | 'unsignableHeaders' | 'signableHeaders'>,
+): Promise<{ canonicalRequest: string; stringToSign: string }> {
+  const { unsignable, signable } = headerRules(params);
+  const smithy = toSmithyRequest(request);
+  delete smithy.headers.authorization;
+  const canonicalHeaders = getCanonicalHeaders(smithy, unsignable, signable);
+  const names = Object.keys(canonicalHeaders).sort();
+  const canonicalRequest = [
+    smithy.method,
+    canonicalPath(smithy.path),
+    getCanonicalQuery(smithy),
+    ...names.map((n) => `${n}:${canonicalHeaders[n]}`),
+    '',
+    names.join(';'),
+    await getPayloadHash(smithy, Sha256),
+  ].join('\n');
+  const longDate = smithy.headers['x-amz-date'] ?? '';
+  const hash = new Sha256();
+  hash.update(Buffer.from(canonicalRequest, 'utf8'));
+  const hashed = Buffer.from(await hash.digest()).toString('hex');
+  const scope = createScope(longDate.slice(0, 8), params.region, params.service ?? AGENTCORE_SIGNING_NAME);
+  return { canonicalRequest, stringToSign: [ALGORITHM_IDENTIFIER, longDate, scope, hashed].join('\n') };
+}
+
+/** SigV4's canonical URI with uriEscapePath (every service but S3): "." and ".." resolved, then encoded once more. */
+function canonicalPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const normalized = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && path.endsWith('/') ? '/' : ''}`;
+  return escapeUri(normalized).replace(/%2F/g, '/');
 }
