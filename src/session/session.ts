@@ -12,6 +12,7 @@ import { networkErrorText, resilientFetch } from './resilience.js';
 import { WireCapture } from './wire-capture.js';
 import { StreamTracker, type StreamKind } from './streams.js';
 import { StatelessLoss } from './stateless.js';
+import { boundSessionFetch } from '../safety/session-fetch.js';
 
 import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
@@ -205,13 +206,17 @@ export class Session {
     const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
     const streams = new StreamTracker((text) => transcript.note(text));
     // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent;
-    // stream attribution sits outside both, so it sees exactly what the SDK reads.
-    const fetch = streams.wrap(
-      resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
-        maxResponseBytes: opts.maxResponseBytes,
-        note: (text) => transcript.note(text),
-        fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
-      }),
+    // stream attribution sits outside both, so it sees exactly what the SDK reads; outermost, what a
+    // session may hold at once (a signal per request, a bounded number of answers in flight).
+    const fetch = boundSessionFetch(
+      streams.wrap(
+        resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
+          maxResponseBytes: opts.maxResponseBytes,
+          note: (text) => transcript.note(text),
+          fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
+        }),
+      ),
+      opts.signal,
     );
     const transport = new StreamableHTTPClientTransport(target.url, {
       fetch,

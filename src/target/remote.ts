@@ -88,8 +88,20 @@ export function resolveRemoteEndpoint(options: RemoteTargetOptions): {
   );
 }
 
-/** Build the remote Target. Async because SigV4 credentials are resolved once up front. */
+/** Build the remote Target, its credentials resolved now (doctor, call): a failure is exit 3 before anything. */
 export async function remoteTarget(options: RemoteTargetOptions): Promise<Target> {
+  const target = unresolvedRemoteTarget(options);
+  await target.prepare?.();
+  return target;
+}
+
+/**
+ * The remote Target with the flag combination checked and the URL built, but SigV4 credentials not
+ * yet resolved: `target.prepare()` resolves them (once). A run calls it after its reporters and signal
+ * handlers exist (src/cli/run-suite.ts), so a credential_process that hangs can be interrupted with
+ * every report still written.
+ */
+export function unresolvedRemoteTarget(options: RemoteTargetOptions): Target {
   if (options.bearerTokenEnv && options.profile) {
     throw new UsageError('--profile selects AWS credentials for SigV4; it cannot be combined with --bearer-token-env.');
   }
@@ -115,17 +127,24 @@ export async function remoteTarget(options: RemoteTargetOptions): Promise<Target
     };
   }
 
-  const { provider, credentials } = options.credentials
-    ? { provider: async () => options.credentials!, credentials: options.credentials }
-    : await resolveCredentials({ profile: options.profile, timeoutMs: options.credentialsTimeoutMs });
   // The redactor masks these; the provider may hand out refreshed ones later, so add those too.
   const secrets: string[] = [];
   const remember = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
     for (const v of [c.accessKeyId, c.secretAccessKey, c.sessionToken]) if (v && !secrets.includes(v)) secrets.push(v);
   };
-  remember(credentials);
+  let provider: (() => Promise<AwsCredentials>) | undefined;
+  let ready: Promise<void> | undefined;
+  const prepare = () =>
+    (ready ??= (async () => {
+      const resolved = options.credentials
+        ? { provider: async () => options.credentials!, credentials: options.credentials }
+        : await resolveCredentials({ profile: options.profile, timeoutMs: options.credentialsTimeoutMs });
+      remember(resolved.credentials);
+      provider = resolved.provider;
+    })());
   const tracked = async () => {
-    const c = await provider();
+    if (!provider) await prepare();
+    const c = await provider!();
     remember(c);
     return c;
   };
@@ -137,5 +156,6 @@ export async function remoteTarget(options: RemoteTargetOptions): Promise<Target
     authMethod: 'SigV4',
     secrets,
     details,
+    prepare,
   };
 }

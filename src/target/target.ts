@@ -20,6 +20,13 @@ export interface Target {
   secrets: string[];
   /** Extra facts for reports (region, ARN, qualifier); never secrets. */
   details?: Record<string, string>;
+  /**
+   * Work needed before the first request that may take long (resolving AWS credentials: a
+   * credential_process, SSO, instance metadata). A run calls it once its reporters exist and its
+   * signals are installed, so a signal while it waits still ends in complete, INTERRUPTED reports.
+   * Rejects with a ConnectError (exit 3). Idempotent; requests made before it call it themselves.
+   */
+  prepare?: () => Promise<void>;
 }
 
 /** A plain local target: no auth, Node's global fetch. */

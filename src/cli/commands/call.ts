@@ -127,7 +127,7 @@ async function callTool(tool: string, flags: CallFlags): Promise<number> {
       },
     };
     const plan = await buildPlan({ ...llmOptions(flags), timeout: timeoutMs }, [loaded], target);
-    interactive = person ? mode.startInteractive(flags, target, { signal, onStop: () => interruptRun('SIGINT') }) : undefined;
+    interactive = person ? mode.startInteractive(flags, target, { signal, onStop: () => interruptRun('SIGINT'), secrets: plan.secrets }) : undefined;
     const llm = await (await import('../llm-flags.js')).prepareLlm(plan, signal);
     if (llm && interactive) llm.setReview((req, draft) => interactive!.responder.reviewDraft(req, draft));
     const redactor = new Redactor([...target.secrets, ...plan.secrets, ...(llm?.control.llm?.secrets ?? [])]);

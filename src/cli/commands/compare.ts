@@ -6,7 +6,7 @@ import { UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import type { RunResult } from '../../results.js';
 import { addRunFlags, addSuiteFlags, checkSuiteFlags, cliReporters, loadSuite, runControl, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
-import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, runRemoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
 
@@ -44,12 +44,12 @@ Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage or scenar
   );
   cmd.action(async (paths: string[], flags: SuiteFlags & CompareFlags & RemoteFlags & { url: string }) => {
     const url = parseHttpUrl(flags.url);
-    const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
+    const { resolveRemoteEndpoint } = await import('../../target/remote.js');
     resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before files or credentials
     checkSuiteFlags(paths, flags);
     const scenarios = flags.suite === 'protocol' ? [] : await loadSuite(paths);
     const { localTarget } = await import('../../target/target.js');
-    process.exitCode = await runComparison(localTarget(url), () => remoteTargetFromFlags(flags), scenarios, flags);
+    process.exitCode = await runComparison(localTarget(url), () => runRemoteTargetFromFlags(flags), scenarios, flags);
   });
 }
 
@@ -67,17 +67,21 @@ export async function runComparison(local: Target, remote: Target | (() => Promi
   const { exitCode } = await import('../../run/exit-code.js');
   const { comparisonListeners } = await import('../../report/compare.js');
   const localPlan = await buildPlan(flags, scenarios, local);
-  const remotePlan = await buildPlan(flags, scenarios, typeof remote === 'function' ? await remote() : remote);
+  const remoteTarget = typeof remote === 'function' ? await remote() : remote;
+  const remotePlan = await buildPlan(flags, scenarios, remoteTarget);
   // The table reporter is the comparison itself; the others get the merged run.
   const others = (await cliReporters(flags)).filter((r) => r.name !== 'table');
   const [a, b] = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others });
-  const { installRunSignals, runAbortSignal, interruptReceived } = await import('../signals.js');
-  // A signal stops both sides; the comparison of what ran is still printed and written.
+  const { installRunSignals, runAbortSignal, interruptReceived, unlessInterrupted } = await import('../signals.js');
+  // A signal stops both sides, in any phase from here on; the comparison of what ran is still printed and written.
   const release = installRunSignals();
   let runs: [RunResult, RunResult];
   try {
+    // AWS credentials are resolved inside the run (a credential_process may hang): a signal then
+    // leaves both sides INTERRUPTED, with every report written.
+    const ready = await unlessInterrupted(remoteTarget.prepare?.(), runAbortSignal());
     // One set of LLM clients and one budget for both sides (the keys were checked by buildPlan).
-    const llm = await (await import('../llm-flags.js')).prepareLlm(localPlan, runAbortSignal());
+    const llm = ready ? await (await import('../llm-flags.js')).prepareLlm(localPlan, runAbortSignal()) : undefined;
     const control = { ...runControl(localPlan, runAbortSignal()), ...llm?.control };
     runs = await Promise.all([executeRun(localPlan, [a], control), executeRun(remotePlan, [b], { ...control })]);
   } finally {
