@@ -1,14 +1,16 @@
 // A Session is one MCP session on a Target: the SDK v2 client over streamable HTTP, client capabilities
 // declared, responders registered, and every exchange recorded in a Transcript.
-import { Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ConnectError } from '../errors.js';
+import { applyMiddlewares, Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { ConnectError, networkErrorText } from '../errors.js';
 import type { Responder, SamplingRequest } from '../responders/responder.js';
 import { AnswerFailure, flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
-import type { FetchLike, Target } from '../target/target.js';
+import type { Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import type { StepTally } from './step-tally.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
-import { networkErrorText, resilientFetch } from './resilience.js';
+import { withWireChecks } from './resilience.js';
+import { withRetry } from './retry.js';
+import { withTranscript } from './recording.js';
 import { WireCapture } from './wire-capture.js';
 import { StreamTracker, type StreamKind } from './streams.js';
 import { StatelessLoss } from './stateless.js';
@@ -156,15 +158,22 @@ export class Session {
     const faults: { step: number; reason: string }[] = [];
     const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
     const streams = new StreamTracker((text) => transcript.note(text));
-    // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent;
-    // stream attribution sits outside both, so it sees exactly what the SDK reads.
-    const fetch = streams.wrap(
-      resilientFetch(recordingFetch(wire ? wire.wrap(target.fetch) : target.fetch, transcript), {
+    // The wire is the SDK's fetch middleware, innermost first: the wire capture right above the HTTP
+    // client (it records what really went out), the target's credentials (signature, token, headers),
+    // the transcript (every attempt as sent), retries, the wire checks (size cap, broken answers), stream
+    // attribution (it sees exactly what the SDK reads).
+    const fetch = applyMiddlewares(
+      ...(wire ? [wire.middleware()] : []),
+      target.auth,
+      withTranscript(transcript),
+      withRetry({ note: (text) => transcript.note(text) }),
+      withWireChecks({
         maxResponseBytes: opts.maxResponseBytes,
         note: (text) => transcript.note(text),
         fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
       }),
-    );
+      streams.middleware(),
+    )(target.http);
     const transport = new StreamableHTTPClientTransport(target.url, {
       fetch,
       // A test harness must see the server's own failures, not a reconnect loop that hides them: the
@@ -364,54 +373,6 @@ function contentText(content: unknown): string {
   return blocks
     .map((b) => (b && typeof b === 'object' && (b as { type?: string }).type === 'text' ? String((b as { text: unknown }).text) : ''))
     .join('');
-}
-
-/** Wraps the Target's fetch so every HTTP exchange lands in the transcript (headers, status, timing). */
-function recordingFetch(inner: FetchLike, transcript: Transcript): FetchLike {
-  return async (url, init) => {
-    const headers = new Headers(init?.headers);
-    const method = (init?.method ?? 'GET').toUpperCase();
-    const rpc = typeof init?.body === 'string' ? rpcMethods(init.body) : [];
-    const started = performance.now();
-    const base = {
-      kind: 'http' as const,
-      method,
-      rpc,
-      sessionIdSent: headers.get('mcp-session-id'),
-      protocolVersionSent: headers.get('mcp-protocol-version'),
-    };
-    try {
-      const res = await inner(url, init);
-      transcript.add({
-        ...base,
-        status: res.status,
-        sessionIdReceived: res.headers.get('mcp-session-id'),
-        contentType: res.headers.get('content-type'),
-        durationMs: Math.round(performance.now() - started),
-      });
-      return res;
-    } catch (e) {
-      transcript.add({
-        ...base,
-        status: null,
-        sessionIdReceived: null,
-        contentType: null,
-        durationMs: Math.round(performance.now() - started),
-        error: networkErrorText(e),
-      });
-      throw e;
-    }
-  };
-}
-
-function rpcMethods(body: string): string[] {
-  try {
-    const msg = JSON.parse(body) as unknown;
-    const list = Array.isArray(msg) ? msg : [msg];
-    return list.map((m: { method?: string; id?: unknown }) => m?.method ?? (m && 'id' in m ? 'response' : '?'));
-  } catch {
-    return [];
-  }
 }
 
 /** A failed initialize, in one line a person can act on (exit 3). */
