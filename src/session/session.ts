@@ -11,6 +11,7 @@ import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
 import { withWireChecks } from './resilience.js';
 import { withRetry } from './retry.js';
 import { withTranscript } from './recording.js';
+import { withDiversion } from './divert.js';
 import { WireCapture } from './wire-capture.js';
 import { StreamTracker, type StreamKind } from './streams.js';
 import { StatelessLoss } from './stateless.js';
@@ -161,7 +162,7 @@ export class Session {
     // The wire is the SDK's fetch middleware, innermost first: the wire capture right above the HTTP
     // client (it records what really went out), the target's credentials (signature, token, headers),
     // the transcript (every attempt as sent), retries, the wire checks (size cap, broken answers), stream
-    // attribution (it sees exactly what the SDK reads).
+    // attribution (it sees exactly what the SDK reads), and what the SDK would refuse unheard (divert.ts).
     const fetch = applyMiddlewares(
       ...(wire ? [wire.middleware()] : []),
       target.auth,
@@ -173,6 +174,7 @@ export class Session {
         fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
       }),
       streams.middleware(),
+      withDiversion((message) => session?.claim(message) ?? false),
     )(target.http);
     const transport = new StreamableHTTPClientTransport(target.url, {
       fetch,
@@ -193,7 +195,6 @@ export class Session {
     try {
       if (opts.signal?.aborted) throw opts.signal.reason;
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
-      if (clientCapabilities.elicitation) session.guardElicitations();
       // Streams are facts, not races: the standalone GET stream is open (or refused) before any step.
       await streams.ready();
     } catch (e) {
@@ -226,26 +227,21 @@ export class Session {
   /**
    * The SDK answers a form elicitation whose schema is not a flat object of primitives with -32602
    * before any handler runs, so the step would never hear of it. The hostile-server rule is to report
-   * it and answer decline unless scripted: such requests are taken off the wire here and answered by
-   * our own handler. Everything else goes to the SDK untouched.
+   * it and answer decline unless scripted: such a request is taken off the stream (divert.ts) and
+   * answered by our own handler. Everything else goes to the SDK untouched.
    */
-  private guardElicitations(): void {
-    const transport = this.transport;
-    const inner = transport.onmessage;
-    if (!inner) return;
-    transport.onmessage = ((msg: unknown, extra: unknown) => {
-      const m = msg as { method?: string; id?: string | number; params?: Record<string, unknown> };
-      if (m?.method === 'elicitation/create' && m.id !== undefined && m.params?.mode !== 'url' && flatSchemaProblem(m.params?.requestedSchema as never)) {
-        this.answerElicitation!({ params: m.params }, { mcpReq: { id: m.id } })
-          .then(
-            (result) => transport.send({ jsonrpc: '2.0', id: m.id!, result } as never),
-            (e) => transport.send({ jsonrpc: '2.0', id: m.id!, error: { code: -32603, message: String((e as Error)?.message ?? e) } } as never),
-          )
-          .catch(() => {});
-        return;
-      }
-      (inner as (a: unknown, b: unknown) => void).call(transport, msg, extra);
-    }) as typeof transport.onmessage;
+  private claim(message: unknown): boolean {
+    const m = message as { method?: string; id?: string | number; params?: Record<string, unknown> } | null;
+    const answer = this.answerElicitation;
+    if (!answer || m?.method !== 'elicitation/create' || m.id === undefined || m.params?.mode === 'url' || !flatSchemaProblem(m.params?.requestedSchema as never)) return false;
+    const id = m.id;
+    answer({ params: m.params }, { mcpReq: { id } })
+      .then(
+        (result) => this.transport.send({ jsonrpc: '2.0', id, result } as never),
+        (e) => this.transport.send({ jsonrpc: '2.0', id, error: { code: -32603, message: String((e as Error)?.message ?? e) } } as never),
+      )
+      .catch(() => {});
+    return true;
   }
 
   /** The SDK refuses a handler for an undeclared capability; an undeclared one answers "method not found". */
@@ -282,8 +278,10 @@ export class Session {
       });
       return { action };
     };
-    this.answerElicitation = answerElicitation;
-    if (declared.elicitation) client.setRequestHandler('elicitation/create', answerElicitation as never);
+    if (declared.elicitation) {
+      this.answerElicitation = answerElicitation;
+      client.setRequestHandler('elicitation/create', answerElicitation as never);
+    }
 
     if (declared.sampling) client.setRequestHandler('sampling/createMessage', async (request, ctx) => {
       const p = request.params as Record<string, unknown>;
