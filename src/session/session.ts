@@ -70,8 +70,10 @@ export class Session {
   /** Who answers server requests now: the one given at open, or the running step's (see run). */
   private responder: Responder;
   private readonly baseResponder: Responder;
-  /** Steps run so far: the next step's number unless run() is told it (the transcript's currentStep is set only here). */
+  /** Steps run so far: the next step's number unless run() is told it. */
   private steps = 0;
+  /** The step now running, -1 between steps: set only by inStep; the transcript and the wire capture read it. */
+  private running = -1;
   /** Unanswered server requests, for the step that was running: each is a failure reason. */
   private readonly unansweredList: { step: number; reason: string }[] = [];
   /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
@@ -118,11 +120,7 @@ export class Session {
     step: Step,
     opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number },
   ): Promise<{ outcome: StepOutcome; entries: TranscriptEntry[]; tally: StepTally; unanswered: string[]; faults: string[] }> {
-    const index = opts.index ?? this.steps;
-    this.steps = Math.max(this.steps, index + 1);
-    this.transcript.currentStep = index;
-    this.responder = opts.responder ?? this.baseResponder;
-    try {
+    return this.inStep(async (index) => {
       const outcome = await runStep(this, step, opts.timeoutMs, opts.signal);
       // GET-stream traffic the server wrote just before the result may still be in flight: let it land
       // in this step (streams.ts, SETTLE_QUIET_MS).
@@ -134,24 +132,35 @@ export class Session {
         unanswered: this.unansweredList.filter((u) => u.step === index).map((u) => u.reason),
         faults: this.faultList.filter((f) => f.step === index).map((f) => f.reason),
       };
+    }, opts.index, opts.responder);
+  }
+
+  /**
+   * Runs `fn` as a step: everything recorded meanwhile (entries, unanswered requests, faults) is that
+   * step's, and `responder` (default: the session's) answers its server requests. The step's number is
+   * the session's next unless `index` names it (a retried step keeps its index).
+   */
+  async inStep<T>(fn: (index: number) => Promise<T>, index = this.steps, responder?: Responder): Promise<T> {
+    this.steps = Math.max(this.steps, index + 1);
+    this.running = index;
+    this.responder = responder ?? this.baseResponder;
+    try {
+      return await fn(index);
     } finally {
-      this.transcript.currentStep = -1;
+      this.running = -1;
       this.responder = this.baseResponder;
     }
   }
 
   /** Marks what follows (re-initialization notes) as part of a step's evidence. */
   noteForStep(index: number, text: string): void {
-    const before = this.transcript.currentStep;
-    this.transcript.currentStep = index;
-    this.transcript.note(text);
-    this.transcript.currentStep = before;
+    this.transcript.note(text, index);
   }
 
   static async open(target: Target, opts: SessionOptions): Promise<Session> {
-    const transcript = new Transcript(opts.transcriptLimit);
-    const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     let session: Session | undefined;
+    const transcript = new Transcript(opts.transcriptLimit, () => session?.running ?? -1);
+    const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     transcript.onEntry = (e) => {
       session?.stateless.observe(e);
       opts.onEntry?.(e);
