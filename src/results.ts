@@ -35,6 +35,8 @@ export interface StepResult {
   id: string;
   /** "call plan_trip", "list tools", "read travel://destinations". */
   label: string;
+  /** The step's `description:`, when it has one. */
+  description?: string;
   file: string;
   line: number;
   verdict: Verdict;

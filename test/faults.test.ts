@@ -32,7 +32,9 @@ const TWO = `scenarios:
 `;
 
 before(async () => {
-  server = await startTravelServer({ port: 0 });
+  // A server that cannot resume: a cut stream is the client's failure to report, unless the fault itself
+  // makes the stream resumable (resumable-cut). The reference server's own resumption: protocol-suite.test.ts.
+  server = await startTravelServer({ port: 0, resumable: false });
   proxy = await startFaultProxy(server.url);
   dir = await mkdtemp(path.join(tmpdir(), 'mcp-verify-faults-'));
   twoScenarios = path.join(dir, 'two.yaml');
@@ -192,7 +194,7 @@ describe('faults over real sockets', () => {
 
   test('the server dies during a tool call: the call fails with the cause, the earlier scenario stands', async () => {
     tally.injected++;
-    const victim = await startTravelServer({ port: 0 });
+    const victim = await startTravelServer({ port: 0, resumable: false });
     const killProxy = await startFaultProxy(victim.url, { kill: () => victim.close() });
     try {
       const file = path.join(dir, 'kill.yaml');

@@ -184,6 +184,36 @@ describe('4. checks do not depend on the transcript bound', () => {
     assert.ok(report.scenarios[0].steps[0].evidence.some((l: string) => /of 30,0\d\d transcript entries shown/.test(l)), report.scenarios[0].steps[0].evidence.slice(0, 3).join('\n'));
   });
 
+  test('5,000 resources/updated are counted whole, by params too; a debug log long out of the display still fails logs.level {atLeast}', async () => {
+    const file = await scenarioFile(
+      'many-updates',
+      CALL(
+        'many_updates',
+        { count: 5000 },
+        `        expect:
+          notifications:
+            - { method: notifications/resources/updated, params: { uri: "test://a" }, count: 2500 }
+            - { method: notifications/resources/updated, count: 5000 }
+            - { method: notifications/tools/list_changed, count: 0 }
+          logs: { level: { atLeast: warning } }
+`,
+      ),
+    );
+    const json = path.join(dir, 'many-updates.json');
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', '--reporter', `table,json=${json}`, file], { timeoutMs: 150_000 });
+    assertBounded(r);
+    assert.equal(r.code, 1, r.stdout + r.stderr); // only logs.level fails
+    const checks = JSON.parse(await readFile(json, 'utf8')).scenarios[0].steps[0].checks as { name: string; verdict: string; message?: string; actual?: unknown }[];
+    for (const [i, n] of [2500, 5000, 0].entries()) {
+      const c = checks.find((x) => x.name === `notifications[${i}]`);
+      assert.equal(c?.verdict, 'passed', JSON.stringify(c));
+      assert.equal(c?.actual, n);
+    }
+    const level = checks.find((c) => c.name === 'logs.level');
+    assert.equal(level?.verdict, 'failed');
+    assert.match(level?.message ?? '', /1 log message\(s\) below warning, the first at level debug: "early debug"/);
+  });
+
   // 2,200: past the 2,000-entry display bound (which hid a tenth of them before). Each answer is its own
   // POST, all in flight at once; at 3,000 that alone takes the process to about 300 MiB.
   test('2,200 elicitations in one call are all counted', async () => {

@@ -194,7 +194,7 @@ describe('scenario files are checked before anything runs', () => {
     const dup = await scenarioFile('dup.yaml', `scenarios:\n  - name: d\n    steps: [ { ping: true } ]\n  - name: d\n    steps: [ { ping: true } ]\n`);
     const r1 = await runCli(['validate', file]);
     assert.equal(r1.code, 2);
-    assert.match(r1.stderr, /many\.yaml:4:9: scenarios\.0\.steps\.0: a step needs one action: call, list, read, prompt or ping/);
+    assert.match(r1.stderr, /many\.yaml:4:9: scenarios\.0\.steps\.0: a step needs one action: call, list, read, prompt, ping, complete, setLevel, subscribe, unsubscribe, notifyRootsChanged/);
     assert.match(r1.stderr, /many\.yaml:7:9: scenarios\.1\.steps\.0: a step has one action, this one has call and read/);
     const r2 = await runCli(['validate', regex]);
     assert.equal(r2.code, 2);

@@ -118,10 +118,10 @@ describe('step kinds: a key that does not belong to the kind is exit 2 at its po
     for (const cmd of [['validate', file], ['local', '--url', silentCall.url, file]]) {
       const r = await runCli(cmd);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /kinds\.yaml:5:9: scenarios\.0\.steps\.0: unknown key "args"; a read step takes: read, id, elicitation, sampling, timeout, requires, capture, expect/);
+      assert.match(r.stderr, /kinds\.yaml:5:9: scenarios\.0\.steps\.0: unknown key "args"; a read step takes: read, id, description, within, elicitation, sampling, timeout, requires, capture, expect/);
       assert.match(r.stderr, /kinds\.yaml:7:19: scenarios\.0\.steps\.1\.expect: unknown key "isError".*a list step's expect takes: .*names, count/);
       assert.match(r.stderr, /kinds\.yaml:8:9: .*a step has one action, this one has call and read/);
-      assert.match(r.stderr, /kinds\.yaml:10:9: .*a step needs one action: call, list, read, prompt or ping/);
+      assert.match(r.stderr, /kinds\.yaml:10:9: .*a step needs one action: call, list, read, prompt, ping, complete, setLevel, subscribe, unsubscribe, notifyRootsChanged/);
     }
   });
 });

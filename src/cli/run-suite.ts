@@ -36,9 +36,10 @@ export interface RunFlags extends CiFlags, LlmOptions {
   interactive?: boolean;
   record?: string;
   samplingDefault?: string;
-  /** `--no-elicitation` / `--no-sampling` set these false. */
+  /** `--no-elicitation` / `--no-sampling` / `--no-roots` set these false. */
   elicitation?: boolean;
   sampling?: boolean;
+  roots?: boolean;
   /** `--trace FILE`: a HAR of every HTTP exchange. */
   trace?: string;
 }
@@ -63,7 +64,8 @@ export function addRunFlags(cmd: Command): Command {
     .option('--record <file>', 'with --interactive: write the run as a scenario file with the answers given, to replay without a person')
     .option('--sampling-default <text>', 'with --interactive: text offered (editable) as the start of every typed sampling reply')
     .option('--no-elicitation', 'do not declare the elicitation capability: see how the server treats such clients; steps that need it are SKIP')
-    .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP');
+    .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP')
+    .option('--no-roots', 'do not declare the roots capability (roots/list is then refused): steps that need it are SKIP');
 }
 
 /** `--timeout <duration>` (and every other duration flag): the one Duration rule, as commander's argParser. */

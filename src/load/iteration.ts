@@ -173,7 +173,9 @@ export async function runIteration(input: IterationInput): Promise<{ result: Ite
   }
   ls.beginIteration();
   const vars = new ScenarioVariables(scenario, input.variables);
+  vars.sessionId = ls.session.sessionId;
   try {
+    ls.session.roots = vars.resolve(scenario.roots ?? []);
     const scenarioResponder = new ScriptedResponder(vars.resolve(scenario.elicitation), vars.resolve(scenario.sampling));
     for (let i = 0; i < scenario.steps.length; i++) {
       if (signal.aborted) break;

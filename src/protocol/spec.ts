@@ -26,6 +26,11 @@ export const SPEC = {
   resumability: ref([...HTTP, 'Resumability and Redelivery'], 'basic/transports', 'resumability-and-redelivery'),
   lifecycle: ref(['Basic', 'Lifecycle', 'Initialization'], 'basic/lifecycle', 'initialization'),
   progress: ref(['Basic', 'Utilities', 'Progress'], 'basic/utilities/progress'),
+  ping: ref(['Basic', 'Utilities', 'Ping'], 'basic/utilities/ping', 'behavior-requirements'),
+  logging: ref(['Server Features', 'Utilities', 'Logging', 'Setting Log Level'], 'server/utilities/logging', 'setting-log-level'),
+  completion: ref(['Server Features', 'Utilities', 'Completion', 'Requesting Completions'], 'server/utilities/completion', 'requesting-completions'),
+  subscriptions: ref(['Server Features', 'Resources', 'Subscriptions'], 'server/resources', 'subscriptions'),
+  tools: ref(['Server Features', 'Tools', 'Tool'], 'server/tools', 'tool'),
   elicitationSchema: ref(['Client Features', 'Elicitation', 'Requested Schema'], 'client/elicitation', 'requested-schema'),
   sampling: ref(['Client Features', 'Sampling', 'Creating Messages'], 'client/sampling', 'creating-messages'),
 } as const;

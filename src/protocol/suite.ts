@@ -3,9 +3,11 @@
 // includes what the concurrent sessions saw.
 import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
 import { concurrentSessions } from './checks/concurrency.js';
-import { acceptHeader, originHeader, protocolVersionHeader } from './checks/headers.js';
+import { acceptHeader, hostHeader, originHeader, protocolVersionHeader } from './checks/headers.js';
+import { completionCheck, pingCheck, setLevelCheck, subscribeCheck, toolSchemasCheck } from './checks/utilities.js';
 import { progressOrder } from './checks/progress.js';
 import { resumption } from './checks/resumption.js';
+import { ssePriming } from './checks/sse-priming.js';
 import { elicitationSchema, samplingMaxTokens } from './checks/server-requests.js';
 import { deletedSession, sessionRequired, unknownSession } from './checks/sessions.js';
 import { ProtocolContext, type ProtocolOptions } from './context.js';
@@ -20,11 +22,18 @@ export const PROTOCOL_CHECKS: ProtocolCheck[] = [
   deletedSession,
   protocolVersionHeader,
   originHeader,
+  hostHeader,
+  pingCheck,
+  setLevelCheck,
+  completionCheck,
+  subscribeCheck,
+  toolSchemasCheck,
   concurrentSessions,
   progressOrder,
   elicitationSchema,
   samplingMaxTokens,
   resumption,
+  ssePriming,
 ];
 
 export interface SuiteHooks {
@@ -57,7 +66,7 @@ export async function runProtocolChecks(target: Target, options: ProtocolOptions
       outcome = { verdict: 'failed' as const, message: `could not run: ${(e as Error).message}`, evidence: [] };
     }
     const result: ProtocolCheckResult = { id: check.id, title: check.title, spec: check.spec, ...outcome, durationMs: Math.round(performance.now() - started) };
-    if (result.verdict === 'failed') result.message = `${result.message} ${cite(check.spec)}`;
+    if (result.verdict === 'failed' || result.verdict === 'warning') result.message = `${result.message} ${cite(check.spec)}`;
     results.push(result);
     hooks.onCheckEnd?.(result, i);
   }

@@ -63,7 +63,7 @@ export function githubSummary(run: RunResult): string {
     if (x.error) lines.push(`- ${md(x.error)}`);
     for (const c of x.checks.filter((c) => c.verdict === 'failed')) lines.push(`- \`${c.name}\`: ${md(c.message ?? 'failed')}`);
     for (const st of x.steps.filter((y) => y.verdict === 'failed')) {
-      lines.push(`- step ${st.index + 1} \`${md(st.label)}\` (\`${md(st.file)}:${st.line}\`)`);
+      lines.push(`- step ${st.index + 1} \`${md(st.label)}\`${st.description ? ` — ${md(st.description)}` : ''} (\`${md(st.file)}:${st.line}\`)`);
       for (const c of st.checks.filter((c) => c.verdict === 'failed')) lines.push(`  - \`${c.name}\`: ${md(c.message ?? 'failed')}`);
       if (st.serverOutput?.length) lines.push('', '  server output:', '', '  ```', ...st.serverOutput.map((l) => `  ${l.replace(/`/g, "'")}`), '  ```');
     }

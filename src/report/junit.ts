@@ -91,7 +91,7 @@ function renderSuite(s: ScenarioResult, index: number, run: RunResult): { xml: s
 }
 
 function stepCase(st: StepResult, xfail: boolean): Case {
-  const c: Case = { name: `${st.id}: ${st.label}`, time: st.durationMs, file: st.file, line: st.line };
+  const c: Case = { name: `${st.id}: ${st.label}${st.description ? ` — ${st.description}` : ''}`, time: st.durationMs, file: st.file, line: st.line };
   const failed = st.checks.filter((x) => x.verdict === 'failed');
   if (st.verdict === 'skipped') c.skipped = st.checks.find((x) => x.verdict === 'skipped')?.message ?? 'skipped';
   else if (st.verdict === 'failed' && xfail) c.skipped = `expected failure: ${checkLine(failed[0]!)}`;

@@ -22,6 +22,7 @@ const StepResult = z.object({
   index: z.number().int().nonnegative(),
   id: z.string(),
   label: z.string().describe('"call plan_trip", "list tools", "read travel://destinations".'),
+  description: z.string().optional().describe('The step\'s description: key.'),
   file: z.string(),
   line: z.number().int(),
   verdict: Verdict,

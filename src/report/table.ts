@@ -100,7 +100,7 @@ export function renderFailures(run: RunResult, c: Style, verbose: boolean): stri
     if (s.error) lines.push(`  ${s.error}`);
     for (const ch of s.checks.filter((x) => x.verdict === 'failed')) lines.push(`  ${ch.name}: ${ch.message ?? 'failed'}`);
     for (const st of s.steps.filter((x) => x.verdict === 'failed')) {
-      lines.push(`  step ${st.index + 1} "${st.label}" (${st.file}:${st.line})`);
+      lines.push(`  step ${st.index + 1} "${st.label}"${st.description ? ` — ${st.description}` : ''} (${st.file}:${st.line})`);
       for (const ch of st.checks.filter((x) => x.verdict === 'failed')) {
         lines.push(`    ${c.red('✗')} ${ch.name}: ${ch.message ?? 'failed'}`);
         if (ch.diff?.length) for (const d of ch.diff) lines.push(`      ${d.startsWith('+') ? c.green(d) : d.startsWith('-') ? c.red(d) : c.dim(d)}`);

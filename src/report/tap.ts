@@ -38,7 +38,7 @@ function scenarioLines(s: ScenarioResult, n: number): string[] {
 }
 
 function stepLines(st: StepResult, n: number, xfail: boolean): string[] {
-  const label = desc(`${st.id}: ${st.label}`);
+  const label = desc(`${st.id}: ${st.label}${st.description ? ` — ${st.description}` : ''}`);
   if (st.verdict === 'skipped') return [`ok ${n} - ${label} # SKIP ${oneLine(st.checks[0]?.message ?? 'skipped')}`];
   const usage = st.llm ? [`# llm: ${oneLine(describeUsage(st.llm))}`] : [];
   if (st.verdict === 'passed') return [`ok ${n} - ${label}`, ...usage];

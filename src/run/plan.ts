@@ -35,9 +35,10 @@ export interface PlanOptions extends LlmOptions {
   maxResponse?: string | number;
   /** Milliseconds a regex expectation may take (safety/regex.ts); default 1 s. */
   regexTimeout?: number;
-  /** `--no-elicitation` / `--no-sampling` set these false. */
+  /** `--no-elicitation` / `--no-sampling` / `--no-roots` set these false. */
   elicitation?: boolean;
   sampling?: boolean;
+  roots?: boolean;
   /** `--suite protocol` runs the built-in protocol checks instead of scenarios. */
   suite?: string;
   progressTool?: string;
@@ -83,6 +84,10 @@ export interface ResolvedStep {
   needs: string[];
   /** Where answers to its server requests come from, in precedence order (see AnswerLayer). */
   answers: AnswerLayer[];
+  /** `within:` in ms: how long after the result its expected notifications and logs may still arrive. */
+  withinMs?: number;
+  /** `description:`, for reports. */
+  description?: string;
   /** The step as written (variables unresolved). */
   step: Step;
 }
@@ -137,7 +142,7 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   const workers = positiveInt(options.workers, '--workers', 1);
   const retries = wholeNumber(options.retries, '--retries', 0, 10);
   const maxResponseBytes = typeof options.maxResponse === 'number' ? options.maxResponse : parseByteSize(options.maxResponse);
-  const withhold: WithheldCapability[] = [...(options.elicitation === false ? ['elicitation' as const] : []), ...(options.sampling === false ? ['sampling' as const] : [])];
+  const withhold: WithheldCapability[] = [...(options.elicitation === false ? ['elicitation' as const] : []), ...(options.sampling === false ? ['sampling' as const] : []), ...(options.roots === false ? ['roots' as const] : [])];
   const protocol: ProtocolOptions = { timeoutMs: stepTimeoutMs, progressTool: options.progressTool, elicitTool: options.elicitTool, sampleTool: options.sampleTool };
   const regexTimeoutMs = options.regexTimeout ?? DEFAULT_REGEX_TIMEOUT_MS;
   // The wire is kept only when something will show it: an html reporter, or --trace.
@@ -197,6 +202,8 @@ export function planScenario(loaded: LoadedScenario, stepTimeoutMs: number, fall
         { from: 'scenario', elicitation: scenario.elicitation ?? [], sampling: scenario.sampling ?? [] },
         ...fallbacks,
       ],
+      ...(step.within !== undefined ? { withinMs: durationMs(step.within, 0) } : {}),
+      ...(step.description !== undefined ? { description: step.description } : {}),
       step,
     };
   });

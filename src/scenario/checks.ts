@@ -9,6 +9,9 @@ import { jsonDiff, textDiff } from './diff.js';
 import { matchCount, matchSubset, matchTextSafely, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
+import { checkContent, contentBlocks } from './content-checks.js';
+import { checkNotifications } from './notification-checks.js';
+import { LOG_BELOW_WATCH, logText } from './watches.js';
 
 /** A text `actual` stays text (reporters quote it once): only cut to a readable length. */
 const clip = (text: string, max: number): string => (text.length > max ? text.slice(0, max) + '…' : text);
@@ -43,7 +46,8 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
   const result = outcome.result as Record<string, unknown> | undefined;
   if (result) {
     // What only this kind checks (call: isError; list: names, count).
-    out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names }) ?? []));
+    out.push(...(stepKindOf(step).checks?.(step, { result, text: outcome.text, names: outcome.names, extra: outcome.extra }) ?? []));
+    if (expect.content !== undefined) out.push(...(await checkContent(expect.content, contentBlocks(result), signal)));
     if (expect.text !== undefined) {
       const p = await matchTextSafely(outcome.text, expect.text, signal);
       const diff = p && typeof expect.text === 'object' && expect.text.equals !== undefined && outcome.text !== expect.text.equals ? textDiff(expect.text.equals, outcome.text) : [];
@@ -73,6 +77,17 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
   if (expect.sampling) out.push(...checkSampling(expect.sampling, tally));
   if (expect.progress) out.push(...checkProgress(expect.progress, tally, outcome.resultSeq));
   if (expect.logs) out.push(...checkLogs(expect.logs, tally));
+  if (expect.notifications) out.push(...checkNotifications(expect.notifications, tally));
+  const rootsRequested = (expect as { rootsRequested?: boolean }).rootsRequested;
+  if (rootsRequested !== undefined) {
+    const asked = tally.serverRequests.get('roots/list') > 0;
+    out.push(
+      check('rootsRequested', asked === rootsRequested ? undefined : asked ? 'the server asked roots/list, which the step expected it not to' : 'the server did not ask roots/list (again) within the step; add within: to give it time', {
+        expected: rootsRequested,
+        actual: asked,
+      }),
+    );
+  }
   return out;
 }
 
@@ -200,12 +215,20 @@ function checkProgress(exp: NonNullable<Expect['progress']>, tally: StepTally, r
 
 function checkLogs(exp: NonNullable<Expect['logs']>, tally: StepTally): CheckResult[] {
   const out: CheckResult[] = [];
-  const texts = tally.logs.first.map((l) => (typeof l.data === 'string' ? l.data : JSON.stringify(l.data)));
+  const texts = tally.logs.first.map(logText);
   const count = tally.logs.count;
   if (exp.count !== undefined) out.push(check('logs.count', matchCount(count, exp.count), { expected: exp.count, actual: count > 50 ? { first: texts.slice(0, 50), count } : texts }));
   if (exp.level !== undefined) {
-    const wrong = tally.logLevels.other(exp.level);
-    out.push(check('logs.level', count === 0 ? 'no log message arrived' : wrong !== undefined ? `a log message has level ${wrong}` : undefined, { expected: exp.level }));
+    if (typeof exp.level === 'object') {
+      // {atLeast} is a promise about what is sent: no message at all keeps it (count says whether any must come).
+      const below = tally.watched(LOG_BELOW_WATCH);
+      const first = below?.first?.kind === 'log' ? below.first : undefined;
+      const problem = first ? `${below!.count} log message(s) below ${exp.level.atLeast}, the first at level ${first.level}: ${preview(logText(first), 120)}` : undefined;
+      out.push(check('logs.level', problem, { expected: exp.level, actual: tally.logLevels.values }));
+    } else {
+      const wrong = tally.logLevels.other(exp.level);
+      out.push(check('logs.level', count === 0 ? 'no log message arrived' : wrong !== undefined ? `a log message has level ${wrong}` : undefined, { expected: exp.level }));
+    }
   }
   if (exp.contains !== undefined) {
     let from = 0;

@@ -2,6 +2,7 @@
 // the offending text and a caret (Hurl's style), and a suggestion for a misspelt key.
 // Every file is checked before anything runs: one bad file means exit 2 and nothing sent.
 import { readFile, readdir, stat } from 'node:fs/promises';
+import { CONFIG_NAMES } from '../config/find.js';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
@@ -45,7 +46,10 @@ export function formatProblem(p: ScenarioProblem): string {
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-/** Expand files and directories (recursively, *.yaml / *.yml) into a sorted list of files. */
+/**
+ * Expand files and directories (recursively, *.yaml / *.yml) into a sorted list of files. A config file
+ * (mcp-verify.config.yaml) in a scenario folder is the folder's settings, never a scenario file.
+ */
 export async function findScenarioFiles(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
@@ -57,7 +61,7 @@ export async function findScenarioFiles(paths: string[]): Promise<string[]> {
     }
     if (s.isDirectory()) {
       const names = (await readdir(p, { recursive: true })).map(String).sort();
-      const found = names.filter((n) => /\.ya?ml$/i.test(n)).map((n) => path.join(p, n));
+      const found = names.filter((n) => /\.ya?ml$/i.test(n) && !(CONFIG_NAMES as readonly string[]).includes(path.basename(n))).map((n) => path.join(p, n));
       if (found.length === 0) throw new UsageError(`${p}: no scenario files (*.yaml, *.yml) in this directory`);
       out.push(...found);
     } else out.push(p);
@@ -273,9 +277,9 @@ function expandStepUnions(issues: z.core.$ZodIssue[], data: unknown): z.core.$Zo
     const actions = step && typeof step === 'object' && !Array.isArray(step) ? actionKeysOf(step) : [];
     if (actions.length !== 1) {
       const message = !step || typeof step !== 'object' || Array.isArray(step)
-        ? 'a step is a mapping with one action: call, list, read, prompt or ping'
+        ? `a step is a mapping with one action: ${ACTION_KEYS.join(', ')}`
         : actions.length === 0
-          ? 'a step needs one action: call, list, read, prompt or ping'
+          ? `a step needs one action: ${ACTION_KEYS.join(', ')}`
           : `a step has one action, this one has ${actions.join(' and ')}`;
       out.push({ code: 'custom', path: issue.path, message, input: step } as z.core.$ZodIssue);
       continue;

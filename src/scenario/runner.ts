@@ -13,12 +13,13 @@ import type { StepTally } from '../session/step-tally.js';
 import type { Target } from '../target/target.js';
 import { answerChain } from './answers.js';
 import { evaluateStep } from './checks.js';
+import { settled, watchStep } from './watches.js';
 import type { LoadedScenario } from './loader.js';
 import type { Step } from './schema.js';
 import type { StepOutcome } from './steps/index.js';
 import { readCapturePath, referencedNames, ScenarioVariables, type VariableSources } from './variables.js';
 import type { WithheldCapability } from '../session/session.js';
-import { stepLabel } from './steps/index.js';
+import { stepKindOf, stepLabel } from './steps/index.js';
 import { getStreamWarnings, stepVerdict, undeclaredCapabilityWarnings } from './warnings.js';
 import { scenarioDiagnosis } from './diagnosis.js';
 
@@ -109,8 +110,10 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       withhold: opts.withhold,
       signal: opts.signal,
       captureWire: opts.captureWire,
+      roots: vars.resolve(scenario.roots ?? []),
     });
   let session = await openSession();
+  vars.sessionId = session.sessionId;
   const sessions = [session];
   const steps: StepResult[] = [];
   const skippedCaptures = new Map<string, StepResult>();
@@ -156,6 +159,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         // scenario allows it, since re-initializing hides the expiry from every later check.
         await session.close();
         session = await openSession();
+        vars.sessionId = session.sessionId;
         sessions.push(session);
         session.noteForStep(i, `session ${expired} expired (HTTP 404); re-initialized as ${session.sessionId ?? '(no id)'}, as the scenario allows`);
         result = await runIt(session);
@@ -242,11 +246,12 @@ export async function runOneStep(
   const started = performance.now();
   const resolved = planned.steps[i]!;
   const gate = missingCapability(session, resolved, planned.loaded.scenario);
-  const base = { index: i, id: resolved.id, label: resolved.label, file: resolved.file, line: resolved.line };
+  const base = { index: i, id: resolved.id, label: resolved.label, ...(resolved.description !== undefined ? { description: vars.resolve(resolved.description) } : {}), file: resolved.file, line: resolved.line };
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
-  const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex });
+  const within = resolved.withinMs !== undefined ? { ms: resolved.withinMs, done: (t: StepTally) => settled(step, t) } : undefined;
+  const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex, prepare: (t) => watchStep(step, t), ...(within ? { within } : {}) });
   onOutcome?.(planned.info, i, outcome);
   const undeclared = undeclaredServerCapability(session, resolved);
   // Impossible, not merely undeclared: the server does not implement what it did not declare.
@@ -257,7 +262,8 @@ export async function runOneStep(
   const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
-  checks.push(...getStreamWarnings(tally), ...undeclaredCapabilityWarnings(tally, session.facts.serverCapabilities));
+  // A step that only sends a notification opens no response stream: what the server sends meanwhile can only come on the GET stream.
+  checks.push(...(stepKindOf(step).notification ? [] : getStreamWarnings(tally)), ...undeclaredCapabilityWarnings(tally, session.facts.serverCapabilities));
   // An empty list is how many SDK servers answer for a capability they did not declare: not a use of it.
   if (undeclared && !outcome.error && !(step.list !== undefined && (outcome.names?.length ?? 0) === 0)) {
     checks.push({
@@ -265,7 +271,7 @@ export async function runOneStep(
       verdict: 'warning',
       message: `the server answered ${outcome.label} without declaring the ${undeclared} capability at initialize; the checks ran anyway`,
       reference: 'https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle#capability-negotiation',
-      fix: `declare \`${undeclared}: {}\` in the server capabilities`,
+      fix: `declare \`${undeclared.includes('.') ? `${undeclared.split('.')[0]}: { ${undeclared.split('.')[1]}: true }` : `${undeclared}: {}`}\` in the server capabilities`,
     });
   }
   const verdict = stepVerdict(checks);
@@ -319,12 +325,17 @@ function captureValues(capture: Record<string, string>, outcome: StepOutcome, va
   });
 }
 
-const CLIENT_SIDE = new Set(['elicitation', 'sampling']);
+const CLIENT_SIDE = new Set(['elicitation', 'sampling', 'roots']);
+
+/** A capability by name, or a sub-capability by path ("resources.subscribe"). */
+function declaredCapability(caps: Record<string, unknown>, name: string): unknown {
+  return name.split('.').reduce<unknown>((c, k) => (c && typeof c === 'object' ? (c as Record<string, unknown>)[k] : undefined), caps);
+}
 
 /** The server capability a step's action uses that the server did not declare (the step still runs). */
 function undeclaredServerCapability(session: Session, resolved: ResolvedStep): string | undefined {
-  const cap = resolved.needs.find((c) => c === 'tools' || c === 'prompts' || c === 'resources');
-  return cap && !session.facts.serverCapabilities[cap] && !(resolved.step.requires as string[] | undefined)?.includes(cap) ? cap : undefined;
+  const required = (resolved.step.requires as string[] | undefined) ?? [];
+  return resolved.needs.find((c) => !CLIENT_SIDE.has(c) && !declaredCapability(session.facts.serverCapabilities, c) && !required.includes(c.split('.')[0]!));
 }
 
 /**
@@ -345,11 +356,12 @@ function missingCapability(session: Session, resolved: ResolvedStep, scenario: L
   }
   for (const cap of [...needs, ...byScenarioRules]) {
     const client = CLIENT_SIDE.has(cap);
-    const declared = client ? session.facts.clientCapabilities[cap] : session.facts.serverCapabilities[cap];
+    const declared = declaredCapability(client ? session.facts.clientCapabilities : session.facts.serverCapabilities, cap);
     if (declared) continue;
-    const byStep = (step.requires as string[] | undefined)?.includes(cap);
-    if (byStep || scenarioRequires.includes(cap)) {
-      const who = client ? 'mcp-verify (the client)' : 'the server';
+    const who = client ? 'mcp-verify (the client)' : 'the server';
+    const top = cap.split('.')[0]!;
+    const byStep = (step.requires as string[] | undefined)?.includes(top);
+    if (byStep || scenarioRequires.includes(top)) {
       return { verdict: 'failed', message: `${who} did not declare the ${cap} capability, which this ${byStep ? 'step' : 'scenario'} requires` };
     }
     if (!client) continue;

@@ -161,11 +161,42 @@ export const ExpectSampling = z.strictObject({
   contains: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
+/** RFC 5424 severities, lowest first, as MCP logging uses them. */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export const LogLevel = z.enum(LOG_LEVELS);
+
 export const ExpectLogs = z.strictObject({
   count: CountMatch.optional(),
-  level: z.string().optional().describe('Every log message has this level.'),
+  level: z
+    .union([z.string(), z.strictObject({ atLeast: LogLevel })])
+    .optional()
+    .describe('Every log message has this level, or {atLeast: warning}: every one is at least that severe (what logging/setLevel promises).'),
   contains: z.union([z.string(), z.array(z.string())]).optional().describe('Substrings that some log messages contain, in order.'),
 });
+
+export const ExpectNotification = z.strictObject({
+  method: z.string().describe('The notification method, e.g. notifications/resources/updated or notifications/tools/list_changed.'),
+  count: CountMatch.optional().describe('How many arrived (default: at least 1).'),
+  params: JsonValue.optional().describe('Their params contain this subset.'),
+});
+
+export const ContentItem = z
+  .strictObject({
+    type: z.enum(['text', 'image', 'audio', 'resource', 'resource_link']),
+    mimeType: z.string().optional().describe('The block\'s mimeType (for resource: the embedded resource\'s).'),
+    text: TextMatch.optional().describe('For text (or an embedded text resource): its text.'),
+    uri: z.string().optional().describe('For resource and resource_link: the URI.'),
+    name: z.string().optional().describe('For resource_link: the name.'),
+  })
+  .describe('One content block: its type and, optionally, mimeType, text, uri, name.');
+
+export const ExpectBlob = z
+  .strictObject({
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/).optional().describe('The decoded bytes\' SHA-256, hex.'),
+    size: CountMatch.optional().describe('The decoded size in bytes.'),
+    mimeType: z.string().optional(),
+  })
+  .describe('A blob resource: its decoded bytes.');
 
 export const Expect = z
   .strictObject({
@@ -183,11 +214,23 @@ export const Expect = z
     sampling: ExpectSampling.optional(),
     progress: ExpectProgress.optional(),
     logs: ExpectLogs.optional(),
+    notifications: z
+      .array(ExpectNotification)
+      .optional()
+      .describe('Notifications the server sent during the step (and its within: window), e.g. resources/updated or list_changed.'),
+    content: z
+      .array(ContentItem)
+      .optional()
+      .describe('For call and prompt: these content blocks appear, in this order (other blocks may come between).'),
+    blob: ExpectBlob.optional().describe('For read: the blob content.'),
+    values: z.array(z.string()).optional().describe('For complete: these values are among the completions.'),
+    total: z.number().int().optional().describe('For complete: completion.total.'),
+    hasMore: z.boolean().optional().describe('For complete: completion.hasMore.'),
   })
   .describe('What the step must show; each key is one check.');
 
 /** Capabilities a step can need: the server's (declared at initialize) and the client's (mcp-verify's). */
-export const CAPABILITIES = ['tools', 'resources', 'prompts', 'logging', 'completions', 'elicitation', 'sampling'] as const;
+export const CAPABILITIES = ['tools', 'resources', 'prompts', 'logging', 'completions', 'elicitation', 'sampling', 'roots'] as const;
 export const Capability = z.enum(CAPABILITIES);
 
 export const Variables = z
@@ -203,9 +246,13 @@ export const Public = z
 export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
 
 
+export const Root = z.strictObject({ uri: z.string().describe('A file:// URI.'), name: z.string().optional() }).describe('A root the client offers (roots/list).');
+
 /** The keys every step takes, whatever its kind (kind modules add their action and their own keys). */
 export const stepCommon = {
   id: z.string().regex(/^[A-Za-z0-9_.-]+$/).optional().describe('A stable id for reports and expected-failure lists.'),
+  description: z.string().optional().describe('What the step shows, in words: printed with the step in reports.'),
+  within: Duration.optional().describe('After the result, wait up to this long for the expected notifications and logs (done as soon as they are all in).'),
   elicitation: z.array(ElicitationAnswer).optional().describe('Scripted answers for this step, tried before the scenario\'s.'),
   sampling: z.array(SamplingAnswer).optional(),
   timeout: Duration.optional(),
@@ -228,4 +275,5 @@ export const expectCommon = {
   sampling: Expect.shape.sampling,
   progress: Expect.shape.progress,
   logs: Expect.shape.logs,
+  notifications: Expect.shape.notifications,
 };

@@ -57,6 +57,7 @@ export const Scenario = z.strictObject({
     .array(Capability)
     .optional()
     .describe('Capabilities the scenario must have: steps that need a missing one FAIL instead of being SKIPped.'),
+  roots: z.array(parts.Root).optional().describe('The roots mcp-verify offers when the server asks roots/list (default none); a notifyRootsChanged step changes them.'),
   variables: Variables.optional(),
   secrets: Secrets.optional(),
   public: Public.optional(),

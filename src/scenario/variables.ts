@@ -7,6 +7,9 @@ import { UsageError } from '../errors.js';
 import type { LoadedScenario } from './loader.js';
 import type { Scenario, Step } from './schema.js';
 
+/** The built-in variable: the session's Mcp-Session-Id (in steps; the session is open by then). */
+export const SESSION_ID = 'session.id';
+
 /** `${env.NAME}` or `${name}`; `$${` is a literal `${`. */
 const REFERENCE = /\$(\$?)\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}/g;
 const WHOLE = /^\$\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}$/;
@@ -54,8 +57,12 @@ export class ScenarioVariables {
     }
   }
 
+  /** `${session.id}`: the Mcp-Session-Id of the scenario's session, once it is open. */
+  sessionId?: string;
+
   lookup(name: string): unknown {
     if (name.startsWith('env.')) return this.sources.env[name.slice(4)];
+    if (name === SESSION_ID) return this.sessionId;
     return this.values.get(name);
   }
 
@@ -120,6 +127,7 @@ export function checkVariables(scenarios: LoadedScenario[], sources: VariableSou
   const secretsByFile = new Map<string, { line: number; names: Set<string>; known: Set<string> }>();
   for (const s of scenarios) {
     const known = new Set([...Object.keys(s.scenario.variables ?? {}), ...Object.keys(sources.cli)]);
+    const stepsKnown = new Set([...known, SESSION_ID]);
     const problem = (name: string, line: number, capturedLater: boolean) => {
       if (name.startsWith('env.')) {
         if (sources.env[name.slice(4)] === undefined) problems.push(`${s.file}:${line}: \${${name}}: the environment variable ${name.slice(4)} is not set`);
@@ -133,8 +141,11 @@ export function checkVariables(scenarios: LoadedScenario[], sources: VariableSou
     const { steps, ...rest } = s.scenario;
     for (const name of referencedNames({ ...rest, variables: undefined })) problem(name, s.line, captures.includes(name));
     steps.forEach((step: Step, i) => {
-      for (const name of referencedNames(step)) problem(name, s.stepLines[i] ?? s.line, captures.includes(name));
-      for (const c of Object.keys(step.capture ?? {})) known.add(c);
+      for (const name of referencedNames(step)) if (!stepsKnown.has(name)) problem(name, s.stepLines[i] ?? s.line, captures.includes(name));
+      for (const c of Object.keys(step.capture ?? {})) {
+        known.add(c);
+        stepsKnown.add(c);
+      }
     });
     for (const name of s.scenario.secrets ?? []) {
       if (name.startsWith('env.') && sources.env[name.slice(4)] === undefined) problems.push(`${s.file}:${s.line}: secrets: "${name}" is not set in the environment`);

@@ -20,10 +20,22 @@ import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
 
 /** What mcp-verify declares at initialize; the runner SKIPs steps that need a client capability not in it. */
-export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {} };
+export const CLIENT_CAPABILITIES: Record<string, unknown> = { elicitation: { form: {}, url: {} }, sampling: {}, roots: { listChanged: true } };
 
-/** Client capabilities a run may leave undeclared (`--no-elicitation`, `--no-sampling`). */
-export type WithheldCapability = 'elicitation' | 'sampling';
+/** Client capabilities a run may leave undeclared (`--no-elicitation`, `--no-sampling`, `--no-roots`). */
+export type WithheldCapability = 'elicitation' | 'sampling' | 'roots';
+
+/** A root mcp-verify offers the server (roots/list). */
+export interface ClientRoot {
+  uri: string;
+  name?: string;
+}
+
+/** `within:` after a step's result: wait at most `ms` until `done` (read from the step's tally) holds. */
+export interface WithinWindow {
+  ms: number;
+  done: (tally: StepTally) => boolean;
+}
 
 export interface SessionOptions {
   /** Answers server→client requests; replaced per step by the runner (step rules, then scenario rules…). */
@@ -41,6 +53,8 @@ export interface SessionOptions {
   withhold?: WithheldCapability[];
   /** Cancels the connect (initialize) itself: a signal must not wait out a hung initialize. */
   signal?: AbortSignal;
+  /** The roots offered at roots/list (the scenario's `roots:`; none by default). */
+  roots?: ClientRoot[];
   /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
   captureWire?: boolean;
 }
@@ -86,6 +100,8 @@ export class Session {
   /** A stateless server's lost answers: the running step is stopped at once (stateless.ts). */
   readonly stateless = new StatelessLoss();
   private closed = false;
+  /** The roots answered to roots/list; a notifyRootsChanged step replaces them. */
+  roots: ClientRoot[] = [];
 
   private constructor(
     readonly target: Target,
@@ -118,13 +134,16 @@ export class Session {
    */
   async run(
     step: Step,
-    opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number },
+    opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number; within?: WithinWindow; prepare?: (tally: StepTally) => void },
   ): Promise<{ outcome: StepOutcome; entries: TranscriptEntry[]; tally: StepTally; unanswered: string[]; faults: string[] }> {
     return this.inStep(async (index) => {
+      opts.prepare?.(this.transcript.tallies.open(index));
       const outcome = await runStep(this, step, opts.timeoutMs, opts.signal);
       // GET-stream traffic the server wrote just before the result may still be in flight: let it land
       // in this step (streams.ts, SETTLE_QUIET_MS).
       await this.streams.settle(opts.signal);
+      // A `within:` window: what the step expects may still come after the result.
+      if (opts.within && !outcome.error) await this.within(index, opts.within, opts.signal);
       return {
         outcome,
         entries: this.transcript.forStep(index),
@@ -151,6 +170,35 @@ export class Session {
       this.responder = this.baseResponder;
     }
   }
+
+  /**
+   * The step's `within:` window: what the server sends after the result (notifications on the GET
+   * stream, logs) still belongs to the step until `done` says, from the step's running tally, that every
+   * expectation is met, or the window ends. An expectation of silence waits out the whole window.
+   */
+  private async within(index: number, w: WithinWindow, signal?: AbortSignal): Promise<void> {
+    const tally = this.transcript.tallies.forStep(index);
+    if (w.done(tally) || signal?.aborted) return;
+    const t = this.transcript;
+    await new Promise<void>((resolve) => {
+      const previous = t.onEntry;
+      const finish = () => {
+        clearTimeout(timer);
+        t.onEntry = previous;
+        signal?.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, w.ms);
+      signal?.addEventListener('abort', finish, { once: true });
+      t.onEntry = (e) => {
+        previous?.(e);
+        if (e.step === index && w.done(t.tallies.forStep(index))) finish();
+      };
+    });
+  }
+
+  /** The tools a `list: tools` step of this session saw, by name (no hidden requests: the trace shows only what the scenario asked). */
+  readonly listedTools = new Map<string, Record<string, unknown>>();
 
   /** Marks what follows (re-initialization notes) as part of a step's evidence. */
   noteForStep(index: number, text: string): void {
@@ -199,6 +247,7 @@ export class Session {
     );
     session = new Session(target, client, transport, transcript, opts.responder, streams);
     session.faultList = faults;
+    session.roots = [...(opts.roots ?? [])];
     if (wire) session.wire = wire;
     session.registerHandlers(clientCapabilities);
     try {
@@ -342,6 +391,19 @@ export class Session {
       this.stateless.answered(this.facts, 'sampling/createMessage', stream, transcript.currentStep);
       return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
     });
+
+    if (declared.roots) client.setRequestHandler('roots/list', async (_req, ctx) => {
+      const stream = this.streamOf('roots/list', (ctx as { mcpReq?: { id?: string | number } })?.mcpReq?.id);
+      const roots = this.roots.map((r) => ({ uri: r.uri, ...(r.name !== undefined ? { name: r.name } : {}) }));
+      transcript.add({ kind: 'request', method: 'roots/list', answer: `${roots.length} root(s)${roots.length ? `: ${roots.map((r) => r.uri).join(', ')}` : ''}`, ...(stream ? { stream } : {}) });
+      return { roots };
+    });
+
+    // Every other notification (resources/updated, list_changed, …) is evidence for expect.notifications.
+    client.fallbackNotificationHandler = async (n) => {
+      const stream = this.streamOf(n.method, undefined, n.params);
+      transcript.add({ kind: 'notification', method: n.method, ...(n.params !== undefined ? { params: n.params } : {}), ...(stream ? { stream } : {}) });
+    };
 
     client.setNotificationHandler('notifications/message', (n) => {
       const p = n.params as { level: string; logger?: string; data: unknown };

@@ -5,7 +5,7 @@
 // and 3,000 elicitations are counted as 3,000. Content checks (messages by index, "contains") read the
 // first KEEP entries of each kind, which is far beyond any display bound, and say so past it.
 import { flatSchemaProblem, type ElicitationSchema } from '../responders/responder.js';
-import type { ElicitationEntry, LogEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from './transcript.js';
+import type { ElicitationEntry, LogEntry, NotificationEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from './transcript.js';
 
 /** Entries of each kind kept per step for content checks. */
 export const KEEP_PER_KIND = 10_000;
@@ -35,6 +35,33 @@ export class Distinct<V> {
   other(want: V): V | undefined {
     return this.values.find((v) => v !== want);
   }
+}
+
+/** Counts by name (notification method, request method), bounded: past DISTINCT names the rest count as one. */
+export class Counts {
+  static readonly OTHER = '(others)';
+  private readonly counts = new Map<string, number>();
+  add(name: string): void {
+    const key = this.counts.has(name) || this.counts.size < DISTINCT ? name : Counts.OTHER;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+  get(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+  get names(): string[] {
+    return [...this.counts.keys()];
+  }
+}
+
+/**
+ * What a step's expectations wait for, counted as entries arrive (a notification with these params, a
+ * log with this text): registered before the step runs, so every entry is counted, however many come.
+ */
+export class Watch {
+  count = 0;
+  /** The first entry it accepted (evidence for the check's message). */
+  first?: TranscriptEntry;
+  constructor(readonly matches: (e: TranscriptEntry) => boolean) {}
 }
 
 export class ProgressTally {
@@ -67,13 +94,36 @@ export class StepTally {
   readonly maxTokens = new Distinct<number | undefined>();
   readonly logs = new Kept<LogEntry>();
   readonly logLevels = new Distinct<string>();
+  /** Notifications other than progress and logs (resources/updated, list_changed, …). */
+  readonly notifications = new Kept<NotificationEntry>();
+  readonly notificationMethods = new Counts();
+  /** Server→client requests other than elicitation and sampling (roots/list), by method. */
+  readonly serverRequests = new Counts();
+  private readonly watches = new Map<string, Watch>();
   /** Server→client messages of each kind (elicitation, sampling, log, progress) that came on the standalone GET stream. */
   readonly onGetStream = new Map<TranscriptEntry['kind'], number>();
   /** Token usage of the step's LLM answers (every one, for the reports). */
   readonly llm = { calls: 0, inputTokens: 0, outputTokens: 0, models: new Set<string>() };
 
+  /** Counts the entries `matches` accepts from now on, under `name` (the check that reads it). */
+  watch(name: string, matches: (e: TranscriptEntry) => boolean): Watch {
+    let w = this.watches.get(name);
+    if (!w) this.watches.set(name, (w = new Watch(matches)));
+    return w;
+  }
+
+  /** The watch registered under `name`, if any. */
+  watched(name: string): Watch | undefined {
+    return this.watches.get(name);
+  }
+
   add(e: TranscriptEntry): void {
     this.entries++;
+    for (const w of this.watches.values()) {
+      if (!w.matches(e)) continue;
+      w.count++;
+      w.first ??= e;
+    }
     if (e.stream === 'get') this.onGetStream.set(e.kind, (this.onGetStream.get(e.kind) ?? 0) + 1);
     switch (e.kind) {
       case 'progress':
@@ -98,6 +148,13 @@ export class StepTally {
         this.logs.push(e);
         this.logLevels.add(e.level);
         break;
+      case 'notification':
+        this.notifications.push(e);
+        this.notificationMethods.add(e.method);
+        break;
+      case 'request':
+        this.serverRequests.add(e.method);
+        break;
     }
   }
 }
@@ -119,5 +176,11 @@ export class TallyBook {
   }
   forStep(step: number): StepTally {
     return this.steps.get(step) ?? new StepTally();
+  }
+  /** The step's tally, made now if nothing was recorded for it yet (to register watches before it runs). */
+  open(step: number): StepTally {
+    let t = this.steps.get(step);
+    if (!t) this.steps.set(step, (t = new StepTally()));
+    return t;
   }
 }

@@ -28,7 +28,18 @@ export const SETTLE_MAX_MS = 250;
 /** While a GET-stream message the tee has seen is still on its way to its handler, wait up to this long. */
 export const SETTLE_PENDING_MAX_MS = 2_000;
 /** The methods the Session handles: a GET-stream record of one of these is consumed by `originOf`. */
-const HANDLED = new Set(['elicitation/create', 'sampling/createMessage', 'notifications/message', 'notifications/progress']);
+const HANDLED = new Set([
+  'elicitation/create',
+  'sampling/createMessage',
+  'roots/list',
+  'notifications/message',
+  'notifications/progress',
+  // The Session's fallback handler records these (expect.notifications).
+  'notifications/resources/updated',
+  'notifications/resources/list_changed',
+  'notifications/tools/list_changed',
+  'notifications/prompts/list_changed',
+]);
 /** How long a session waits for the standalone GET stream to open (or be refused) before its first step. */
 export const GET_READY_TIMEOUT_MS = 2_000;
 

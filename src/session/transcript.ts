@@ -11,7 +11,9 @@ export type TranscriptEntry =
   | ElicitationEntry
   | SamplingEntry
   | NoteEntry
-  | ResultEntry;
+  | ResultEntry
+  | NotificationEntry
+  | ServerRequestEntry;
 
 interface EntryBase {
   /** Monotonic per session: ordering evidence ("progress arrived before the result"). */
@@ -94,6 +96,20 @@ export interface ResultEntry extends EntryBase {
   isError?: boolean;
   /** The start of the result text or error message: enough to read a failure without the wire. */
   preview?: string;
+}
+
+/** A server notification other than progress and log messages: resources/updated, list_changed, … */
+export interface NotificationEntry extends EntryBase {
+  kind: 'notification';
+  method: string;
+  params?: unknown;
+}
+
+/** A server→client request other than elicitation and sampling (roots/list), with what was answered. */
+export interface ServerRequestEntry extends EntryBase {
+  kind: 'request';
+  method: string;
+  answer: string;
 }
 
 type Without<T> = T extends unknown ? Omit<T, 'seq' | 't' | 'step'> & { stream?: 'post' | 'get' } : never;
@@ -189,6 +205,10 @@ export function describeEntry(e: TranscriptEntry): string {
       return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.model && e.answeredBy !== 'unanswered' ? ` (${e.provider ? `${e.provider} ` : ''}${e.model}${e.usage ? `, ${e.usage.inputTokens}+${e.usage.outputTokens} tokens` : ''})` : ''}${e.note ? ` — ${e.note}` : ''}`;
     case 'note':
       return `${at} note ${e.text}`;
+    case 'notification':
+      return `${at} notification ${e.method}${e.params !== undefined ? ` ${JSON.stringify(e.params).slice(0, 200)}` : ''}`;
+    case 'request':
+      return `${at} request ${e.method} → ${e.answer}`;
     case 'result':
       return `${at} result of ${e.method}: ${e.isError ? 'tool error (isError: true)' : e.ok ? 'ok' : 'error'}${e.preview ? ` ${JSON.stringify(e.preview)}` : ''}`;
   }

@@ -168,7 +168,7 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
     }
     if (method === 'tools/list') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      const names = ['huge', 'progress_pattern', 'many_progress', 'many_elicit', 'long_text', 'hostile_text', 'reflect', 'null_result', 'wrong_id'];
+      const names = ['huge', 'progress_pattern', 'many_progress', 'many_updates', 'many_elicit', 'long_text', 'hostile_text', 'reflect', 'null_result', 'wrong_id'];
       res.end(JSON.stringify({ jsonrpc: '2.0', id, result: { tools: names.map((name) => ({ name, description: opts.text ?? name, inputSchema: { type: 'object' } })) } }));
       return;
     }
@@ -198,6 +198,22 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
         let buf = sse(progress(5)) + sse(progress(3));
         for (let i = 1; i <= n; i++) {
           buf += sse(progress(5 + i));
+          if (buf.length > 64 * 1024) {
+            if (!res.write(buf)) await drained(res);
+            buf = '';
+          }
+        }
+        res.end(buf + sse(result('done')));
+        return;
+      }
+      case 'many_updates': {
+        // One debug log, then `count` resources/updated alternating two URIs: the log and the first
+        // updates are pushed out of any display bound long before the result.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const n = Number(args.count ?? 5000);
+        let buf = sse({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'debug', data: 'early debug' } });
+        for (let i = 1; i <= n; i++) {
+          buf += sse({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: i % 2 ? 'test://a' : 'test://b' } });
           if (buf.length > 64 * 1024) {
             if (!res.write(buf)) await drained(res);
             buf = '';

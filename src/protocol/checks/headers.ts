@@ -77,3 +77,49 @@ export const originHeader: ProtocolCheck = {
     );
   },
 };
+
+/**
+ * DNS rebinding: a page on attacker.example whose name now resolves to 127.0.0.1 reaches a loopback
+ * server with `Host: attacker.example`. A loopback server that answers it is reachable from any web
+ * page; checking Host (or Origin) is the defence. Fetch never lets a caller set Host, so this one
+ * request goes through node:http; it only applies to a plain-HTTP loopback endpoint.
+ */
+export const hostHeader: ProtocolCheck = {
+  id: 'http.host',
+  title: 'Foreign Host header on a loopback server → refused (DNS rebinding)',
+  spec: SPEC.securityWarning,
+  async run(ctx) {
+    const url = ctx.target.url;
+    const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
+    if (ctx.target.kind !== 'local' || url.protocol !== 'http:' || !loopback) return skip(`applies to a plain-HTTP server on loopback; ${url.host} is not one`);
+    const host = `attacker.example:${url.port || 80}`;
+    const { request: httpRequest } = await import('node:http');
+    const status = await new Promise<{ status: number | null; error?: string }>((resolve) => {
+      const body = JSON.stringify(initializeRequest());
+      const req = httpRequest(
+        url,
+        { method: 'POST', headers: { host, accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: ctx.timeoutMs },
+        (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? null });
+          res.destroy();
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${ctx.timeoutMs}ms`)));
+      req.on('error', (e) => resolve({ status: null, error: e.message }));
+      req.end(body);
+    });
+    const ev = [`POST initialize with Host: ${host} → ${status.status ?? `no response (${status.error})`}`];
+    if (status.status === null) return skip(`no answer to a request with Host ${host}: ${status.error}`, ev);
+    if (status.status >= 400 && status.status < 500) return pass(`refused Host ${host} with ${status.status}`, ev, { actual: status.status });
+    // The spec's MUST is Origin validation (its own check); a Host allow-list is the defence in depth the
+    // spec's DNS-rebinding warning calls for and the SDKs ship, so a miss is WARN, not FAIL.
+    return {
+      verdict: 'warning',
+      message: `accepted a request with Host: ${host} (HTTP ${status.status}) on a loopback server: a web page can reach it by DNS rebinding. Servers SHOULD bind to localhost only and MUST validate Origin; validate Host too (the SDKs' localhost host validation answers 403)`,
+      evidence: ev,
+      expected: '4xx',
+      actual: status.status,
+    };
+  },
+};

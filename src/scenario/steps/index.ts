@@ -3,19 +3,25 @@
 import { z } from 'zod';
 import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import type { Session } from '../../session/session.js';
-import type { ElicitationAnswer, Expect, SamplingAnswer } from '../schema-parts.js';
+import type { Capability, ElicitationAnswer, Expect, LogLevel, Root, SamplingAnswer } from '../schema-parts.js';
+import type { CompleteRequest } from './complete.js';
 import type { Step } from '../schema.js';
 import { callStep } from './call.js';
 import { listStep } from './list.js';
 import { readStep } from './read.js';
 import { promptStep } from './prompt.js';
 import { pingStep } from './ping.js';
+import { completeStep } from './complete.js';
+import { setLevelStep } from './set-level.js';
+import { subscribeStep } from './subscribe.js';
+import { unsubscribeStep } from './unsubscribe.js';
+import { notifyRootsChangedStep } from './notify-roots-changed.js';
 import type { StepKind, StepKindName } from './kind.js';
 
 export type { StepKind, StepKindName, KindResult } from './kind.js';
 export { contentText } from './kind.js';
 
-export const KINDS: readonly StepKind[] = [callStep, listStep, readStep, promptStep, pingStep];
+export const KINDS: readonly StepKind[] = [callStep, listStep, readStep, promptStep, pingStep, completeStep, setLevelStep, subscribeStep, unsubscribeStep, notifyRootsChangedStep];
 export const ACTION_KEYS: StepKindName[] = KINDS.map((k) => k.name);
 
 /** The step schema: a union of the kinds' strict schemas, told apart by the action key (see loader.ts). */
@@ -31,13 +37,20 @@ export type StepFields = {
   read?: string;
   prompt?: string;
   ping?: true;
+  complete?: z.infer<typeof CompleteRequest>;
+  setLevel?: z.infer<typeof LogLevel>;
+  subscribe?: string;
+  unsubscribe?: string;
+  notifyRootsChanged?: true | z.infer<typeof Root>[];
+  description?: string;
+  within?: number | string;
   args?: Record<string, unknown>;
   elicitation?: z.infer<typeof ElicitationAnswer>[];
   sampling?: z.infer<typeof SamplingAnswer>[];
   timeout?: number | string;
-  requires?: ('tools' | 'resources' | 'prompts' | 'logging' | 'completions' | 'elicitation' | 'sampling')[];
+  requires?: z.infer<typeof Capability>[];
   capture?: Record<string, string>;
-  expect?: z.infer<typeof Expect>;
+  expect?: z.infer<typeof Expect> & { rootsRequested?: boolean };
 };
 
 /** The kind of a step by its action key (the first present); a validated step has exactly one. */
@@ -63,6 +76,8 @@ export interface StepOutcome {
   text: string;
   /** For list steps: the names or URIs listed. */
   names?: string[];
+  /** What the kind's own checks need besides the result (see KindResult.extra). */
+  extra?: Record<string, unknown>;
   /** Transcript sequence number at which the result arrived (ordering evidence). */
   resultSeq: number;
 }
@@ -79,7 +94,7 @@ export async function runStep(session: Session, step: Step, timeoutMs: number, s
     const r = await kind.run(session, step, { timeout: timeoutMs, signal: signal ? AbortSignal.any([signal, lost]) : lost });
     const toolError = (r.result as { isError?: unknown } | undefined)?.isError === true;
     const entry = transcript.add({ kind: 'result', method, ok: !toolError, ...(toolError ? { isError: true } : {}), preview: r.text.slice(0, 160) || undefined });
-    return { label, result: r.result, text: r.text, ...(r.names ? { names: r.names } : {}), resultSeq: entry.seq };
+    return { label, result: r.result, text: r.text, ...(r.names ? { names: r.names } : {}), ...(r.extra ? { extra: r.extra } : {}), resultSeq: entry.seq };
   } catch (e) {
     const loss = session.stateless.lossFor(stepIndex);
     const error = loss ? { message: loss, stateless: true } : describeRequestError(e);

@@ -6,7 +6,7 @@ import type { CheckResult } from '../../results.js';
 import type { Session } from '../../session/session.js';
 import type { Step } from '../schema.js';
 
-export type StepKindName = 'call' | 'list' | 'read' | 'prompt' | 'ping';
+export type StepKindName = 'call' | 'list' | 'read' | 'prompt' | 'ping' | 'complete' | 'setLevel' | 'subscribe' | 'unsubscribe' | 'notifyRootsChanged';
 
 /** What a request produced, before checks. */
 export interface KindResult {
@@ -15,6 +15,8 @@ export interface KindResult {
   text: string;
   /** For list steps: the names or URIs listed. */
   names?: string[];
+  /** What else the kind's own checks need (call: the tool's definition, as listed). */
+  extra?: Record<string, unknown>;
 }
 
 export interface StepKind {
@@ -27,6 +29,8 @@ export interface StepKind {
   /** The server capability it needs ('' for none). */
   capability(step: Step): string;
   run(session: Session, step: Step, opts: { timeout: number; signal?: AbortSignal }): Promise<KindResult>;
+  /** It sends a notification, not a request (no response stream: nothing the server sends meanwhile belongs on one). */
+  notification?: true;
   /** Checks only this kind has (call: isError; list: names, count), after the request's. */
   checks?(step: Step, outcome: KindResult): CheckResult[];
 }
@@ -34,6 +38,13 @@ export interface StepKind {
 export const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'passed', ...extra });
 export const check = (name: string, problem: string | undefined, extra: Partial<CheckResult> = {}): CheckResult =>
   problem ? { name, verdict: 'failed', message: problem, ...extra } : pass(name, extra);
+
+/** MIME types whose blob is text (decoded as UTF-8 for `text`): text/*, JSON, XML, YAML, JavaScript. */
+export function isTextMimeType(mimeType: string | undefined): boolean {
+  if (!mimeType) return false;
+  const t = mimeType.split(';')[0]!.trim().toLowerCase();
+  return t.startsWith('text/') || /^application\/(json|xml|yaml|x-yaml|javascript|ecmascript|x-sh|toml|sql|graphql)$/.test(t) || /\+(json|xml|yaml)$/.test(t);
+}
 
 /** Text of MCP content blocks (text, and embedded resources' text). */
 export function contentText(content: unknown[] | undefined): string {
@@ -43,6 +54,8 @@ export function contentText(content: unknown[] | undefined): string {
       const b = c as { type?: string; text?: unknown; resource?: { text?: unknown } };
       if (b.type === 'text') return String(b.text ?? '');
       if (b.type === 'resource' && b.resource?.text !== undefined) return String(b.resource.text);
+      const r = b.resource as { blob?: unknown; mimeType?: string } | undefined;
+      if (b.type === 'resource' && typeof r?.blob === 'string' && isTextMimeType(r.mimeType)) return Buffer.from(r.blob, 'base64').toString('utf8');
       return '';
     })
     .join('\n');

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CountMatch, LIST_KINDS, expectCommon, stepCommon } from '../schema-parts.js';
 import { matchCount } from '../matchers.js';
+import { schemaProblem } from '../json-schema.js';
 import { check, type KindResult, type StepKind } from './kind.js';
 
 export const listStep: StepKind = {
@@ -28,6 +29,7 @@ export const listStep: StepKind = {
       case 'tools': {
         const x = await client.listTools(undefined, opts);
         r = { result: x, names: x.tools.map((t) => t.name) };
+        for (const t of x.tools) session.listedTools.set(t.name, t as unknown as Record<string, unknown>);
         break;
       }
       case 'resources': {
@@ -56,6 +58,16 @@ export const listStep: StepKind = {
       out.push(check('names', missing.length ? `not listed: ${missing.join(', ')} (listed: ${names.join(', ') || 'nothing'})` : undefined, { expected: expect.names, actual: names }));
     }
     if (expect.count !== undefined) out.push(check('count', matchCount(names.length, expect.count), { expected: expect.count, actual: names.length }));
+    if (step.list === 'tools') {
+      // Automatic: every tool's inputSchema (and outputSchema) is a valid JSON Schema, 2020-12 unless it
+      // declares another dialect (MCP 2025-11-25 Server Features › Tools › Tool).
+      const tools = ((outcome.result as { tools?: { name: string; inputSchema?: unknown; outputSchema?: unknown }[] }).tools ?? []);
+      const problems = tools.flatMap((t) => [
+        ...(t.inputSchema === undefined ? [] : [schemaProblem(t.inputSchema)].filter(Boolean).map((p) => `${t.name}: inputSchema ${p}`)),
+        ...(t.outputSchema === undefined ? [] : [schemaProblem(t.outputSchema)].filter(Boolean).map((p) => `${t.name}: outputSchema ${p}`)),
+      ]);
+      out.push(check('toolSchemas', problems.length ? problems.join('; ') : undefined, { actual: `${tools.length} tool(s)` }));
+    }
     return out;
   },
 };

@@ -1,6 +1,6 @@
 // `prompt: NAME` with `args`: prompts/get (arguments sent as strings); the text of its messages.
 import { z } from 'zod';
-import { JsonValue, expectCommon, stepCommon } from '../schema-parts.js';
+import { ContentItem, JsonValue, expectCommon, stepCommon } from '../schema-parts.js';
 import { contentText, type StepKind } from './kind.js';
 
 export const promptStep: StepKind = {
@@ -9,7 +9,7 @@ export const promptStep: StepKind = {
     prompt: z.string().describe('Get this prompt.'),
     args: z.record(z.string(), JsonValue).optional().describe('The prompt\'s arguments (sent as strings).'),
     ...stepCommon,
-    expect: z.strictObject({ ...expectCommon }).optional().describe('What the step must show; each key is one check.'),
+    expect: z.strictObject({ ...expectCommon, content: z.array(ContentItem).optional().describe('These content blocks appear among the messages, in this order.') }).optional().describe('What the step must show; each key is one check.'),
   }),
   label: (step) => `prompt ${step.prompt}`,
   method: () => 'prompts/get',

@@ -14,6 +14,7 @@ import { isInitializeRequest, type McpServer } from '@modelcontextprotocol/serve
 import { ExitCode, UserError } from '../../errors.js';
 import { createTravelPlannerServer } from './travel-planner.js';
 import { createFastMcpLikeServer } from './fastmcp-like.js';
+import { SessionEventStore } from './event-store.js';
 
 export interface TravelServerOptions {
   /** 0 picks a free port. Default 8000, the seed's port. */
@@ -27,6 +28,12 @@ export interface TravelServerOptions {
    * capability yet logs, structuredContent, lax integers, FastMCP's error codes, any Origin accepted.
    */
   like?: 'reference' | 'fastmcp';
+  /**
+   * Resumable SSE streams (the default for the reference server): a per-session event store, so every
+   * stream opens with a priming event and a retry: hint and a dropped stream is resumed with
+   * Last-Event-ID. `false` (and `like: 'fastmcp'`, FastMCP's default) sends no event ids.
+   */
+  resumable?: boolean;
   /** One line per finished HTTP exchange (method, path, status, session, duration). */
   log?: (line: string) => void;
 }
@@ -40,6 +47,9 @@ export interface RunningTravelServer {
 }
 
 export const MCP_PATH = '/mcp';
+
+/** The `retry:` a client is told to wait before reconnecting a dropped stream. */
+export const RETRY_INTERVAL_MS = 1000;
 
 /** Same cap as the SDK transport applies when it reads the body itself (4 MiB). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -64,6 +74,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
   const stateless = opts.stateless ?? false;
 
   const fastmcp = opts.like === 'fastmcp';
+  const resumable = opts.resumable ?? !fastmcp;
   const createServerFor = (): AnyServer => (fastmcp ? createFastMcpLikeServer() : createTravelPlannerServer());
   const sessions = new Map<string, Session>();
   // Per-request servers in stateless mode, kept so close() can end calls still streaming.
@@ -114,6 +125,8 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
     const server = createServerFor();
     const transport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: mintSessionId,
+      // Resumable streams, each opened with a priming event and a retry: hint (event-store.ts).
+      ...(resumable ? { eventStore: new SessionEventStore(), retryInterval: RETRY_INTERVAL_MS } : {}),
       onsessioninitialized: (id) => {
         sessions.set(id, { transport, server });
       },

@@ -7,7 +7,7 @@
 // and a client that never opened one waits silently until a timeout.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { completable, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import type {
   CreateMessageResult,
   CreateMessageResultWithTools,
@@ -173,6 +173,9 @@ function pythonCompactJson(value: Record<string, string>): string {
     .join(', ')}}`;
 }
 
+/** The trip types plan_trip asks about, offered by completion/complete for packing_list's trip_type. */
+export const TRIP_TYPES = ['leisure', 'business', 'adventure'];
+
 /** One fresh McpServer carrying the Travel Planner. Each MCP session needs its own instance. */
 export function createTravelPlannerServer(): McpServer {
   const server = new McpServer(
@@ -195,7 +198,11 @@ export function createTravelPlannerServer(): McpServer {
     'get_destination',
     // `list: undefined`: the template is listed in resources/templates/list, not expanded into
     // resources/list, as FastMCP does.
-    new ResourceTemplate('travel://destination/{city}', { list: undefined }),
+    new ResourceTemplate('travel://destination/{city}', {
+      list: undefined,
+      // completion/complete for {city}: the known destinations that start with what was typed.
+      complete: { city: (value) => Object.keys(DESTINATIONS).filter((k) => k.startsWith(value.toLowerCase())) },
+    }),
     { mimeType: 'text/plain' },
     (uri, variables) => {
       const city = decodeTemplateVariable(variables['city']);
@@ -219,7 +226,7 @@ export function createTravelPlannerServer(): McpServer {
           .string()
           .regex(/^\s*-?\d+\s*$/, 'days must be an integer')
           .describe('Provide as a JSON string matching the following schema: {"type":"integer"}'),
-        trip_type: z.string(),
+        trip_type: completable(z.string(), (value) => TRIP_TYPES.filter((t) => t.startsWith(value.toLowerCase()))),
       }),
     },
     ({ destination, days, trip_type }) => ({
