@@ -10,10 +10,11 @@ import {
   parseRuntimeArn,
   validateRegion,
 } from './arn.js';
-import { createBearerFetch, readBearerToken } from './bearer.js';
+import { readBearerToken, withBearer } from './bearer.js';
 import { resolveCredentials } from './credentials.js';
-import { createSigV4Fetch, type AwsCredentials } from './sigv4.js';
-import type { Target } from './target.js';
+import { pooledFetch } from './http.js';
+import { withSigV4, type AwsCredentials } from './sigv4.js';
+import { makeTarget, type Target } from './target.js';
 
 export interface RemoteTargetOptions {
   /** Longest a credentials resolution may take (a hung credential_process); default 30 s. */
@@ -116,15 +117,16 @@ export function unresolvedRemoteTarget(options: RemoteTargetOptions): Target {
 
   if (options.bearerTokenEnv) {
     const token = readBearerToken(options.bearerTokenEnv);
-    return {
+    return makeTarget({
       kind: 'remote',
       label: 'Remote (AgentCore)',
       url: endpoint.url,
-      fetch: createBearerFetch(token),
+      http: pooledFetch(),
+      auth: withBearer(token),
       authMethod: 'Bearer',
       secrets: [token],
       details,
-    };
+    });
   }
 
   // The redactor masks these; the provider may hand out refreshed ones later, so add those too.
@@ -148,14 +150,15 @@ export function unresolvedRemoteTarget(options: RemoteTargetOptions): Target {
     remember(c);
     return c;
   };
-  return {
+  return makeTarget({
     kind: 'remote',
     label: 'Remote (AgentCore)',
     url: endpoint.url,
-    fetch: createSigV4Fetch({ region: endpoint.region, credentials: tracked }),
+    http: pooledFetch(),
+    auth: withSigV4({ region: endpoint.region, credentials: tracked }),
     authMethod: 'SigV4',
     secrets,
     details,
     prepare,
-  };
+  });
 }
