@@ -96,6 +96,7 @@ const figures: [string, () => Promise<void>][] = [
   ['per-call', perCall],
   ['parallel', parallel],
   ['memory', memoryAtScale],
+  ['session-memory', sessionMemory],
   ['remote', remotePath],
   ['load', loadRows],
 ];
@@ -305,6 +306,34 @@ async function memoryAtScale(): Promise<void> {
     }
     put(`memory: 1,000 scenarios, all reporters (${REPORTER_NAMES.join(', ')}), peak RSS`, '≤ 150 MiB', node, { ours: mib(peak[1000]!), baseline: '—', ratio: '—', met: peak[1000]! / 1024 <= 150, samples: { peakKiB: peak[1000]!, wallMs: wall[1000]! } });
     put('memory: flat as the suite grows (peak RSS 1,000 vs 250 scenarios)', '≤ 1.15×', node, { ours: mib(peak[1000]!), baseline: mib(peak[250]!), ratio: times(peak[1000]! / peak[250]!), met: peak[1000]! / peak[250]! <= 1.15, samples: { peak250KiB: peak[250]!, peak1000KiB: peak[1000]!, wall250Ms: wall[250]!, wall1000Ms: wall[1000]! } });
+  }
+}
+
+/**
+ * One long session (issue 12): peak RSS over 8,000 sequential `noop` calls vs 2,000, and the same 8,000
+ * with V8's old space capped at 96 MiB, which shows what is live (growth past it is garbage V8 has not
+ * collected yet, not something the session holds). Also checks that no MaxListenersExceededWarning is printed.
+ */
+async function sessionMemory(): Promise<void> {
+  for (const node of nodes) {
+    const peak: Record<string, number> = {};
+    for (const [key, calls, flags] of [
+      ['2000', 2000, []],
+      ['8000', 8000, []],
+      ['8000-capped', 8000, ['--max-old-space-size=96']],
+    ] as const) {
+      log(`${node.version}: session memory: ${calls} noop calls in one session${flags.length ? ` (${flags.join(' ')})` : ''}`);
+      const r = await runNode([...flags, BIN, 'local', '--url', url, '--reporter', 'plain', suites.noopCalls(calls)], { node: node.bin, rss: true });
+      if (/MaxListenersExceededWarning/.test(r.stderr)) throw new Error(`MaxListenersExceededWarning after ${calls} calls`);
+      peak[key] = r.maxRssKiB!;
+    }
+    put('memory: one session, 8,000 vs 2,000 sequential calls, peak RSS', '≤ 300 MiB', node, {
+      ours: mib(peak['8000']!),
+      baseline: mib(peak['2000']!),
+      ratio: times(peak['8000']! / peak['2000']!),
+      met: peak['8000']! / 1024 <= 300,
+      samples: { peak2000KiB: peak['2000']!, peak8000KiB: peak['8000']!, peak8000CappedKiB: peak['8000-capped']! },
+    }, `with --max-old-space-size=96 the 8,000 calls run in ${mib(peak['8000-capped']!)}: the rest is garbage not yet collected`);
   }
 }
 

@@ -50,6 +50,11 @@ export class BenchSuites {
     return this.write(`per-call-${calls}.yaml`, `scenarios:\n  - name: per-call\n    sampling:\n      - text: ${SAMPLING_REPLY}\n    steps:\n${steps}`);
   }
 
+  /** One session, `calls` sequential noop calls (the session-memory figure). */
+  noopCalls(calls: number): string {
+    return this.write(`noop-${calls}.yaml`, `scenarios:\n  - name: noop-calls\n    steps:\n${'      - call: noop\n'.repeat(calls)}`);
+  }
+
   /** `n` scenarios, each one search_flights call (4 progress steps 0.3 s apart on the server). */
   parallel(n: number): string {
     const body = Array.from(

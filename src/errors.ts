@@ -34,3 +34,18 @@ export class ConnectError extends UserError {
     super(message, ExitCode.Connect);
   }
 }
+
+/** The root cause of a fetch failure in words ("connection refused"), not "fetch failed": by the error codes Node and undici set. */
+export function networkErrorText(e: unknown): string {
+  let err = e as { message?: string; code?: string; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && err; i++) {
+    const code = err.code;
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
+    if (!err.cause) break;
+    err = err.cause as typeof err;
+  }
+  return (e as Error)?.message ?? String(e);
+}

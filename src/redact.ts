@@ -8,7 +8,8 @@
 // literal, percent-encoded (once and twice, upper- and lower-case hex), JSON-escaped (including `\/`
 // and \uXXXX escapes of the characters JSON may escape), base64 and base64url (at each of the three
 // alignments a secret can have inside a longer encoded text). Whatever produced them, SigV4
-// signatures and Authorization / Bearer values are masked too, in plain and URL-encoded text.
+// signatures and Authorization / Bearer values are masked too, in plain, URL-encoded and JSON-escaped
+// text, and a base64 run that decodes to text holding one is masked whole.
 
 export const REDACTED = '[REDACTED]';
 
@@ -111,12 +112,36 @@ function alignedBase64(bytes: Buffer, shift: number): string {
 const HEX_SIG = /((?:X-Amz-)?Signature(?:=|%3D|%253D|"\s*:\s*"))[0-9a-f]{16,}/gi;
 const BEARER = /(Bearer(?:\s+|%20|\+))[A-Za-z0-9._~+/=-]{8,}/g;
 /** An Authorization value in plain text (header line, JSON, query) or URL-encoded. */
-const AUTH_PLAIN = /(authorization["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\r\n"'&]{4,}/gi;
+const AUTH_PLAIN = /(authorization(?:\\*["'])?\s*[:=]\s*(?:\\*["'])?)(?!\[REDACTED\])[^\r\n"'&\\]{4,}/gi;
 const AUTH_ENCODED = /(authorization(?:%22)?(?:%3A|%3D)(?:%20|\+|%22)*)(?!%5BREDACTED)[^&\s"']{4,}/gi;
-const AMZ_TOKEN = /(x-amz-security-token["']?\s*[:=]\s*["']?|x-amz-security-token(?:%22)?(?:%3A|%3D)(?:%20|\+|%22)*|X-Amz-Security-Token=)(?!\[REDACTED\])[A-Za-z0-9%/+=_-]{16,}/gi;
+const AMZ_TOKEN = /(x-amz-security-token(?:\\*["'])?\s*[:=]\s*(?:\\*["'])?|x-amz-security-token(?:%22)?(?:%3A|%3D)(?:%20|\+|%22)*|X-Amz-Security-Token=)(?!\[REDACTED\])[A-Za-z0-9%/+=_-]{16,}/gi;
 
-/** Credential-shaped values, whoever produced them. */
+/**
+ * A base64 or base64url run (also percent-encoded or with JSON's `\/`) long enough to carry a header
+ * line. Runs are decoded to look for credential shapes inside: a server that reflects the request
+ * headers base64-encoded carries the signature and Authorization value in them.
+ */
+const BASE64_RUN = /(?:[A-Za-z0-9+/_-]|%2[BbFf]|\\\/){24,}(?:=|%3[Dd]){0,2}/g;
+/** What a decoded run must not contain: the words that introduce a credential in request headers, or a bare SigV4 signature (64 hex digits). */
+const CREDENTIAL_WORDS = /signature=|aws4-hmac-sha256|authorization|bearer\s|security-token|x-amz-credential|[0-9a-f]{64}/i;
+
+/** Whether the base64 run decodes (at one of the 4 places it may start) to text that holds a credential shape. */
+function base64CarriesCredential(run: string): boolean {
+  const b64 = run
+    .replace(/%2[Bb]/g, '+')
+    .replace(/%2[Ff]|\\\//g, '/')
+    .replace(/%3[Dd]/g, '=')
+    .replace(/-/g, '+')
+    .replace(/_/g, '/');
+  for (let skip = 0; skip < 4; skip++) {
+    if (CREDENTIAL_WORDS.test(Buffer.from(b64.slice(skip), 'base64').toString('latin1'))) return true;
+  }
+  return false;
+}
+
+/** Credential-shaped values, whoever produced them: in plain, URL-encoded and JSON-escaped text, and inside base64. */
 export function maskCredentialShapes(s: string): string {
+  if (s.length >= 24) s = s.replace(BASE64_RUN, (run) => (base64CarriesCredential(run) ? REDACTED : run));
   if (!/signature|bearer|authorization|security-token/i.test(s)) return s;
   return s
     .replace(HEX_SIG, `$1${REDACTED}`)

@@ -4,6 +4,7 @@
 // huge answers are generated lazily so nothing here holds gigabytes either.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -160,6 +161,87 @@ describe('8. a signal during a hung initialize is honoured', () => {
   }
 });
 
+describe('8. signals end every phase: connect, initialize, credentials (12.), a prompt (interactive.test.ts), report writing', () => {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    // Before this was fixed the probe was honoured only when its own 10 s wait ran out; now at once.
+    test(`${signal} while connecting (the bundled suite's probe of a server that never answers initialize): exit ${code}, every scenario INTERRUPTED`, async () => {
+      const json = path.join(dir, `probe-${signal}.json`);
+      const before = server.requests.length;
+      const sawInit = eventually(() => server.requests.slice(before).some((q) => q.path === '/hang-init'), 600);
+      // No scenario files: the bundled suite, whose probe connects before the run.
+      const r = await runCliMeasured(['local', '--url', `${server.url}/hang-init`, '--timeout', '60s', '--reporter', `table,json=${json}`], {
+        timeoutMs: 30_000,
+        signal: { signal, when: sawInit },
+      });
+      assertBounded(r);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.ok(report.summary.total > 1, JSON.stringify(report.summary));
+      assert.equal(report.summary.interrupted, report.summary.total, JSON.stringify(report.summary));
+    });
+
+    test(`${signal} during a step, against a server that never answers the DELETE either: exit ${code}, the DELETE given up on, every report written`, async () => {
+      const hung = await startHostileServer({ hangDelete: true });
+      try {
+        const file = await scenarioFile(`hang-delete-${signal}`, CALL('hang'));
+        const json = path.join(dir, `hang-delete-${signal}.json`);
+        const sawCall = eventually(() => hung.requests.some((q) => q.headers['mcp-session-id'] !== undefined), 600).then(() => new Promise((r) => setTimeout(r, 300)));
+        // The step may wait 120 s and a DELETE forever: the process is given 20 s.
+        const r = await runCliMeasured(['local', '--url', `${hung.url}/mcp`, '--timeout', '120s', '--reporter', `table,json=${json}`, file], { timeoutMs: 20_000, signal: { signal, when: sawCall } });
+        assertBounded(r);
+        assert.equal(r.code, code, r.stdout + r.stderr);
+        const report = JSON.parse(await readFile(json, 'utf8'));
+        assert.equal(report.summary.interrupted, 1, JSON.stringify(report.summary));
+      } finally {
+        await hung.close();
+      }
+    });
+
+    test(`${signal} while the reports are still being written to a slow reader: exit ${code}, the table and the report files complete`, async () => {
+      // About 800 KB of table on stdout, more than a pipe holds: while the test does not read, the CLI's
+      // last writes wait, after the JSON report is on disk. The signal comes exactly then.
+      const wide = 'w'.repeat(8000);
+      const yaml = `scenarios:\n${Array.from({ length: 100 }, (_, i) => `  - name: s${i}-${wide}\n    steps: [{ ping: true }]\n`).join('')}`;
+      const file = await scenarioFile(`slow-reader-${signal}`, yaml);
+      const json = path.join(dir, `slow-reader-${signal}.json`);
+      const { spawn } = await import('node:child_process');
+      const { BIN, ROOT } = await import('./support/cli.js');
+      const child = spawn(process.execPath, [BIN, 'local', '--url', `${server.url}/mcp`, '--reporter', `table,json=${json}`, file], {
+        cwd: ROOT,
+        env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.pause();
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, sig) => resolve([c, sig])));
+      const jsonComplete = () => {
+        try {
+          return JSON.parse(readFileSync(json, 'utf8')).summary.total === 100;
+        } catch {
+          return false;
+        }
+      };
+      await eventually(jsonComplete, 1200);
+      child.kill(signal);
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stdout.resume();
+      const [exit, killedBy] = await closed;
+      clearTimeout(killer);
+      assert.equal(killedBy, null, `the process died of ${killedBy} with its table unwritten\n${stderr}`);
+      assert.equal(exit, code, stderr);
+      assert.match(stdout, /100 passed, 0 failed/, 'the table was written to the end');
+      assert.equal(JSON.parse(readFileSync(json, 'utf8')).summary.passed, 100);
+    });
+  }
+});
+
 describe('4. checks do not depend on the transcript bound', () => {
   test('progress 5, 3, then 3,000 rising values FAILs increasing', async () => {
     const file = await scenarioFile('progress-pattern', CALL('progress_pattern', {}, '        expect: { progress: { increasing: true } }\n'));
@@ -214,23 +296,34 @@ describe('4. checks do not depend on the transcript bound', () => {
     assert.match(level?.message ?? '', /1 log message\(s\) below warning, the first at level debug: "early debug"/);
   });
 
-  // 2,200: past the 2,000-entry display bound (which hid a tenth of them before). Each answer is its own
-  // POST, all in flight at once; at 3,000 that alone takes the process to about 300 MiB.
-  test('2,200 elicitations in one call are all counted', async () => {
+  // 3,000: past the 2,000-entry display bound (which hid a third of them before). The answers used to be
+  // 3,000 POSTs in flight at once (3,000 sockets, ~320 MiB, and MaxListenersExceededWarning on the
+  // session's signal); a session now sends at most 16 at a time (src/safety/session-fetch.ts).
+  test('3,000 elicitations in one call are all counted, within the memory bound, without a listener warning', async () => {
     const yaml = `scenarios:
   - name: hostile
     steps:
       - call: many_elicit
-        args: { count: 2200 }
+        args: { count: 3000 }
         elicitation:
           - match: { message: question }
             value: ok
-        expect: { elicitations: { count: 2200 } }
+        expect: { elicitations: { count: 3000 } }
 `;
     const file = await scenarioFile('many-elicit', yaml);
     const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', file], { timeoutMs: 150_000 });
     assertBounded(r);
     assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stderr, /MaxListenersExceededWarning|memory leak/);
+  });
+
+  test('2,000 sequential calls in one session print no MaxListenersExceededWarning', async () => {
+    const yaml = `scenarios:\n  - name: many-calls\n    steps:\n${'      - call: long_text\n        args: { length: 10 }\n'.repeat(2000)}`;
+    const file = await scenarioFile('many-calls', yaml);
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--reporter', 'plain', file], { timeoutMs: 240_000 });
+    assertBounded(r);
+    assert.equal(r.code, 0, r.stdout.slice(-2000) + r.stderr);
+    assert.doesNotMatch(r.stderr, /MaxListenersExceededWarning|memory leak/);
   });
 });
 
@@ -258,26 +351,30 @@ function leaks(text: string, secret: string): string | undefined {
 }
 
 describe('6. a secret the server re-encodes is still redacted everywhere', () => {
-  test('SigV4 keys, session token, signature and ${env.X} reflected URL-encoded, JSON-escaped and base64: in no output', async () => {
+  test('SigV4 keys, session token, signatures, Authorization and ${env.X} reflected URL-encoded, JSON-escaped and base64 (at every offset, MIME-wrapped): in no output, report, HTML or HAR', async () => {
     const secrets = {
       AWS_ACCESS_KEY_ID: 'AKIDHOSTILEEXAMPLE12',
       AWS_SECRET_ACCESS_KEY: 'hostile/Secret+Key=example0123456789abcd',
       AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjE+hostile/session/token==example0123456789/+xyz',
       API_TOKEN: 'sk-live/hostile+api=token0123456789',
     };
+    // One step per encoding, so each is at the start of its text (reports show only the start of a long one).
+    const encodings = ['url-encoded', 'json', 'base64', 'base64+1', 'base64+2', 'mime', 'base64url', 'raw'];
     const yaml = `scenarios:
   - name: reflected
     steps:
       - call: reflect
         args: { token: "\${env.API_TOKEN}", note: "x" }
         expect: { text: "never there" }
-`;
+${encodings.map((only) => `      - call: reflect\n        args: { token: "\${env.API_TOKEN}", only: "${only}" }\n        expect: { text: "never there" }\n`).join('')}`;
     const file = await scenarioFile('reflect', yaml);
     const out = {
       json: path.join(dir, 'reflect.json'),
       junit: path.join(dir, 'reflect.xml'),
       tap: path.join(dir, 'reflect.tap'),
       github: path.join(dir, 'reflect.md'),
+      html: path.join(dir, 'reflect.html'),
+      har: path.join(dir, 'reflect.har'),
     };
     const r = await runCliMeasured(
       [
@@ -288,7 +385,9 @@ describe('6. a secret the server re-encodes is still redacted everywhere', () =>
         server.url,
         '--verbose',
         '--reporter',
-        `table,plain,json=${out.json},junit=${out.junit},tap=${out.tap},github=${out.github}`,
+        `table,plain,json=${out.json},junit=${out.junit},tap=${out.tap},github=${out.github},html=${out.html}`,
+        '--trace',
+        out.har,
         file,
       ],
       { timeoutMs: 60_000, env: { ...secrets, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_PROFILE: undefined, GITHUB_STEP_SUMMARY: out.github } },
@@ -297,6 +396,8 @@ describe('6. a secret the server re-encodes is still redacted everywhere', () =>
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const reflected = server.requests.filter((q) => q.headers['x-amz-security-token']);
     assert.ok(reflected.length > 0, 'the server saw the signed requests');
+    const signatures = [...new Set(reflected.map((q) => /Signature=([0-9a-f]{64})/.exec(String(q.headers.authorization))?.[1]).filter((x): x is string => !!x))];
+    assert.ok(signatures.length > 0, 'the requests were SigV4-signed');
     const outputs: Record<string, string> = { stdout: r.stdout, stderr: r.stderr };
     for (const [k, f] of Object.entries(out)) outputs[k] = await readFile(f, 'utf8');
     assert.match(outputs.json!, /url-encoded: /, 'the reflection is in the report (redacted)');
@@ -308,6 +409,17 @@ describe('6. a secret the server re-encodes is still redacted everywhere', () =>
       }
       if (/Signature(?:=|%3D|%253D)[0-9a-f]{64}/i.test(text)) found.push(`a SigV4 signature in ${where}`);
       if (/AWS4-HMAC-SHA256(?:\s|%20|\+)+Credential/.test(text)) found.push(`an Authorization value in ${where}`);
+      // Every signature the server was sent, and each request's Authorization value: in no encoding.
+      for (const sig of signatures) {
+        const how = leaks(text, sig);
+        if (how) found.push(`the signature ${sig.slice(0, 8)}… in ${where} (${how})`);
+      }
+      for (const run of text.match(/[A-Za-z0-9+/_-]{24,}={0,2}/g) ?? []) {
+        for (let skip = 0; skip < 4; skip++) {
+          const decoded = Buffer.from(run.slice(skip).replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('latin1');
+          if (/AWS4-HMAC-SHA256|Signature=[0-9a-f]{8}/i.test(decoded)) found.push(`an Authorization value base64-encoded in ${where} (${run.slice(0, 40)}…)`);
+        }
+      }
     }
     assert.deepEqual(found, [], 'secrets leaked');
   });
@@ -456,20 +568,34 @@ describe('12. the smaller breaks', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const) {
-    test(`${signal} while a credential_process hangs ends the command with exit ${code}`, async () => {
-      const config = path.join(dir, `aws-config-hang-${signal}`);
-      const marker = path.join(dir, `started-${signal}`);
-      await writeFile(config, `[profile hang]\ncredential_process = /bin/sh -c "touch ${marker}; exec sleep 120"\n`);
-      const { existsSync } = await import('node:fs');
-      const r = await runCliMeasured(['remote', '--arn', ARN, '--endpoint-url', server.url, '--profile', 'hang', '--credentials-timeout', '100s'], {
-        timeoutMs: 40_000,
-        env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
-        signal: { signal, when: eventually(() => existsSync(marker), 600) },
+    for (const command of ['remote', 'compare'] as const) {
+      test(`${signal} while a credential_process hangs (${command}): exit ${code}, every scenario INTERRUPTED, every report written`, async () => {
+        const config = path.join(dir, `aws-config-hang-${signal}-${command}`);
+        const marker = path.join(dir, `started-${signal}-${command}`);
+        await writeFile(config, `[profile hang]\ncredential_process = /bin/sh -c "touch ${marker}; exec sleep 120"\n`);
+        const file = await scenarioFile(`cred-hang-${signal}-${command}`, CALL('long_text') + `  - name: second\n    steps: [{ ping: true }]\n`);
+        const out = { json: path.join(dir, `cred-${signal}-${command}.json`), junit: path.join(dir, `cred-${signal}-${command}.xml`), tap: path.join(dir, `cred-${signal}-${command}.tap`) };
+        const { existsSync } = await import('node:fs');
+        const args = command === 'remote' ? ['remote'] : ['compare', '--url', `${server.url}/mcp`];
+        const r = await runCliMeasured([...args, '--arn', ARN, '--endpoint-url', server.url, '--profile', 'hang', '--credentials-timeout', '100s', '--reporter', `table,json=${out.json},junit=${out.junit},tap=${out.tap}`, file], {
+          // The credential_process sleeps 120 s: ending well inside that is the signal's doing.
+          timeoutMs: 30_000,
+          env: { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined },
+          signal: { signal, when: eventually(() => existsSync(marker), 600) },
+        });
+        assertBounded(r);
+        assert.equal(r.code, code, r.stdout + r.stderr);
+        assert.match(r.stdout, command === 'remote' ? /INTERRUPTED/ : /0 passed, 0 failed, 2 interrupted[\s\S]*0 passed, 0 failed, 2 interrupted/);
+        const report = JSON.parse(await readFile(out.json, 'utf8'));
+        const sides = command === 'remote' ? 1 : 2;
+        assert.equal(report.interrupted, true);
+        assert.equal(report.summary.total, 2 * sides);
+        assert.equal(report.summary.interrupted, report.summary.total, JSON.stringify(report.summary));
+        assert.ok(report.scenarios.every((s: { status: string }) => s.status === 'interrupted'), JSON.stringify(report.scenarios.map((s: { status: string }) => s.status)));
+        assert.match(await readFile(out.junit, 'utf8'), /<\/testsuites>\s*$/);
+        assert.match(await readFile(out.tap, 'utf8'), new RegExp(`^1\\.\\.${2 * sides}$`, 'm'));
       });
-      assertBounded(r);
-      assert.equal(r.code, code, r.stdout + r.stderr);
-      assert.match(r.stderr, /while resolving AWS credentials/);
-    });
+    }
   }
 
   test('an expired credential_process says expired, not "no credentials"', async () => {
@@ -506,11 +632,19 @@ describe('12. the smaller breaks', () => {
 
   test('a wrong response id on an open stream fails the step at once, not after the timeout', async () => {
     const file = await scenarioFile('wrong-id', CALL('wrong_id'));
-    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', file], { timeoutMs: 45_000 });
+    const json = path.join(dir, 'wrong-id.json');
+    // The step may wait 120 s, the process is given 45: ending at all means the step did not wait for its timeout.
+    const r = await runCliMeasured(['local', '--url', `${server.url}/mcp`, '--timeout', '120s', '--reporter', `table,json=${json}`, file], { timeoutMs: 45_000 });
     assertBounded(r);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /answered id 987654/);
     assert.doesNotMatch(r.stdout, /timed out/i);
+    // The step's own outcome: a wire failure naming the stray id, not a timeout.
+    const step = JSON.parse(await readFile(json, 'utf8')).scenarios[0].steps[0];
+    const failed = step.checks.filter((c: { verdict: string }) => c.verdict === 'failed');
+    assert.ok(failed.length > 0, JSON.stringify(step));
+    assert.ok(failed.some((c: { message?: string }) => /987654/.test(c.message ?? '')), JSON.stringify(failed));
+    assert.ok(failed.every((c: { message?: string }) => !/timed out|timeout/i.test(c.message ?? '')), JSON.stringify(failed));
   });
 
   test('the --record usage error names the flags once', async () => {

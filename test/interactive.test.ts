@@ -29,9 +29,10 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args]
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Starts the CLI in a fresh 200x50 terminal; the shell prints EXIT=<code> when it ends. */
-function startCli(args: string[]): string {
+function startCli(args: string[], env: Record<string, string> = {}): string {
   const name = `t${++sessions}`;
-  const cmd = `cd ${quote(ROOT)} && env -u CI NO_COLOR=1 LANG=C.UTF-8 ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo EXIT=$?; sleep 600`;
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
+  const cmd = `cd ${quote(ROOT)} && env -u CI NO_COLOR=1 LANG=C.UTF-8 ${vars} ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(' ')}; echo EXIT=$?; sleep 600`;
   tmux('-u', 'new-session', '-d', '-s', name, '-x', '200', '-y', '50', cmd);
   return name;
 }
@@ -279,6 +280,56 @@ describe('interactive mode in a real terminal', { skip: !hasTmux && 'tmux is not
     const done = await waitFor(t, /EXIT=\d+/);
     assert.match(done, /hostile=decline/);
   });
+});
+
+describe('--record holds no secret (issue 12: every sink)', { skip: !hasTmux && 'tmux is not installed' }, () => {
+  test('a ${env.X} value the server reflects in its question (literal, URL-encoded, base64 at each offset) is not in the recording', async () => {
+    const token = 'sk-live/record+secret=token0123456789';
+    const scenario = path.join(dir, 'echo-token.yaml');
+    await writeFile(scenario, `scenarios:\n  - name: echo\n    steps: [{ call: echo_token, args: { token: "\${env.RECORD_TOKEN}" } }]\n`);
+    const recorded = path.join(dir, 'echo-token.recorded.yaml');
+    const t = startCli(['local', '--interactive', '--record', recorded, '--url', prompts.url, scenario], { RECORD_TOKEN: token });
+    await answer(t, '? Answer (text)', ['-l', 'fine'], ['Enter']);
+    const done = await waitFor(t, /EXIT=\d+/);
+    assert.match(done, /EXIT=0/);
+    assert.doesNotMatch(done, new RegExp(token.replace(/[+/]/g, '\\$&')), 'not on the screen either');
+    const yaml = await readFile(recorded, 'utf8');
+    assert.match(yaml, /value: fine/, 'the answer was recorded');
+    assert.match(yaml, /Confirm \[REDACTED\]/, 'the question was recorded, masked');
+    const middle = token.slice(3, -3);
+    for (const run of yaml.match(/[A-Za-z0-9+/=%._-]{8,}/g) ?? []) {
+      assert.ok(!run.includes(token) && !run.includes(encodeURIComponent(token)), `the token in ${run}`);
+      for (let skip = 0; skip < 4; skip++) assert.ok(!Buffer.from(run.slice(skip), 'base64').toString('latin1').includes(middle), `the token base64-encoded in ${run}`);
+    }
+  });
+});
+
+describe('a signal while a prompt is open (issue 12: signals end every phase)', { skip: !hasTmux && 'tmux is not installed' }, () => {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    test(`${signal} sent to the process at a prompt: exit ${code}, the prompt closed, every report written with the scenarios INTERRUPTED`, async () => {
+      const scenario = path.join(dir, `signal-${signal}.yaml`);
+      await writeFile(scenario, `scenarios:\n  - name: asked\n    steps: [{ call: plan_trip }]\n  - name: never-reached\n    steps: [{ ping: true }]\n`);
+      const json = path.join(dir, `signal-${signal}.json`);
+      const junit = path.join(dir, `signal-${signal}.xml`);
+      const t = startCli(['local', '--interactive', '--url', travel.url, '--reporter', `table,json=${json},junit=${junit}`, scenario]);
+      await waitFor(t, '? Answer (text)');
+      // The shell in the pane runs the CLI (env execs node): its one child.
+      const shell = tmux('list-panes', '-t', t, '-F', '#{pane_pid}').trim();
+      const cli = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]!;
+      process.kill(Number(cli), signal);
+      const done = await waitFor(t, /EXIT=\d+/);
+      assert.match(done, new RegExp(`EXIT=${code}\\b`));
+      assert.match(done, /asked\s+\S*\s*INTERRUPTED/);
+      const report = JSON.parse(await readFile(json, 'utf8'));
+      assert.equal(report.interrupted, true);
+      assert.equal(report.summary.total, 2);
+      assert.equal(report.summary.interrupted, 2, JSON.stringify(report.summary));
+      assert.match(await readFile(junit, 'utf8'), /<\/testsuites>\s*$/);
+    });
+  }
 });
 
 describe('no person: nothing is ever asked', () => {

@@ -237,3 +237,48 @@ describe('listeners', () => {
     assert.match(failures.at(-1)!, /reporter broken failed \(onEnd\): cannot write/);
   });
 });
+
+describe('answer rules', () => {
+  test('each planned step carries its answer layers in precedence order, and the run answers by them', async () => {
+    const { buildPlan } = await import('../src/run/plan.js');
+    const { executeRun } = await import('../src/run/execute.js');
+    const { loadScenarios } = await import('../src/scenario/loader.js');
+    const { localTarget } = await import('../src/target/target.js');
+    const file = path.join(dir, 'layers.yaml');
+    // Step 1's own rule and the scenario's both answer the first question: the step's must win.
+    await writeFile(
+      file,
+      [
+        'scenarios:',
+        '  - name: layered answers',
+        '    elicitation:',
+        '      - match: { message: Where would you like to go }',
+        '        action: decline',
+        '    steps:',
+        '      - call: plan_trip',
+        '        elicitation:',
+        '          - match: { message: Where would you like to go }',
+        '            action: cancel',
+        '        expect: { elicitations: { count: 1 }, sampling: { count: 0 } }',
+        '      - call: plan_trip',
+        '        expect: { elicitations: { count: 1 }, sampling: { count: 0 } }',
+        '',
+      ].join('\n'),
+    );
+    const scenarios = await loadScenarios([file], dir);
+    const target = localTarget(new URL(travel.url));
+    const plan = await buildPlan({ timeout: 20_000, verbose: true }, scenarios, target);
+    const [first, second] = plan.scenarios[0]!.steps;
+    assert.deepEqual(first!.answers.map((l) => l.from), ['step', 'scenario']);
+    assert.equal(first!.answers[0]!.from === 'step' && first!.answers[0]!.elicitation[0]!.action, 'cancel');
+    assert.equal(second!.answers[0]!.from === 'step' && second!.answers[0]!.elicitation.length, 0);
+    const withPerson = await buildPlan({ timeout: 20_000, interactive: true }, scenarios, target);
+    assert.deepEqual(withPerson.scenarios[0]!.steps[0]!.answers.map((l) => l.from), ['step', 'scenario', 'person']);
+
+    const run = await executeRun(plan, []);
+    const steps = run.scenarios[0]!.steps;
+    assert.equal(run.scenarios[0]!.status, 'passed', JSON.stringify(steps.map((s) => s.checks)));
+    assert.match((steps[0]!.evidence ?? []).join('\n'), /elicitation "Where would you like to go\?[^"]*" → cancel \(script\)/);
+    assert.match((steps[1]!.evidence ?? []).join('\n'), /elicitation "Where would you like to go\?[^"]*" → decline \(script\)/);
+  });
+});

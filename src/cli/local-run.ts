@@ -53,7 +53,9 @@ export async function runPrepared(p: PreparedLocal, flags: LocalFlags, managed: 
   let plan = p.plan;
   if (managed.failed) {
     const reason = managed.failed.message.split(/; its last output|; it printed nothing/)[0]!;
-    plan = { ...plan, target: { ...plan.target, fetch: () => Promise.reject(new ConnectError(reason)) } };
+    // Every request fails with the reason, whichever way it goes out (a session's middleware chain or a raw exchange).
+    const unreachable = () => Promise.reject(new ConnectError(reason));
+    plan = { ...plan, target: { ...plan.target, http: unreachable, fetch: unreachable } };
   }
   const { attachServerOutput } = await import('../server-under-test/attach.js');
   const sut = managed.sut && !managed.sut.reused ? managed.sut : undefined;

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { sanitizeForOutput } from '../terminal/sanitize.js';
+import { flushOutputThenExit } from './signals.js';
 import { registerLocal } from './commands/local.js';
 import { registerRemote } from './commands/remote.js';
 import { registerCompare } from './commands/compare.js';
@@ -87,6 +88,8 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
+    // Reports on stdout may still be flushing: a signal then is still honoured (signals.ts).
+    await flushOutputThenExit();
   } catch (e) {
     process.exitCode = exitCodeFor(e);
     // Work given up on (a credential_process that hangs) may still hold the event loop: end now.

@@ -46,3 +46,14 @@ export async function remoteTargetFromFlags(flags: RemoteFlags): Promise<import(
   const { exitWhileWaiting } = await import('./signals.js');
   return exitWhileWaiting('resolving AWS credentials', remoteTarget(options));
 }
+
+/**
+ * The remote target for a run (`remote`, `compare`): flags checked, credentials not yet resolved. The
+ * run resolves them (target.prepare) once its reporters exist and its signal handlers are installed,
+ * so a signal while a credential_process hangs still writes every report, all INTERRUPTED.
+ */
+export async function runRemoteTargetFromFlags(flags: RemoteFlags): Promise<import('../target/target.js').Target> {
+  const options = remoteOptions(flags);
+  const { unresolvedRemoteTarget } = await import('../target/remote.js');
+  return unresolvedRemoteTarget(options);
+}

@@ -21,13 +21,17 @@ export async function runSides(plans: RunPlan[], flags: SidesFlags, decorate?: (
   const sides = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others }, plans.length);
   // Each side's listener wrapped as a single run's would be (the server under test's output on failing steps).
   const listeners = decorate ? sides.map((l) => decorate([l])[0]!) : sides;
-  const { installRunSignals, runAbortSignal, interruptReceived } = await import('./signals.js');
-  // A signal stops every side; the comparison of what ran is still printed and written.
+  const { installRunSignals, runAbortSignal, interruptReceived, unlessInterrupted } = await import('./signals.js');
+  // A signal stops every side, in any phase from here on; the comparison of what ran is still printed and written.
   const release = installRunSignals();
   let runs: RunResult[];
   try {
+    // AWS credentials are resolved inside the run (a credential_process may hang): a signal then
+    // leaves every side INTERRUPTED, with every report written.
+    let ready = true;
+    for (const target of new Set(plans.map((p) => p.target))) if (ready) ready = !!(await unlessInterrupted(target.prepare?.(), runAbortSignal()));
     // One set of LLM clients and one budget for every side (the keys were checked by buildPlan).
-    const llm = await (await import('./llm-flags.js')).prepareLlm(plans[0]!, runAbortSignal());
+    const llm = ready ? await (await import('./llm-flags.js')).prepareLlm(plans[0]!, runAbortSignal()) : undefined;
     const control = { ...runControl(plans[0]!, runAbortSignal()), ...llm?.control };
     runs = await Promise.all(plans.map((plan, i) => executeRun(plan, [listeners[i]!], { ...control })));
   } finally {

@@ -177,11 +177,6 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     plan = { ...plan, scenarios: [...plan.scenarios].sort((a, b) => rank(a.loaded.id) - rank(b.loaded.id)) };
   }
   if (plan.eras.length > 1 && (flags.interactive || flags.record)) throw new UsageError('--interactive and --record answer one era at a time: give --era legacy or --era modern');
-  if (hooks.checkBundledSuite && plan.suite === 'scenarios') {
-    // After the plan (flag mistakes first), before any reporter or run: a foreign server is told what to run instead.
-    const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
-    await checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...', plan.eras.includes('legacy') ? 'legacy' : plan.era);
-  }
   if (plan.eras.length > 1) {
     // `--era both`: the suite once per era, side by side (legacy vs modern).
     const { planForEra } = await import('../run/plan.js');
@@ -189,20 +184,31 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     return runSides(plan.eras.map((era) => planForEra(plan, era)), flags, hooks.decorate);
   }
   const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
-  // SIGINT/SIGTERM abort the run but every reporter still writes (signals.ts).
-  const { installRunSignals, runAbortSignal, interruptRun, interruptReceived } = await import('./signals.js');
-  // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
-  const interactive =
-    plan.suite === 'scenarios' && (flags.interactive || flags.record)
-      ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, plan.scenarios.map((s) => s.loaded), [process.cwd(), PACKAGE_ROOT], { signal: runAbortSignal(), onStop: () => interruptRun('SIGINT') })
-      : undefined;
-  // LLMs for sampling, only when the plan names one (keys were checked by buildPlan): the header says so.
-  const llm = await (await import('./llm-flags.js')).prepareLlm(plan, runAbortSignal());
-  if (llm && interactive) llm.setReview((req, draft) => interactive.responder.reviewDraft(req, draft));
+  // SIGINT/SIGTERM from here on abort the run but every reporter still writes (signals.ts). The reporters
+  // exist now, so every phase below (credentials, the bundled-suite probe, a prompt, the scenarios, the
+  // reports) ends in complete reports: a phase a signal cut short is skipped and the scenarios are INTERRUPTED.
+  const { installRunSignals, runAbortSignal, interruptRun, interruptReceived, unlessInterrupted } = await import('./signals.js');
   const release = installRunSignals();
+  const signal = runAbortSignal();
   let run: RunResult | undefined;
+  let interactive: Awaited<ReturnType<typeof import('../terminal/interactive-mode.js').interactiveSuite>> | undefined;
   try {
-    run = await executeRun(plan, listeners, { ...runControl(plan, runAbortSignal()), ...llm?.control, ...interactive?.runOptions });
+    // AWS credentials (a credential_process may hang): resolved inside the run, not before it.
+    const ready = await unlessInterrupted(target.prepare?.(), signal);
+    if (ready && hooks.checkBundledSuite && plan.suite === 'scenarios') {
+      // After the plan (flag mistakes first), before the run: a foreign server is told what to run instead.
+      const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
+      await unlessInterrupted(checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...', signal, plan.era), signal);
+    }
+    // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
+    interactive =
+      !signal.aborted && plan.suite === 'scenarios' && (flags.interactive || flags.record)
+        ? await (await import('../terminal/interactive-mode.js')).interactiveSuite(flags, target, plan.scenarios.map((s) => s.loaded), [process.cwd(), PACKAGE_ROOT], { signal, onStop: () => interruptRun('SIGINT'), secrets: plan.secrets })
+        : undefined;
+    // LLMs for sampling, only when the plan names one (keys were checked by buildPlan): the header says so.
+    const llm = signal.aborted ? undefined : await (await import('./llm-flags.js')).prepareLlm(plan, signal);
+    if (llm && interactive) llm.setReview((req, draft) => interactive!.responder.reviewDraft(req, draft));
+    run = await executeRun(plan, listeners, { ...runControl(plan, signal), ...llm?.control, ...interactive?.runOptions });
     hooks.onResult?.(run);
     return exitCode(run, interruptReceived());
   } finally {

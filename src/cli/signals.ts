@@ -81,6 +81,37 @@ export function installRunSignals(): () => void {
   };
 }
 
+/** How long output still being flushed may hold up the exit after a signal. */
+export const FLUSH_AFTER_SIGNAL_MS = 2_000;
+
+/**
+ * The last phase of every command: what the reporters wrote to stdout and stderr is still being
+ * flushed (a slow reader, a full pipe) after the report files are complete. A signal now is honoured:
+ * the exit code becomes 130 / 143 and the process ends once the output is out, or after 2 s if nobody
+ * reads it. After a run a signal stopped, the process ends as soon as the output is out, even if work
+ * nobody waits for (a credential_process that hangs, a server's open socket) would keep it alive.
+ */
+export async function flushOutputThenExit(): Promise<void> {
+  let signalled = received;
+  const exitNow = () => process.exit(process.exitCode ?? (signalled === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) exitNow(); // a second signal: at once
+    signalled = signal as InterruptSignal;
+    process.exitCode = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
+    setTimeout(exitNow, FLUSH_AFTER_SIGNAL_MS).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await new Promise((resolve) => process.stdout.write('', resolve));
+    await new Promise((resolve) => process.stderr.write('', resolve));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  if (signalled) exitNow();
+}
+
 /** For tests in one process: forget a previous interrupt. */
 export function resetInterrupts(): void {
   controller = new AbortController();
@@ -98,6 +129,34 @@ export function untilStopSignal(): Promise<InterruptSignal> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * Waits for `work`, or for the run's signal (an interrupt), whichever comes first: true when the work
+ * finished, false when the run was stopped first (the work is left to itself; its failure is ignored).
+ * For the phases a run goes through before its first scenario (credentials, the bundled-suite probe,
+ * LLM clients): the run then goes on, with every scenario INTERRUPTED and every report written.
+ */
+export async function unlessInterrupted(work: Promise<unknown> | undefined, signal: AbortSignal = controller.signal): Promise<boolean> {
+  if (!work) return !signal.aborted;
+  if (signal.aborted) {
+    work.catch(() => {});
+    return false;
+  }
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<false>((resolve) => {
+    onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), stopped]);
+  } catch (e) {
+    if (signal.aborted) return false;
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+    work.catch(() => {});
+  }
 }
 
 /**

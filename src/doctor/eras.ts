@@ -46,17 +46,17 @@ async function modernInteraction(ctx: ProtocolContext, session: Session, purpose
   if ('skip' in choice) return { topic, verdict: 'SKIP', detail: choice.skip };
   const t = session.transcript;
   const from = t.entries.length;
-  t.currentStep = 0;
   let error: string | undefined;
   let isError = false;
-  try {
-    const r = (await session.request('tools/call', { name: choice.name, arguments: choice.args }, (p, modern) => session.client.request({ method: 'tools/call', params: p as never }, { timeout: timeoutMs, ...modern }))) as { isError?: boolean };
-    isError = r.isError === true;
-  } catch (e) {
-    error = (e as Error).message;
-  } finally {
-    t.currentStep = -1;
-  }
+  // A step of its own (Session.inStep): what it records is its evidence.
+  await session.inStep(async () => {
+    try {
+      const r = (await session.request('tools/call', { name: choice.name, arguments: choice.args }, (p, modern) => session.client.request({ method: 'tools/call', params: p as never }, { timeout: timeoutMs, ...modern }))) as { isError?: boolean };
+      isError = r.isError === true;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+  });
   const entries = t.entries.slice(from);
   const seen = entries.filter((e) => e.kind === w.kind).length;
   const rounds = entries.filter((e) => e.kind === 'round').length;

@@ -5,10 +5,10 @@
 // it, the runner's `runOneStep` runs each step over `session.run(step, {signal, responder, index})`.
 import { ConnectError, UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
-import { ResponderChain } from '../responders/responder.js';
 import { ScriptedResponder } from '../responders/scripted.js';
 import type { CheckResult, StepResult } from '../results.js';
 import type { PlannedScenario } from '../run/plan.js';
+import { answerChain } from '../scenario/answers.js';
 import { runOneStep, sessionChecks } from '../scenario/runner.js';
 import type { Step } from '../scenario/schema.js';
 import { ScenarioVariables, type VariableSources } from '../scenario/variables.js';
@@ -180,8 +180,8 @@ export async function runIteration(input: IterationInput): Promise<{ result: Ite
     for (let i = 0; i < scenario.steps.length; i++) {
       if (signal.aborted) break;
       const step = vars.resolve(scenario.steps[i]!);
-      // Answer rules in precedence order: the step's, then the scenario's (no person under load).
-      const responder = new ResponderChain([new ScriptedResponder(step.elicitation, step.sampling), scenarioResponder]);
+      // The plan's answer layers (the step's rules, then the scenario's; no person or LLM under load).
+      const responder = answerChain(planned.steps[i]!.answers, vars, { scenario: scenarioResponder });
       const evidence = ls.beginStep();
       const t0 = performance.now();
       const r = await runOneStep(ls.session, planned, step, i, planned.steps[i]!.timeoutMs, signal, vars, responder, undefined, false, evidence);

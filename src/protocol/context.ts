@@ -111,44 +111,45 @@ export class ProtocolContext {
     const t = session.transcript;
     const from = t.entries.length;
     // The call is this run's step: a stateless server's lost answer stops it at once (session/stateless.ts).
-    const step = Math.max(0, t.currentStep + 1);
-    t.currentStep = step;
-    const lost = session.stateless.signalFor(step);
-    let ok = true;
-    let error: string | undefined;
-    let text = '';
-    try {
-      const r = (await session.client.callTool(
-        { name: choice.name, arguments: choice.args },
-        {
-          timeout: timeoutMs,
-          signal: lost,
-          onprogress: (p: { progress: number; total?: number; message?: string }) => {
-            const stream = session.streamOf('notifications/progress', undefined, p);
-            t.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
+    // It is a step of its own (Session.inStep): what it records is its evidence.
+    return session.inStep(async (step) => {
+      const lost = session.stateless.signalFor(step);
+      let ok = true;
+      let error: string | undefined;
+      let text = '';
+      try {
+        const r = (await session.client.callTool(
+          { name: choice.name, arguments: choice.args },
+          {
+            timeout: timeoutMs,
+            signal: lost,
+            onprogress: (p: { progress: number; total?: number; message?: string }) => {
+              const stream = session.streamOf('notifications/progress', undefined, p);
+              t.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
+            },
           },
-        },
-      )) as { content?: { type: string; text?: string }[]; isError?: boolean };
-      text = (r.content ?? []).map((c) => c.text ?? '').join('');
-      if (r.isError) {
+        )) as { content?: { type: string; text?: string }[]; isError?: boolean };
+        text = (r.content ?? []).map((c) => c.text ?? '').join('');
+        if (r.isError) {
+          ok = false;
+          error = `the tool answered with an error: ${text.slice(0, 200)}`;
+        }
+        t.add({ kind: 'result', method: 'tools/call', ok });
+      } catch (e) {
         ok = false;
-        error = `the tool answered with an error: ${text.slice(0, 200)}`;
+        error = session.stateless.lossFor(step) ?? (e as Error).message;
+        t.add({ kind: 'result', method: 'tools/call', ok: false });
       }
-      t.add({ kind: 'result', method: 'tools/call', ok });
-    } catch (e) {
-      ok = false;
-      error = session.stateless.lossFor(step) ?? (e as Error).message;
-      t.add({ kind: 'result', method: 'tools/call', ok: false });
-    }
-    // A late progress notification arrives after the result; give it a moment to show up (and GET-stream
-    // traffic tied to the call, streams.ts).
-    await sleep(100);
-    await session.streams.settle();
-    const entries = t.entries.slice(from);
-    for (const e of entries) {
-      if (e.kind === 'elicitation') this.elicitations.push(e);
-      if (e.kind === 'sampling') this.samplings.push(e);
-    }
-    return { choice, facts: session.facts, sessionId: session.sessionId ?? null, entries, ok, ...(error ? { error } : {}), text, strayProgress: stray };
+      // A late progress notification arrives after the result; give it a moment to show up (and GET-stream
+      // traffic tied to the call, streams.ts).
+      await sleep(100);
+      await session.streams.settle();
+      const entries = t.entries.slice(from);
+      for (const e of entries) {
+        if (e.kind === 'elicitation') this.elicitations.push(e);
+        if (e.kind === 'sampling') this.samplings.push(e);
+      }
+      return { choice, facts: session.facts, sessionId: session.sessionId ?? null, entries, ok, ...(error ? { error } : {}), text, strayProgress: stray };
+    });
   }
 }

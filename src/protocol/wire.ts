@@ -2,7 +2,7 @@
 // remote (SigV4 or bearer) endpoint is signed like every other request, and they deliberately break
 // the rules the SDK client would never break (no Accept, a stale session id, a bad Origin).
 import { createParser } from 'eventsource-parser';
-import { networkErrorText } from '../session/resilience.js';
+import { networkErrorText } from '../errors.js';
 import { boundStream, DEFAULT_MAX_RESPONSE_BYTES, describeCut, limitsFrom, readTextBounded, type CutReason } from '../safety/bounded-body.js';
 import { describeRedirect, isRedirect, REDIRECT_POLICY } from '../safety/redirects.js';
 import type { Target } from '../target/target.js';

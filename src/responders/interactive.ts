@@ -40,6 +40,8 @@ export interface InteractiveOptions {
   onStop?: () => void;
   /** The run's signal: an open prompt closes (answering cancel) when the run is stopped elsewhere. */
   signal?: AbortSignal;
+  /** Masks the run's secrets in what is shown (a server may reflect a token in its question). */
+  redact?: (text: string) => string;
 }
 
 /** The line that ends a multi-line sampling reply. */
@@ -401,7 +403,7 @@ export class InteractiveResponder implements Responder {
   }
 
   private say(text: string): void {
-    this.out.write(text + '\n');
+    this.out.write((this.opts.redact ? this.opts.redact(text) : text) + '\n');
   }
 }
 

@@ -55,7 +55,23 @@ export interface PlanOptions extends LlmOptions {
   features?: string[];
   /** `--era` / the config file's `era:` as given (run/era.ts); default legacy. */
   era?: string;
+  /** `--interactive` (or `--record`): a person at the terminal answers what no rule answered. */
+  interactive?: boolean;
+  record?: string;
 }
+
+/**
+ * One source of answers to a step's server requests (elicitation, sampling). A step's `answers` lists
+ * them in precedence order, the first that answers winning: the step's own rules, the scenario's rules,
+ * then the run's fallbacks, the LLM of --sampling-llm and a person at the terminal (--interactive).
+ * (There are no suite- or config-wide answer rules yet; they would go between the scenario's and the
+ * fallbacks.) Rules hold `${...}` unresolved: the runner fills them with the values known when the step runs.
+ */
+export type AnswerLayer =
+  | { from: 'step'; elicitation: NonNullable<Step['elicitation']>; sampling: NonNullable<Step['sampling']> }
+  | { from: 'scenario'; elicitation: NonNullable<Step['elicitation']>; sampling: NonNullable<Step['sampling']> }
+  | { from: 'llm' }
+  | { from: 'person' };
 
 /** One step, resolved: what kind it is, how long it may take, what it needs. Requests are filled with variables when it runs. */
 export interface ResolvedStep {
@@ -69,6 +85,8 @@ export interface ResolvedStep {
   timeoutMs: number;
   /** Capabilities it needs (server's for its action, client's for expected interactions, `requires`). */
   needs: string[];
+  /** Where answers to its server requests come from, in precedence order (see AnswerLayer). */
+  answers: AnswerLayer[];
   /** `within:` in ms: how long after the result its expected notifications and logs may still arrive. */
   withinMs?: number;
   /** `description:`, for reports. */
@@ -169,7 +187,7 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   return {
     ...base,
     suite,
-    scenarios: selected.map((s) => planScenario(s, stepTimeoutMs)),
+    scenarios: selected.map((s) => planScenario(s, stepTimeoutMs, [...(llm?.fallback ? [{ from: 'llm' as const }] : []), ...(options.interactive || options.record ? [{ from: 'person' as const }] : [])])),
     variables,
     secrets: [...knownSecrets(selected, variables), ...(llm?.secrets ?? [])],
     ...(llm ? { llm } : {}),
@@ -177,8 +195,8 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   };
 }
 
-/** A scenario's steps with their kinds, timeouts and needs resolved (step key > scenario key > run default). */
-export function planScenario(loaded: LoadedScenario, stepTimeoutMs: number): PlannedScenario {
+/** A scenario's steps with their kinds, timeouts, needs and answers resolved (step key > scenario key > run default). */
+export function planScenario(loaded: LoadedScenario, stepTimeoutMs: number, fallbacks: AnswerLayer[] = []): PlannedScenario {
   const { scenario } = loaded;
   const timeoutMs = scenario.timeout !== undefined ? durationMs(scenario.timeout, stepTimeoutMs) : undefined;
   const fallback = timeoutMs ?? stepTimeoutMs;
@@ -193,6 +211,11 @@ export function planScenario(loaded: LoadedScenario, stepTimeoutMs: number): Pla
       line: loaded.stepLines[index] ?? loaded.line,
       timeoutMs: durationMs(step.timeout, fallback),
       needs: capabilitiesNeeded(step),
+      answers: [
+        { from: 'step', elicitation: step.elicitation ?? [], sampling: step.sampling ?? [] },
+        { from: 'scenario', elicitation: scenario.elicitation ?? [], sampling: scenario.sampling ?? [] },
+        ...fallbacks,
+      ],
       ...(step.within !== undefined ? { withinMs: durationMs(step.within, 0) } : {}),
       ...(step.description !== undefined ? { description: step.description } : {}),
       step,

@@ -59,6 +59,55 @@ export async function readBounded(res: Response, cap: number): Promise<BoundedRe
   return { bytes: Buffer.concat(chunks), cut: false };
 }
 
+/**
+ * The first bytes of a body (at most `max`), as text, and the same response with its body whole again:
+ * what was read put back in front of what was not. For a look at an answer (is it a retryable error?)
+ * that must not consume it.
+ */
+export async function peekBody(res: Response, max: number): Promise<{ text: string; res: Response }> {
+  if (!res.body) return { text: '', res };
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  let broken: unknown;
+  try {
+    while (size < max) {
+      const r = await reader.read();
+      if (r.done) {
+        done = true;
+        break;
+      }
+      chunks.push(r.value);
+      size += r.value.byteLength;
+    }
+  } catch (e) {
+    broken = e;
+  }
+  const text = Buffer.concat(chunks).toString('utf8', 0, Math.min(size, max));
+  const init = { status: res.status, statusText: res.statusText, headers: res.headers };
+  if (done) return { text, res: new Response(Buffer.concat(chunks), init) };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        const first = chunks.shift();
+        if (first) return controller.enqueue(first);
+        if (broken !== undefined) return controller.error(broken);
+        try {
+          const r = await reader.read();
+          if (r.done) controller.close();
+          else controller.enqueue(r.value);
+        } catch (e) {
+          controller.error(e);
+        }
+      },
+      cancel: (reason) => reader.cancel(reason).catch(() => {}),
+    },
+    { highWaterMark: 0 },
+  );
+  return { text, res: new Response(body, init) };
+}
+
 /** Reads a whole body as UTF-8 text, bounded (see readBounded). */
 export async function readTextBounded(res: Response, cap: number): Promise<{ text: string; cut: boolean; bytes: number; broken?: unknown }> {
   const r = await readBounded(res, cap);

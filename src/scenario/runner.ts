@@ -3,7 +3,6 @@
 import { UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
-import { ResponderChain } from '../responders/responder.js';
 import { ScriptedResponder, type LlmAnswerer } from '../responders/scripted.js';
 import type { CheckResult, ScenarioInfo, ScenarioResult, SessionTrace, StepResult } from '../results.js';
 import type { PlannedScenario, ResolvedStep } from '../run/plan.js';
@@ -12,6 +11,7 @@ import { sessionIdFormat } from '../session/session-id.js';
 import { describeEntry, type TranscriptEntry } from '../session/transcript.js';
 import type { StepTally } from '../session/step-tally.js';
 import type { Target } from '../target/target.js';
+import { answerChain } from './answers.js';
 import { evaluateStep } from './checks.js';
 import { settled, watchStep } from './watches.js';
 import type { LoadedScenario } from './loader.js';
@@ -150,14 +150,12 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
         continue;
       }
       const step = vars.resolve(scenario.steps[i]!);
-      // Answer rules in precedence order: the step's, the scenario's, then a person's.
-      // Precedence: the step's rules, the scenario's, the run's LLM (--sampling-llm), then a person.
-      const responder = new ResponderChain([
-        new ScriptedResponder(step.elicitation, step.sampling, opts.llm?.answer),
-        scenarioResponder,
-        ...(opts.llm?.fallback ? [opts.llm.fallback] : []),
-        ...(opts.fallbackResponders ?? []),
-      ]);
+      // The plan's answer layers, in its precedence order (run/plan.ts AnswerLayer).
+      const responder = answerChain(planned.steps[i]!.answers, vars, {
+        scenario: scenarioResponder,
+        ...(opts.llm ? { llmAnswer: opts.llm.answer, ...(opts.llm.fallback ? { llm: opts.llm.fallback } : {}) } : {}),
+        ...(opts.fallbackResponders ? { people: opts.fallbackResponders } : {}),
+      });
       const runIt = (s: Session) => runOneStep(s, planned, step, i, stepTimeoutFor(i), stepSignal, vars, responder, opts.onOutcome, opts.evidenceForAll);
       let result = await runIt(session);
       const expired = expiredSessionId(session, i);

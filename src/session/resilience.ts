@@ -1,26 +1,25 @@
-// Resilience and hostile-server defences on the wire, as a fetch wrapper inside the Session:
-// - retries of 429 / 503 and AgentCore's "session operation in progress" (HTTP 409, or HTTP 200 with
-//   JSON-RPC -32005), with bounded backoff that honours Retry-After, each retry a transcript note;
-// - a response size cap: a larger response is cut off and reported;
-// - an inspector of every JSON / SSE response to a request: invalid JSON, invalid SSE framing, a stream
-//   that ends (or breaks) before the result, an answer for an id nobody asked, a second answer for the
-//   same id. Each becomes a cause a person can read instead of a silent hang until the step timeout:
-//   the request is answered with a JSON-RPC error whose message starts "mcp-verify:" (the transcript,
-//   recorded underneath, still shows what really came over the wire).
+// The wire checks: hostile-server defences on every response, as a fetch middleware between the SDK
+// transport and the retries (session.ts composes the chain; retry.ts retries below it):
+// - a response size cap (--max-response): a larger response is cut off and reported, per message and per
+//   stream, by the one bounded reader (safety/bounded-body.ts);
+// - an inspector of every JSON / SSE response to a request: invalid JSON, a stream that ends (or breaks)
+//   before the result, an answer for an id nobody asked, a second answer for the same id. Each becomes a
+//   cause a person can read instead of a silent hang until the step timeout: the request is answered
+//   with a JSON-RPC error whose message starts "mcp-verify:" (the transcript, recorded underneath, still
+//   shows what really came over the wire);
+// - a network failure in words ("connection refused: POST initialize got no response").
 // Nothing the server sends is executed or opened here: bodies are only parsed as JSON.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createMiddleware, type Middleware } from '@modelcontextprotocol/client';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { FetchLike } from '../target/target.js';
+import { networkErrorText } from '../errors.js';
 import { boundStream, describeCut, limitsFrom, readTextBounded, withBoundedBody, type BodyLimits, type CutReason } from '../safety/bounded-body.js';
+import { requestInfo, type RpcRequestInfo } from './rpc-body.js';
+import { sseText } from './sse-text.js';
 
-export interface ResilienceOptions {
+export interface WireCheckOptions {
   /** Largest response body accepted, in bytes (default 16 MiB). */
   maxResponseBytes?: number;
-  /** Retries of a retryable answer (default 3). */
-  retries?: number;
-  /** Longest single wait between retries, whatever Retry-After says (default 5 s). */
-  maxRetryDelayMs?: number;
-  /** A transcript note (retries, resumption, cut-offs). */
+  /** A transcript note (resumption, cut-offs, broken answers). */
   note(text: string): void;
   /** A wire problem the running step must fail with (one the request itself does not surface). */
   fault(reason: string): void;
@@ -29,22 +28,13 @@ export interface ResilienceOptions {
 export { DEFAULT_MAX_RESPONSE_BYTES } from '../safety/bounded-body.js';
 /** DELETE at the end of a session must not hold up the run (a hung server, a signal). */
 const DELETE_TIMEOUT_MS = 5_000;
-/** How much of an error body (429, 503, 409, 5xx) is read: enough for a message, never the whole. */
-const ERROR_BODY_BYTES = 64 * 1024;
 /** The JSON-RPC code of the errors mcp-verify puts in place of a broken answer. */
 export const WIRE_ERROR_CODE = -32000;
 
-interface RpcRequestInfo {
-  ids: (string | number)[];
-  label: string;
-}
-
-export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): FetchLike {
-  const retries = opts.retries ?? 3;
-  const maxDelay = opts.maxRetryDelayMs ?? 5_000;
+export function withWireChecks(opts: WireCheckOptions): Middleware {
   const limits = limitsFrom(opts.maxResponseBytes);
   const cap = limits.maxMessageBytes;
-  return async (url, init) => {
+  return createMiddleware(async (next, url, init) => {
     const method = (init?.method ?? 'GET').toUpperCase();
     const rpc = requestInfo(init?.body);
     const what = `${method} ${rpc.label}`;
@@ -53,111 +43,35 @@ export function resilientFetch(inner: FetchLike, opts: ResilienceOptions): Fetch
       if (lastEventId) opts.note(`resuming the SSE stream with Last-Event-ID ${lastEventId}`);
     }
     if (method === 'DELETE' && !init?.signal) init = { ...init, signal: AbortSignal.timeout(DELETE_TIMEOUT_MS) };
-
-    for (let attempt = 0; ; attempt++) {
-      let res: Response;
-      try {
-        res = await inner(url, init);
-      } catch (e) {
-        if (init?.signal?.aborted) throw e;
-        const cause = networkErrorText(e);
-        // Keep the original as the cause so connect errors still read "connection refused".
-        throw Object.assign(new Error(`${cause}: ${what} got no response`, { cause: e }), { code: (e as { code?: string })?.code });
-      }
-      const checked = await retryable(res, cap);
-      res = checked.res;
-      if (checked.cut) {
-        // The body was larger than the cap: what little was read is not an answer.
+    let res: Response;
+    try {
+      res = await next(url, init);
+    } catch (e) {
+      if (init?.signal?.aborted) throw e;
+      // Keep the original as the cause so connect errors still read "connection refused".
+      throw Object.assign(new Error(`${networkErrorText(e)}: ${what} got no response`, { cause: e }), { code: (e as { code?: string })?.code });
+    }
+    if (method === 'POST' && rpc.ids.length > 0) return inspect(res, rpc, limits, opts);
+    const type = (res.headers.get('content-type') ?? '').toLowerCase();
+    if (method === 'POST' && res.status === 200 && type.includes('application/json')) {
+      // An answer to a notification: the SDK wants 202, so a body too large to read is dropped whole.
+      const read = await readTextBounded(res, cap);
+      if (read.cut) {
         const problem = `the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off (--max-response)`;
         opts.note(problem);
-        if (rpc.ids.length === 0 || method !== 'POST') {
-          opts.fault(problem);
-          return new Response(null, { status: res.status === 200 ? 202 : res.status, statusText: res.statusText, headers: res.headers });
-        }
-        const headers = new Headers(res.headers);
-        headers.set('content-type', 'application/json');
-        headers.delete('content-length');
-        return new Response(wireBatch(rpc.ids, problem), { status: 200, headers });
+        opts.fault(problem);
+        return new Response(null, { status: 202, statusText: res.statusText, headers: res.headers });
       }
-      if (checked.reason) {
-        const after = res.headers.get('retry-after');
-        const waitMs = Math.min(maxDelay, retryAfterMs(after) ?? 250 * 2 ** attempt);
-        if (attempt < retries) {
-          opts.note(`${checked.reason} for ${what}: retry ${attempt + 1} of ${retries} in ${waitMs}ms${after ? ` (Retry-After: ${after})` : ''}`);
-          await res.body?.cancel().catch(() => {});
-          // node:timers/promises: rejects with the signal's AbortError when the run is stopped.
-          await sleep(waitMs, undefined, { signal: init?.signal ?? undefined });
-          continue;
-        }
-        opts.note(`${checked.reason} for ${what}: gave up after ${retries} retries`);
-      }
-      // Everything else (the GET stream, a notification's answer) is bounded the same way.
-      if (rpc.ids.length === 0 || method !== 'POST') {
-        const where = method === 'GET' ? 'the standalone GET stream' : `the answer to ${what}`;
-        return withBoundedBody(res, limits, (r) => {
-          const problem = describeCut(where, r);
-          opts.note(problem);
-          opts.fault(problem);
-        });
-      }
-      return inspect(res, rpc, limits, opts);
+      return new Response(read.text, { status: res.status, statusText: res.statusText, headers: res.headers });
     }
-  };
-}
-
-/**
- * Whether an answer means "try again". Reading the body to decide consumes it, so the answer comes
- * back as a readable copy either way.
- */
-async function retryable(res: Response, cap: number): Promise<{ reason?: string; res: Response; cut?: boolean }> {
-  if (res.status === 429 || res.status === 503) {
-    // Only the first bytes can matter for a retry; the body is never read whole.
-    const body = (await readTextBounded(res, ERROR_BODY_BYTES)).text;
-    return { reason: `HTTP ${res.status}${res.status === 429 ? ' (too many requests)' : ' (service unavailable)'}`, res: copy(res, body) };
-  }
-  const type = res.headers.get('content-type') ?? '';
-  if (res.status === 409 || (res.status === 200 && type.includes('application/json'))) {
-    const read = await readTextBounded(res, res.status === 409 ? ERROR_BODY_BYTES : cap);
-    if (read.cut && res.status === 200) return { res, cut: true };
-    const body = read.text;
-    const inProgress = /session operation in progress/i.test(body) || jsonRpcErrorCode(body) === -32005;
-    return { ...(inProgress ? { reason: `session operation in progress (HTTP ${res.status})` } : {}), res: copy(res, body) };
-  }
-  return { res };
-}
-
-function copy(res: Response, body: string): Response {
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
-}
-
-function jsonRpcErrorCode(body: string): number | undefined {
-  try {
-    const m = JSON.parse(body) as { error?: { code?: unknown } };
-    return typeof m?.error?.code === 'number' ? m.error.code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Retry-After in milliseconds: delta-seconds or an HTTP date. */
-export function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
-
-function requestInfo(body: unknown): RpcRequestInfo {
-  if (typeof body !== 'string') return { ids: [], label: '-' };
-  try {
-    const msg = JSON.parse(body) as unknown;
-    const list = (Array.isArray(msg) ? msg : [msg]) as { id?: unknown; method?: unknown }[];
-    const ids = list.filter((m) => m && typeof m.method === 'string' && (typeof m.id === 'string' || typeof m.id === 'number')).map((m) => m.id as string | number);
-    const label = list.map((m) => (typeof m?.method === 'string' ? m.method : 'response')).join(',') || '-';
-    return { ids, label };
-  } catch {
-    return { ids: [], label: '-' };
-  }
+    // Everything else (the GET stream, a DELETE's answer) is bounded the same way.
+    const where = method === 'GET' ? 'the standalone GET stream' : `the answer to ${what}`;
+    return withBoundedBody(res, limits, (r) => {
+      const problem = describeCut(where, r);
+      opts.note(problem);
+      opts.fault(problem);
+    });
+  });
 }
 
 function wireError(id: string | number, message: string): string {
@@ -174,7 +88,7 @@ function responseId(msg: unknown): { id: string | number } | undefined {
 const idKey = (id: string | number) => `${typeof id}:${id}`;
 
 /** Checks one response to a POST carrying requests; replaces what cannot be used by a clear error. */
-async function inspect(res: Response, rpc: RpcRequestInfo, limits: BodyLimits, opts: ResilienceOptions): Promise<Response> {
+async function inspect(res: Response, rpc: RpcRequestInfo, limits: BodyLimits, opts: WireCheckOptions): Promise<Response> {
   const cap = limits.maxMessageBytes;
   const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
@@ -194,7 +108,7 @@ async function inspect(res: Response, rpc: RpcRequestInfo, limits: BodyLimits, o
   if (type === 'application/json') {
     const { text, cut, bytes } = await readTextBounded(res, cap);
     let problem: string | undefined;
-    if (cut) problem = `the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off`;
+    if (cut) problem = `the response to ${rpc.label} exceeded the ${cap}-byte response cap and was cut off (--max-response)`;
     else {
       try {
         const msg = JSON.parse(text) as unknown;
@@ -226,13 +140,6 @@ function wireBatch(ids: (string | number)[], message: string): string {
   return ids.length === 1 ? wireError(ids[0]!, message) : `[${ids.map((id) => wireError(id, message)).join(',')}]`;
 }
 
-/** One parsed SSE event written out again, as the SDK's parser (eventsource-parser) will read it. */
-function sseText(e: EventSourceMessage): string {
-  const id = e.id !== undefined ? `id: ${e.id}\n` : '';
-  const type = e.event !== undefined ? `event: ${e.event}\n` : '';
-  return `${id}${type}${e.data.split('\n').map((line) => `data: ${line}`).join('\n')}\n\n`;
-}
-
 /**
  * Passes an SSE stream through event by event, checking it as it goes. It is parsed with
  * eventsource-parser, the parser the SDK's transport reads it with, so both see the same events.
@@ -240,7 +147,7 @@ function sseText(e: EventSourceMessage): string {
  * breaks before every request is answered gets an error event in place of the missing result, unless the
  * server gave event ids, in which case the SDK resumes with Last-Event-ID and we only note it.
  */
-function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cutBy: () => CutReason | undefined, opts: ResilienceOptions): ReadableStream<Uint8Array> {
+function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cutBy: () => CutReason | undefined, opts: WireCheckOptions): ReadableStream<Uint8Array> {
   const pending = new Map(rpc.ids.map((id) => [idKey(id), id]));
   const answered = new Set<string>();
   const decoder = new TextDecoder();
@@ -350,17 +257,3 @@ function sseInspector(body: ReadableStream<Uint8Array>, rpc: RpcRequestInfo, cut
   });
 }
 
-/** The root cause of a fetch failure in words ("connection refused"), not "fetch failed". */
-export function networkErrorText(e: unknown): string {
-  let err = e as { message?: string; code?: string; cause?: unknown } | undefined;
-  for (let i = 0; i < 5 && err; i++) {
-    const code = err.code;
-    if (code === 'ECONNREFUSED') return 'connection refused';
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
-    if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'connection timed out';
-    if (!err.cause) break;
-    err = err.cause as typeof err;
-  }
-  return (e as Error)?.message ?? String(e);
-}

@@ -13,6 +13,7 @@
 // (scenario/modern-checks.ts) read only this, never what the SDK says it did.
 import { createHash } from 'node:crypto';
 import { createParser } from 'eventsource-parser';
+import { createMiddleware, type Middleware } from '@modelcontextprotocol/client';
 import type { FetchLike } from '../target/target.js';
 import type { RoundEntry, StateEvidence } from './transcript.js';
 
@@ -97,6 +98,11 @@ export class RoundWire {
   /** Waits until every response body seen so far has been read for its record. */
   async settled(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  /** As the SDK's fetch middleware (session.ts builds the wire from them). */
+  middleware(): Middleware {
+    return createMiddleware((next, url, init) => this.wrap(next as FetchLike)(url, init));
   }
 
   wrap(inner: FetchLike): FetchLike {

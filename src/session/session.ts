@@ -1,20 +1,24 @@
 // A Session is one MCP session on a Target: the SDK v2 client over streamable HTTP, client capabilities
 // declared, responders registered, and every exchange recorded in a Transcript.
-import { Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ConnectError } from '../errors.js';
+import { applyMiddlewares, Client, SdkError, SdkErrorCode, SdkHttpError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { ConnectError, networkErrorText } from '../errors.js';
 import type { Responder, SamplingRequest } from '../responders/responder.js';
 import { AnswerFailure, flatSchemaProblem, scriptHintForElicitation, scriptHintForSampling } from '../responders/responder.js';
-import type { FetchLike, Target } from '../target/target.js';
+import type { Target } from '../target/target.js';
 import { Transcript, type TranscriptEntry } from './transcript.js';
 import type { StepTally } from './step-tally.js';
 import { sessionIdFormat, type SessionIdFormat } from './session-id.js';
-import { networkErrorText, resilientFetch } from './resilience.js';
+import { withWireChecks } from './resilience.js';
+import { withRetry } from './retry.js';
+import { withTranscript } from './recording.js';
+import { withDiversion } from './divert.js';
 import { WireCapture } from './wire-capture.js';
 import { StreamTracker, type StreamKind } from './streams.js';
 import { StatelessLoss } from './stateless.js';
 import { RoundWire, driveRounds, type MrtrMethod } from './rounds.js';
 import { clientEraOptions, eraConnectFailure } from './era-client.js';
 import type { RunEra } from '../run/era.js';
+import { boundSessionFetch } from '../safety/session-fetch.js';
 
 import type { Step } from '../scenario/schema.js';
 import { runStep, type StepOutcome } from '../scenario/steps/index.js';
@@ -86,8 +90,10 @@ export class Session {
   /** Who answers server requests now: the one given at open, or the running step's (see run). */
   private responder: Responder;
   private readonly baseResponder: Responder;
-  /** Steps run so far: the next step's number unless run() is told it (the transcript's currentStep is set only here). */
+  /** Steps run so far: the next step's number unless run() is told it. */
   private steps = 0;
+  /** The step now running, -1 between steps: set only by inStep; the transcript and the wire capture read it. */
+  private running = -1;
   /** Unanswered server requests, for the step that was running: each is a failure reason. */
   private readonly unansweredList: { step: number; reason: string }[] = [];
   /** Wire problems (second response for an id, answer for an unknown id…), for the step that was running. */
@@ -138,12 +144,8 @@ export class Session {
     step: Step,
     opts: { signal?: AbortSignal; responder?: Responder; timeoutMs: number; index?: number; within?: WithinWindow; prepare?: (tally: StepTally) => void },
   ): Promise<{ outcome: StepOutcome; entries: TranscriptEntry[]; tally: StepTally; unanswered: string[]; faults: string[] }> {
-    const index = opts.index ?? this.steps;
-    this.steps = Math.max(this.steps, index + 1);
-    this.transcript.currentStep = index;
-    this.responder = opts.responder ?? this.baseResponder;
-    opts.prepare?.(this.transcript.tallies.open(index));
-    try {
+    return this.inStep(async (index) => {
+      opts.prepare?.(this.transcript.tallies.open(index));
       const outcome = await runStep(this, step, opts.timeoutMs, opts.signal);
       // GET-stream traffic the server wrote just before the result may still be in flight: let it land
       // in this step (streams.ts, SETTLE_QUIET_MS).
@@ -159,8 +161,22 @@ export class Session {
         unanswered: this.unansweredList.filter((u) => u.step === index).map((u) => u.reason),
         faults: this.faultList.filter((f) => f.step === index).map((f) => f.reason),
       };
+    }, opts.index, opts.responder);
+  }
+
+  /**
+   * Runs `fn` as a step: everything recorded meanwhile (entries, unanswered requests, faults) is that
+   * step's, and `responder` (default: the session's) answers its server requests. The step's number is
+   * the session's next unless `index` names it (a retried step keeps its index).
+   */
+  async inStep<T>(fn: (index: number) => Promise<T>, index = this.steps, responder?: Responder): Promise<T> {
+    this.steps = Math.max(this.steps, index + 1);
+    this.running = index;
+    this.responder = responder ?? this.baseResponder;
+    try {
+      return await fn(index);
     } finally {
-      this.transcript.currentStep = -1;
+      this.running = -1;
       this.responder = this.baseResponder;
     }
   }
@@ -196,16 +212,13 @@ export class Session {
 
   /** Marks what follows (re-initialization notes) as part of a step's evidence. */
   noteForStep(index: number, text: string): void {
-    const before = this.transcript.currentStep;
-    this.transcript.currentStep = index;
-    this.transcript.note(text);
-    this.transcript.currentStep = before;
+    this.transcript.note(text, index);
   }
 
   static async open(target: Target, opts: SessionOptions): Promise<Session> {
-    const transcript = new Transcript(opts.transcriptLimit);
-    const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     let session: Session | undefined;
+    const transcript = new Transcript(opts.transcriptLimit, () => session?.running ?? -1);
+    const clientCapabilities = Object.fromEntries(Object.entries(CLIENT_CAPABILITIES).filter(([k]) => !opts.withhold?.includes(k as WithheldCapability)));
     transcript.onEntry = (e) => {
       session?.stateless.observe(e);
       opts.onEntry?.(e);
@@ -214,17 +227,28 @@ export class Session {
     const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
     const era = opts.era ?? 'legacy';
     const rounds = new RoundWire(() => transcript.currentStep);
-    const wireFetch = wire ? wire.wrap(target.fetch) : target.fetch;
     const streams = new StreamTracker((text) => transcript.note(text));
-    // Retries and wire checks sit outside the recorder, so every attempt is in the transcript as sent;
-    // stream attribution sits outside both, so it sees exactly what the SDK reads.
-    const fetch = streams.wrap(
-      resilientFetch(recordingFetch(era === 'legacy' ? wireFetch : rounds.wrap(wireFetch), transcript), {
+    // The wire is the SDK's fetch middleware, innermost first: the wire capture right above the HTTP
+    // client (it records what really went out), on a session that may speak 2026-07-28 the record of every
+    // JSON-RPC request and its answer (rounds.ts), the target's credentials (signature, token, headers),
+    // the transcript (every attempt as sent), retries, the wire checks (size cap, broken answers), stream
+    // attribution (it sees exactly what the SDK reads), and what the SDK would refuse unheard (divert.ts).
+    // Outermost, what a session may hold at once (a signal per request, a bounded number of answers in
+    // flight: safety/session-fetch.ts).
+    const fetch = boundSessionFetch(applyMiddlewares(
+      ...(wire ? [wire.middleware()] : []),
+      ...(era === 'legacy' ? [] : [rounds.middleware()]),
+      target.auth,
+      withTranscript(transcript),
+      withRetry({ note: (text) => transcript.note(text) }),
+      withWireChecks({
         maxResponseBytes: opts.maxResponseBytes,
         note: (text) => transcript.note(text),
         fault: (reason) => faults.push({ step: transcript.currentStep, reason }),
       }),
-    );
+      streams.middleware(),
+      withDiversion((message) => session?.claim(message) ?? false),
+    )(target.http), opts.signal);
     const transport = new StreamableHTTPClientTransport(target.url, {
       fetch,
       // A test harness must see the server's own failures, not a reconnect loop that hides them: the
@@ -246,7 +270,6 @@ export class Session {
     try {
       if (opts.signal?.aborted) throw opts.signal.reason;
       await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000, ...(opts.signal ? { signal: opts.signal } : {}) });
-      if (clientCapabilities.elicitation) session.guardElicitations();
       // Streams are facts, not races: the standalone GET stream is open (or refused) before any step.
       await streams.ready();
     } catch (e) {
@@ -306,26 +329,21 @@ export class Session {
   /**
    * The SDK answers a form elicitation whose schema is not a flat object of primitives with -32602
    * before any handler runs, so the step would never hear of it. The hostile-server rule is to report
-   * it and answer decline unless scripted: such requests are taken off the wire here and answered by
-   * our own handler. Everything else goes to the SDK untouched.
+   * it and answer decline unless scripted: such a request is taken off the stream (divert.ts) and
+   * answered by our own handler. Everything else goes to the SDK untouched.
    */
-  private guardElicitations(): void {
-    const transport = this.transport;
-    const inner = transport.onmessage;
-    if (!inner) return;
-    transport.onmessage = ((msg: unknown, extra: unknown) => {
-      const m = msg as { method?: string; id?: string | number; params?: Record<string, unknown> };
-      if (m?.method === 'elicitation/create' && m.id !== undefined && m.params?.mode !== 'url' && flatSchemaProblem(m.params?.requestedSchema as never)) {
-        this.answerElicitation!({ params: m.params }, { mcpReq: { id: m.id } })
-          .then(
-            (result) => transport.send({ jsonrpc: '2.0', id: m.id!, result } as never),
-            (e) => transport.send({ jsonrpc: '2.0', id: m.id!, error: { code: -32603, message: String((e as Error)?.message ?? e) } } as never),
-          )
-          .catch(() => {});
-        return;
-      }
-      (inner as (a: unknown, b: unknown) => void).call(transport, msg, extra);
-    }) as typeof transport.onmessage;
+  private claim(message: unknown): boolean {
+    const m = message as { method?: string; id?: string | number; params?: Record<string, unknown> } | null;
+    const answer = this.answerElicitation;
+    if (!answer || m?.method !== 'elicitation/create' || m.id === undefined || m.params?.mode === 'url' || !flatSchemaProblem(m.params?.requestedSchema as never)) return false;
+    const id = m.id;
+    answer({ params: m.params }, { mcpReq: { id } })
+      .then(
+        (result) => this.transport.send({ jsonrpc: '2.0', id, result } as never),
+        (e) => this.transport.send({ jsonrpc: '2.0', id, error: { code: -32603, message: String((e as Error)?.message ?? e) } } as never),
+      )
+      .catch(() => {});
+    return true;
   }
 
   /** The SDK refuses a handler for an undeclared capability; an undeclared one answers "method not found". */
@@ -362,8 +380,10 @@ export class Session {
       });
       return { action };
     };
-    this.answerElicitation = answerElicitation;
-    if (declared.elicitation) client.setRequestHandler('elicitation/create', answerElicitation as never);
+    if (declared.elicitation) {
+      this.answerElicitation = answerElicitation;
+      client.setRequestHandler('elicitation/create', answerElicitation as never);
+    }
 
     const answerSampling = async (request: { params?: unknown }, ctx?: unknown) => {
       const p = request.params as Record<string, unknown>;
@@ -468,54 +488,6 @@ function contentText(content: unknown): string {
   return blocks
     .map((b) => (b && typeof b === 'object' && (b as { type?: string }).type === 'text' ? String((b as { text: unknown }).text) : ''))
     .join('');
-}
-
-/** Wraps the Target's fetch so every HTTP exchange lands in the transcript (headers, status, timing). */
-function recordingFetch(inner: FetchLike, transcript: Transcript): FetchLike {
-  return async (url, init) => {
-    const headers = new Headers(init?.headers);
-    const method = (init?.method ?? 'GET').toUpperCase();
-    const rpc = typeof init?.body === 'string' ? rpcMethods(init.body) : [];
-    const started = performance.now();
-    const base = {
-      kind: 'http' as const,
-      method,
-      rpc,
-      sessionIdSent: headers.get('mcp-session-id'),
-      protocolVersionSent: headers.get('mcp-protocol-version'),
-    };
-    try {
-      const res = await inner(url, init);
-      transcript.add({
-        ...base,
-        status: res.status,
-        sessionIdReceived: res.headers.get('mcp-session-id'),
-        contentType: res.headers.get('content-type'),
-        durationMs: Math.round(performance.now() - started),
-      });
-      return res;
-    } catch (e) {
-      transcript.add({
-        ...base,
-        status: null,
-        sessionIdReceived: null,
-        contentType: null,
-        durationMs: Math.round(performance.now() - started),
-        error: networkErrorText(e),
-      });
-      throw e;
-    }
-  };
-}
-
-function rpcMethods(body: string): string[] {
-  try {
-    const msg = JSON.parse(body) as unknown;
-    const list = Array.isArray(msg) ? msg : [msg];
-    return list.map((m: { method?: string; id?: unknown }) => m?.method ?? (m && 'id' in m ? 'response' : '?'));
-  } catch {
-    return [];
-  }
 }
 
 /** A failed initialize, in one line a person can act on (exit 3). */

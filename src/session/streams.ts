@@ -10,9 +10,9 @@
 //   (server request id, or method + params), so the Session's handlers can ask which stream a message
 //   they received came on (`originOf`);
 // - GET-stream activity is timestamped, for the settle window after a result (`settle()`).
-// It is a fetch wrapper and never changes a byte the SDK reads.
+// It is an SDK fetch middleware (the outermost but one) and never changes a byte the SDK reads.
 import { createParser } from 'eventsource-parser';
-import type { FetchLike } from '../target/target.js';
+import { createMiddleware, type Middleware } from '@modelcontextprotocol/client';
 
 export type StreamKind = 'post' | 'get';
 
@@ -68,9 +68,9 @@ export class StreamTracker {
     });
   }
 
-  /** Wraps the fetch under the SDK transport. */
-  wrap(inner: FetchLike): FetchLike {
-    return async (url, init) => {
+  /** The middleware that watches every stream the SDK transport reads. */
+  middleware(): Middleware {
+    return createMiddleware(async (inner, url, init) => {
       const method = (init?.method ?? 'GET').toUpperCase();
       const headers = new Headers(init?.headers);
       const lastEventId = headers.get('last-event-id');
@@ -96,7 +96,7 @@ export class StreamTracker {
       // A resumed stream keeps the kind of the stream its Last-Event-ID came from.
       const kind: StreamKind = method === 'GET' ? (lastEventId ? (this.eventIds.get(lastEventId) ?? 'get') : 'get') : 'post';
       return new Response(this.tee(res.body, kind, standalone), { status: res.status, statusText: res.statusText, headers: res.headers });
-    };
+    });
   }
 
   /**

@@ -154,7 +154,6 @@ export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   readonly started = performance.now();
   dropped = 0;
-  currentStep = -1;
   /** The round of the multi-round-trip request being driven (rounds.ts), 0 outside one. */
   currentRound = 0;
   private seq = 0;
@@ -168,10 +167,20 @@ export class Transcript {
   readonly tallies = new TallyBook();
   /** Live listener (progress bar, verbose output); called after each entry is recorded. */
   onEntry?: (entry: TranscriptEntry) => void;
-  constructor(private readonly limit = 2000) {}
+  constructor(
+    private readonly limit = 2000,
+    /** The step now running, or -1: the Session's to say (Session.inStep), read here to place each entry. */
+    private readonly stepNow: () => number = () => -1,
+  ) {}
 
-  add(entry: NewEntry): TranscriptEntry {
-    const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step: this.currentStep, ...(this.currentRound > 0 && entry.kind !== 'round' ? { round: this.currentRound } : {}) } as TranscriptEntry;
+  /** The step now running (-1 while the session opens, idles or closes). Read-only: the Session sets it. */
+  get currentStep(): number {
+    return this.stepNow();
+  }
+
+  /** Records an entry, as part of the running step unless `step` names another (a retried step's notes). */
+  add(entry: NewEntry, step = this.currentStep): TranscriptEntry {
+    const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step, ...(this.currentRound > 0 && entry.kind !== 'round' ? { round: this.currentRound } : {}) } as TranscriptEntry;
     if (full.kind === 'http') this.noteExchange(full);
     this.tallies.add(full);
     this.entries.push(full);
@@ -187,8 +196,8 @@ export class Transcript {
     return full;
   }
 
-  note(text: string): void {
-    this.add({ kind: 'note', text });
+  note(text: string, step?: number): void {
+    this.add({ kind: 'note', text }, step);
   }
 
   forStep(step: number): TranscriptEntry[] {

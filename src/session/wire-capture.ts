@@ -3,14 +3,14 @@
 // material behind it: request and response headers and bodies, timings, and each server→client message
 // with the stream it arrived on (a POST's own response stream, or the standalone GET stream).
 //
-// It is a fetch wrapper next to the wire (inside retries, so every attempt is there as sent) and it never
-// changes what the client sees: response bodies are passed through chunk by chunk while a bounded copy is
+// It is the SDK fetch middleware closest to the wire (below the signer and the retries, so every attempt
+// is there as it went out, signature and all) and it never changes what the client sees: response bodies are passed through chunk by chunk while a bounded copy is
 // kept. Bounded: bodies past MAX_BODY_CHARS, events past MAX_EVENTS per stream and exchanges past
 // MAX_EXCHANGES per session are cut and counted. Credential headers are masked as they are recorded;
 // everything else is redacted with the run's Redactor when the results are written (runner.ts).
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { redactHeaderValue } from '../redact.js';
-import { sentHeadersOf, type FetchLike } from '../target/target.js';
+import { createMiddleware, type Middleware } from '@modelcontextprotocol/client';
 
 export const MAX_BODY_CHARS = 64 * 1024;
 export const MAX_EVENTS = 2000;
@@ -106,11 +106,13 @@ export class WireCapture {
     };
   }
 
-  /** Wraps a fetch so every exchange through it is captured. */
-  wrap(inner: FetchLike): FetchLike {
-    return async (url, init) => {
+  /** The middleware that captures every exchange through it. */
+  middleware(): Middleware {
+    return createMiddleware(async (inner, url, init) => {
       const method = (init?.method ?? 'GET').toUpperCase();
       const headers = new Headers(init?.headers);
+      // What the HTTP client adds from the URL, so the record shows it as it went out.
+      if (!headers.has('host')) headers.set('host', new URL(url).host);
       const body = typeof init?.body === 'string' ? init.body : init?.body instanceof Uint8Array ? Buffer.from(init.body).toString('utf8') : undefined;
       const x: WireExchange = {
         seq: ++this.seq,
@@ -148,9 +150,6 @@ export class WireCapture {
         x.error = (e as Error)?.message ?? String(e);
         throw e;
       }
-      // The signer (SigV4, bearer) adds headers below us; it tells what it really sent.
-      const sent = sentHeadersOf(res);
-      if (sent) x.requestHeaders = headerList(new Headers(sent));
       x.waitMs = Math.round(this.clock() - t0);
       x.status = res.status;
       if (res.statusText) x.statusText = res.statusText;
@@ -169,7 +168,7 @@ export class WireCapture {
       }
       const tapped = this.tap(res.body, x, t0, sse);
       return new Response(tapped, { status: res.status, statusText: res.statusText, headers: res.headers });
-    };
+    });
   }
 
   /** Passes the body through unchanged, keeping a bounded copy and (for SSE) each event as it arrives. */

@@ -4,7 +4,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { readBearerToken } from './bearer-token.js';
-import type { FetchLike, Target } from './target.js';
+import type { Middleware } from '@modelcontextprotocol/client';
+import { REDIRECT_POLICY } from '../safety/redirects.js';
+import { makeTarget, type Target } from './target.js';
 
 export interface LocalAuthFlags {
   header?: string[];
@@ -51,18 +53,19 @@ export function withLocalAuth(target: Target, flags: LocalAuthFlags): Target {
     throw new UsageError('--bearer-token-env and --header Authorization both set the Authorization header; give one');
   }
   if (!headers.length && !token) return target;
-  const inner = target.fetch;
-  const fetch: FetchLike = (url, init = {}) => {
+  // An SDK fetch middleware above the target's own; credentials are never replayed to a redirect target.
+  const withHeaders: Middleware = (next) => (url, init = {}) => {
     const h = new Headers(init.headers);
     for (const [n, v] of headers) h.set(n, v);
     if (token) h.set('authorization', `Bearer ${token}`);
-    return inner(url, { ...init, headers: h });
+    return next(url, { ...init, headers: h, redirect: REDIRECT_POLICY });
   };
-  return {
-    ...target,
-    fetch,
+  const { fetch: _old, ...parts } = target;
+  return makeTarget({
+    ...parts,
+    auth: (next) => withHeaders(target.auth(next)),
     authMethod: token || headers.some(([n, v]) => n.toLowerCase() === 'authorization' && /^bearer\s/i.test(v)) ? 'Bearer' : target.authMethod,
     secrets: [...target.secrets, ...headers.flatMap(([, v]) => secretsOf(v)), ...(token ? [token] : [])],
     details: { ...target.details, ...(headers.length ? { headers: headers.map(([n]) => n).join(', ') } : {}) },
-  };
+  });
 }

@@ -10,10 +10,11 @@ import {
   parseRuntimeArn,
   validateRegion,
 } from './arn.js';
-import { createBearerFetch, readBearerToken } from './bearer.js';
+import { readBearerToken, withBearer } from './bearer.js';
 import { resolveCredentials } from './credentials.js';
-import { createSigV4Fetch, type AwsCredentials } from './sigv4.js';
-import type { Target } from './target.js';
+import { pooledFetch } from './http.js';
+import { withSigV4, type AwsCredentials } from './sigv4.js';
+import { makeTarget, type Target } from './target.js';
 
 export interface RemoteTargetOptions {
   /** Longest a credentials resolution may take (a hung credential_process); default 30 s. */
@@ -88,8 +89,20 @@ export function resolveRemoteEndpoint(options: RemoteTargetOptions): {
   );
 }
 
-/** Build the remote Target. Async because SigV4 credentials are resolved once up front. */
+/** Build the remote Target, its credentials resolved now (doctor, call): a failure is exit 3 before anything. */
 export async function remoteTarget(options: RemoteTargetOptions): Promise<Target> {
+  const target = unresolvedRemoteTarget(options);
+  await target.prepare?.();
+  return target;
+}
+
+/**
+ * The remote Target with the flag combination checked and the URL built, but SigV4 credentials not
+ * yet resolved: `target.prepare()` resolves them (once). A run calls it after its reporters and signal
+ * handlers exist (src/cli/run-suite.ts), so a credential_process that hangs can be interrupted with
+ * every report still written.
+ */
+export function unresolvedRemoteTarget(options: RemoteTargetOptions): Target {
   if (options.bearerTokenEnv && options.profile) {
     throw new UsageError('--profile selects AWS credentials for SigV4; it cannot be combined with --bearer-token-env.');
   }
@@ -104,38 +117,48 @@ export async function remoteTarget(options: RemoteTargetOptions): Promise<Target
 
   if (options.bearerTokenEnv) {
     const token = readBearerToken(options.bearerTokenEnv);
-    return {
+    return makeTarget({
       kind: 'remote',
       label: 'Remote (AgentCore)',
       url: endpoint.url,
-      fetch: createBearerFetch(token),
+      http: pooledFetch(),
+      auth: withBearer(token),
       authMethod: 'Bearer',
       secrets: [token],
       details,
-    };
+    });
   }
 
-  const { provider, credentials } = options.credentials
-    ? { provider: async () => options.credentials!, credentials: options.credentials }
-    : await resolveCredentials({ profile: options.profile, timeoutMs: options.credentialsTimeoutMs });
   // The redactor masks these; the provider may hand out refreshed ones later, so add those too.
   const secrets: string[] = [];
   const remember = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
     for (const v of [c.accessKeyId, c.secretAccessKey, c.sessionToken]) if (v && !secrets.includes(v)) secrets.push(v);
   };
-  remember(credentials);
+  let provider: (() => Promise<AwsCredentials>) | undefined;
+  let ready: Promise<void> | undefined;
+  const prepare = () =>
+    (ready ??= (async () => {
+      const resolved = options.credentials
+        ? { provider: async () => options.credentials!, credentials: options.credentials }
+        : await resolveCredentials({ profile: options.profile, timeoutMs: options.credentialsTimeoutMs });
+      remember(resolved.credentials);
+      provider = resolved.provider;
+    })());
   const tracked = async () => {
-    const c = await provider();
+    if (!provider) await prepare();
+    const c = await provider!();
     remember(c);
     return c;
   };
-  return {
+  return makeTarget({
     kind: 'remote',
     label: 'Remote (AgentCore)',
     url: endpoint.url,
-    fetch: createSigV4Fetch({ region: endpoint.region, credentials: tracked }),
+    http: pooledFetch(),
+    auth: withSigV4({ region: endpoint.region, credentials: tracked }),
     authMethod: 'SigV4',
     secrets,
     details,
-  };
+    prepare,
+  });
 }

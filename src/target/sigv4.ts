@@ -10,9 +10,10 @@
 
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import { markSentHeaders, type FetchLike } from './target.js';
-import { REDIRECT_POLICY } from '../safety/redirects.js';
+import { createMiddleware, type Middleware } from '@modelcontextprotocol/client';
+import type { Dispatcher } from 'undici';
+import { pooledFetch } from './http.js';
+import type { FetchLike } from './target.js';
 
 /** AWS credentials (structurally the SDK's AwsCredentialIdentity). */
 export interface AwsCredentials {
@@ -180,24 +181,16 @@ export interface SigV4FetchOptions {
   region: string;
   credentials: AwsCredentials | AwsCredentialsProvider;
   service?: string;
-  /** Shared keep-alive connection pool; defaults to one Agent per process. */
+  /** Shared keep-alive connection pool; defaults to one Agent per process (http.ts). */
   dispatcher?: Dispatcher;
   /** For tests: the clock used for x-amz-date. */
   now?: () => Date;
 }
 
-let sharedAgent: Agent | undefined;
-/** One keep-alive pool for all signed and bearer requests of the process. */
-export function sharedDispatcher(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
-  return sharedAgent;
-}
-
-/** A FetchLike that SigV4-signs every request it sends (fresh date, body hash, host). */
-export function createSigV4Fetch(options: SigV4FetchOptions): FetchLike {
-  const dispatcher = options.dispatcher ?? sharedDispatcher();
+/** The SDK fetch middleware that SigV4-signs every request on its way out (fresh date, body hash, host). */
+export function withSigV4(options: Omit<SigV4FetchOptions, 'dispatcher'>): Middleware {
   const service = options.service ?? AGENTCORE_SIGNING_NAME;
-  return async (input, init = {}) => {
+  return createMiddleware(async (next, input, init = {}) => {
     const url = new URL(typeof input === 'string' ? input : input.href);
     const method = (init.method ?? 'GET').toUpperCase();
     const body = await bodyBytes(init.body);
@@ -218,18 +211,13 @@ export function createSigV4Fetch(options: SigV4FetchOptions): FetchLike {
       { credentials: options.credentials, region: options.region, service, signingDate: options.now?.() },
     );
     const { host: _host, ...toSend } = signed.headers;
-    const response = await undiciFetch(url, {
-      method,
-      headers: toSend,
-      body: body as string | Uint8Array | undefined,
-      signal: init.signal ?? undefined,
-      // Never replay credentials to another host: a redirect comes back as itself (safety/redirects.ts).
-      redirect: REDIRECT_POLICY,
-      dispatcher,
-    });
-    // undici's Response is the same class Node's global fetch returns, typed separately.
-    return markSentHeaders(response, { host: url.host, ...toSend }) as unknown as Response;
-  };
+    return next(url, { ...init, method, headers: toSend, body: body as BodyInit | undefined });
+  });
+}
+
+/** A FetchLike that SigV4-signs every request it sends: withSigV4 over the pooled HTTP client. */
+export function createSigV4Fetch(options: SigV4FetchOptions): FetchLike {
+  return withSigV4(options)(pooledFetch(options.dispatcher));
 }
 
 // Verification (the emulator's side) lives beside the emulator: src/servers/agentcore/sigv4-verify.ts.

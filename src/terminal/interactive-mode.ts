@@ -62,13 +62,17 @@ export interface InteractiveSession {
 export interface RunControl {
   signal?: AbortSignal;
   onStop?: () => void;
+  /** Values the --record file must not hold besides the target's (the plan's secret variables, ${env.X}). */
+  secrets?: readonly string[];
 }
 
 /** Creates the person's side of a run. Call only after assertPersonAvailable (or personAvailable()). */
 export function startInteractive(flags: InteractiveFlags, target: Target, control: RunControl = {}): InteractiveSession {
   const progress = new LiveProgress(process.stderr);
   let where: string | undefined;
+  const redactor = new Redactor(target.secrets, control.secrets ?? []);
   const responder = new InteractiveResponder({
+    redact: (text) => redactor.text(text),
     display: progress,
     samplingDefault: flags.samplingDefault,
     context: () => where,
@@ -76,7 +80,7 @@ export function startInteractive(flags: InteractiveFlags, target: Target, contro
     signal: control.signal,
     onStop: control.onStop,
   });
-  const recorder = flags.record ? new AnswerRecorder(new Redactor(target.secrets)) : undefined;
+  const recorder = flags.record ? new AnswerRecorder(redactor) : undefined;
   // When the run's owner handles SIGINT (signals.ts), it also stops the run between prompts.
   const uninstall = control.onStop ? () => {} : responder.handleSigint();
   let lastHeader: string | undefined;

@@ -28,6 +28,10 @@ export interface HostileOptions {
   serverName?: string;
   /** Text a tool called `hostile_text` answers with. */
   text?: string;
+  /** Accept every initialize and never answer it, whatever the path (for remote URLs). */
+  hangInitialize?: boolean;
+  /** Accept the DELETE that ends a session and never answer it. */
+  hangDelete?: boolean;
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, 'a');
@@ -102,6 +106,7 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
       return;
     }
     if (req.method === 'DELETE') {
+      if (opts.hangDelete) return; // accepted, never answered
       res.writeHead(200).end();
       return;
     }
@@ -127,7 +132,7 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
     }
     const { id, method, params } = msg;
     if (method === 'initialize') {
-      if (mode === 'hang-init') return; // accepted, never answered
+      if (mode === 'hang-init' || opts.hangInitialize) return; // accepted, never answered
       const sid = randomUUID();
       if (mode === 'huge-init') {
         res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': sid });
@@ -168,7 +173,7 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
     }
     if (method === 'tools/list') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      const names = ['huge', 'progress_pattern', 'many_progress', 'many_updates', 'many_elicit', 'long_text', 'hostile_text', 'reflect', 'null_result', 'wrong_id'];
+      const names = ['hang', 'huge', 'progress_pattern', 'many_progress', 'many_updates', 'many_elicit', 'long_text', 'hostile_text', 'reflect', 'null_result', 'wrong_id'];
       res.end(JSON.stringify({ jsonrpc: '2.0', id, result: { tools: names.map((name) => ({ name, description: opts.text ?? name, inputSchema: { type: 'object' } })) } }));
       return;
     }
@@ -186,6 +191,8 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
     const result = (text: string, isError = false) => ({ jsonrpc: '2.0', id, result: { content: [{ type: 'text', text }], isError } });
     const progress = (p: number, total?: number) => ({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: token, progress: p, ...(total !== undefined ? { total } : {}) } });
     switch (tool) {
+      case 'hang':
+        return; // accepted, never answered
       case 'huge': {
         res.writeHead(200, { 'content-type': 'application/json' });
         await stream(res, `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[{"type":"text","text":"`, Number(args.bytes ?? 4 * GIB), '"}]}}', counter);
@@ -269,16 +276,25 @@ export async function startHostileServer(opts: HostileOptions = {}): Promise<Hos
       }
       case 'reflect': {
         // Every request header, in the encodings a server might reflect them in.
-        const h = [...Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`), `args: ${JSON.stringify(args)}`].join('\n');
+        // The credentials first, so that even a report that shows only the start of a text has them.
+        const first = (k: string) => (k === 'authorization' || k.startsWith('x-amz-security') ? 0 : 1);
+        const headers = Object.entries(req.headers).sort(([a], [b]) => first(a) - first(b));
+        const h = [...headers.map(([k, v]) => `${k}: ${String(v)}`), `args: ${JSON.stringify(args)}`].join('\n');
         const text = [
           `url-encoded: ${encodeURIComponent(h)}`,
           `json: ${JSON.stringify(JSON.stringify(req.headers))}`,
           `base64: ${Buffer.from(h).toString('base64')}`,
+          // The same headers starting at offsets 1 and 2 (mod 3) of the encoded bytes, and wrapped at 76 columns as MIME does.
+          `base64+1: ${Buffer.from(`>${h}`).toString('base64')}`,
+          `base64+2: ${Buffer.from(`>>${h}`).toString('base64')}`,
+          `mime: ${(Buffer.from(h).toString('base64').match(/.{1,76}/g) ?? []).join('\r\n')}`,
           `base64url: ${Buffer.from(h).toString('base64url')}`,
           `raw: ${h}`,
-        ].join('\n');
+        ];
+        // `only: "base64+1"` answers with that one encoding (each its own step, so each is at the start of a text).
+        const chosen = args.only ? text.filter((line) => line.startsWith(`${String(args.only)}: `)) : text;
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(result(text, true)));
+        res.end(JSON.stringify(result(chosen.join('\n'), true)));
         return;
       }
       case 'null_result': {

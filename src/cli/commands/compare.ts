@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
 import { addRunFlags, addSuiteFlags, checkSuiteFlags, loadSuite, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
-import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, runRemoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
 
@@ -43,12 +43,12 @@ Exit codes: 0 both passed, 1 a scenario failed on either side, 2 usage or scenar
   );
   cmd.action(async (paths: string[], flags: SuiteFlags & CompareFlags & RemoteFlags & { url: string }) => {
     const url = parseHttpUrl(flags.url);
-    const { remoteTarget, resolveRemoteEndpoint } = await import('../../target/remote.js');
+    const { resolveRemoteEndpoint } = await import('../../target/remote.js');
     resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before files or credentials
     checkSuiteFlags(paths, flags);
     const scenarios = flags.suite === 'protocol' ? [] : await loadSuite(paths);
     const { localTarget } = await import('../../target/target.js');
-    process.exitCode = await runComparison(localTarget(url), () => remoteTargetFromFlags(flags), scenarios, flags);
+    process.exitCode = await runComparison(localTarget(url), () => runRemoteTargetFromFlags(flags), scenarios, flags);
   });
 }
 
@@ -63,7 +63,8 @@ export async function runComparison(local: Target, remote: Target | (() => Promi
   }
   const { buildPlan, planForEra } = await import('../../run/plan.js');
   const localPlan = await buildPlan(flags, scenarios, local);
-  const remotePlan = await buildPlan(flags, scenarios, typeof remote === 'function' ? await remote() : remote);
+  const remoteTarget = typeof remote === 'function' ? await remote() : remote;
+  const remotePlan = await buildPlan(flags, scenarios, remoteTarget);
   // `--era both`: each target on each era, legacy first (the migration table's columns).
   const plans = [localPlan, remotePlan].flatMap((p) => p.eras.map((era) => planForEra(p, era)));
   const { runSides } = await import('../run-sides.js');

@@ -1,7 +1,7 @@
 // `mcp-verify remote`: the same scenarios against an AgentCore runtime, SigV4-signed (or bearer).
 import type { Command } from 'commander';
 import { addRunFlags, addSuiteFlags, checkSuiteFlags, loadSuite, runChosenSuite, type SuiteFlags } from '../run-suite.js';
-import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
+import { addRemoteFlags, remoteOptions, runRemoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 
 export function registerRemote(program: Command): void {
   const cmd = program
@@ -30,7 +30,7 @@ Exit codes: 0 all passed, 1 a scenario failed, 2 usage or scenario-file error (a
     resolveRemoteEndpoint(remoteOptions(flags)); // flag mistakes are exit 2 before files or credentials
     checkSuiteFlags(paths, flags);
     const scenarios = flags.suite === 'protocol' ? undefined : await loadSuite(paths);
-    const target = await remoteTargetFromFlags(flags);
+    const target = await runRemoteTargetFromFlags(flags);
     process.exitCode = await runChosenSuite(target, paths, flags, scenarios);
   });
 }
