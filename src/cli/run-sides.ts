@@ -5,20 +5,25 @@
 import type { RunResult } from '../results.js';
 import type { RunPlan } from '../run/plan.js';
 import type { RunListener } from '../run/listeners.js';
-import { cliReporters, runControl, type RunFlags } from './run-suite.js';
+import type { RunControl } from '../run/execute.js';
 
-export interface SidesFlags extends RunFlags {
+/** What the caller (run-suite.ts, compare.ts) gives: its reporters and run control, so this module needs neither. */
+export interface SidesOptions {
   /** `compare --json FILE`: the comparison with every side's full result. */
   json?: string;
+  noColor?: boolean;
+  /** The CLI reporters (every --reporter and --trace). */
+  reporters: RunListener[];
+  control: (plan: RunPlan, signal: AbortSignal) => RunControl;
 }
 
-export async function runSides(plans: RunPlan[], flags: SidesFlags, decorate?: (listeners: RunListener[]) => RunListener[]): Promise<number> {
+export async function runSides(plans: RunPlan[], flags: SidesOptions, decorate?: (listeners: RunListener[]) => RunListener[]): Promise<number> {
   const { executeRun } = await import('../run/execute.js');
   const { exitCode } = await import('../run/exit-code.js');
   const { comparisonListeners } = await import('../report/compare.js');
   // The table reporter is the comparison itself; the others get the merged run.
-  const others = (await cliReporters(flags)).filter((r) => r.name !== 'table');
-  const sides = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others }, plans.length);
+  const others = flags.reporters.filter((r) => r.name !== 'table');
+  const sides = comparisonListeners({ stdout: process.stdout, noColor: flags.noColor, json: flags.json, reporters: others }, plans.length);
   // Each side's listener wrapped as a single run's would be (the server under test's output on failing steps).
   const listeners = decorate ? sides.map((l) => decorate([l])[0]!) : sides;
   const { installRunSignals, runAbortSignal, interruptReceived, unlessInterrupted } = await import('./signals.js');
@@ -32,7 +37,7 @@ export async function runSides(plans: RunPlan[], flags: SidesFlags, decorate?: (
     for (const target of new Set(plans.map((p) => p.target))) if (ready) ready = !!(await unlessInterrupted(target.prepare?.(), runAbortSignal()));
     // One set of LLM clients and one budget for every side (the keys were checked by buildPlan).
     const llm = ready ? await (await import('./llm-flags.js')).prepareLlm(plans[0]!, runAbortSignal()) : undefined;
-    const control = { ...runControl(plans[0]!, runAbortSignal()), ...llm?.control };
+    const control = { ...flags.control(plans[0]!, runAbortSignal()), ...llm?.control };
     runs = await Promise.all(plans.map((plan, i) => executeRun(plan, [listeners[i]!], { ...control })));
   } finally {
     release();

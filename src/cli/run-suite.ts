@@ -181,7 +181,7 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     // `--era both`: the suite once per era, side by side (legacy vs modern).
     const { planForEra } = await import('../run/plan.js');
     const { runSides } = await import('./run-sides.js');
-    return runSides(plan.eras.map((era) => planForEra(plan, era)), flags, hooks.decorate);
+    return runSides(plan.eras.map((era) => planForEra(plan, era)), { noColor: flags.color === false, reporters: await cliReporters(flags), control: runControl }, hooks.decorate);
   }
   const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
   // SIGINT/SIGTERM from here on abort the run but every reporter still writes (signals.ts). The reporters

@@ -68,5 +68,6 @@ export async function runComparison(local: Target, remote: Target | (() => Promi
   // `--era both`: each target on each era, legacy first (the migration table's columns).
   const plans = [localPlan, remotePlan].flatMap((p) => p.eras.map((era) => planForEra(p, era)));
   const { runSides } = await import('../run-sides.js');
-  return runSides(plans, flags);
+  const { cliReporters, runControl } = await import('../run-suite.js');
+  return runSides(plans, { json: flags.json, noColor: flags.color === false, reporters: await cliReporters(flags), control: runControl });
 }
