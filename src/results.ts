@@ -139,6 +139,10 @@ export interface RunResult {
   /** The era and protocol version negotiated (from the first session that opened). */
   era: 'legacy' | 'modern' | null;
   protocolVersion: string | null;
+  /** The era the run was asked to speak (--era; `both` is one run per era). Absent in reports older than it. */
+  requestedEra?: 'legacy' | 'modern' | 'auto';
+  /** The server does not speak the era asked for (a 2026-07-28 run against a legacy-only server): the one-line reason. */
+  eraNotSpoken?: string;
   sessionIdFormat: SessionIdFormat;
   scenarios: ScenarioResult[];
   features: FeatureSummary[];

@@ -39,7 +39,7 @@ describe('mcp-verify local against the reference server', () => {
       assert.match(r.stdout, new RegExp(`^${feature}\\s+PASS$`, 'm'), `feature ${feature} should be PASS`);
     }
     assert.match(r.stdout, /format: hex string/);
-    assert.match(r.stdout, /protocol 2025-11-25 \(legacy era\)/);
+    assert.match(r.stdout, /legacy era, protocol 2025-11-25 · session id/);
     assert.match(r.stdout, /^10 passed, 0 failed/m);
     assert.doesNotMatch(r.stdout, /FAIL/);
   });

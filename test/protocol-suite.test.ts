@@ -66,7 +66,7 @@ describe('protocol suite', () => {
     // The SDK v2 server answers an invalid level with -32603 (its zod error), not the -32602 the spec says it SHOULD.
     assert.match(r.stdout, /an invalid level got error -32603, not -32602 \(Invalid params\), which servers SHOULD return.*Setting Log Level/);
     // The table: negotiated version, session id format, and the Protocol feature line.
-    assert.match(r.stdout, /protocol 2025-11-25 \(legacy era\) · session id [0-9a-f]{32} · format: hex string/);
+    assert.match(r.stdout, /legacy era, protocol 2025-11-25 · session id [0-9a-f]{32} · format: hex string/);
     assert.match(r.stdout, /^Protocol\s+WARN$/m);
   });
 

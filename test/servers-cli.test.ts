@@ -41,7 +41,7 @@ async function start(args: string[], ready: RegExp, env: Record<string, string> 
 test('example-server: prints its URL, serves the suite, refuses a busy port in one line, stops on SIGTERM', async () => {
   const server = await start(['example-server', '--port', '0'], /listening on (http:\/\/127\.0\.0\.1:(\d+)\/mcp)\n/);
   const [, url, port] = server.match;
-  assert.match(server.output(), /Travel Planner reference server \(stateful\)/);
+  assert.match(server.output(), /Travel Planner reference server \(2025-11-25 stateful \+ 2026-07-28\)/);
   const run = await runCli(['local', '--url', url!, 'scenarios/travel/prompts.yaml']);
   assert.equal(run.code, 0, run.stdout + run.stderr);
 
@@ -53,6 +53,33 @@ test('example-server: prints its URL, serves the suite, refuses a busy port in o
   const stopped = await server.stop('SIGTERM');
   assert.equal(stopped.code, 0);
   assert.match(stopped.stdout, /stopped\n$/);
+});
+
+test('example-server --era: one era only, said on start; a bad era or --like fastmcp with the modern era is a usage error', async () => {
+  const modern = await start(['example-server', '--port', '0', '--era', 'modern'], /listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/);
+  assert.match(modern.output(), /Travel Planner reference server \(2026-07-28 only\)/);
+  const run = await runCli(['local', '--url', modern.match[1]!, '--era', 'modern', 'scenarios/travel/prompts.yaml']);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  await modern.stop('SIGTERM');
+
+  const bad = await runCli(['example-server', '--era', 'sideways']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--era takes both, legacy or modern \(got "sideways"\)/);
+  const fastmcp = await runCli(['example-server', '--like', 'fastmcp', '--era', 'modern']);
+  assert.equal(fastmcp.code, 2);
+  assert.match(fastmcp.stderr, /FastMCP does not speak 2026-07-28/);
+  assert.equal(fastmcp.stderr.trim().split('\n').length, 1);
+  const help = await runCli(['example-server', '--help']);
+  assert.match(help.stdout, /--like fastmcp serves 2025-11-25 only: FastMCP does not speak 2026-07-28/);
+});
+
+test('emulate-agentcore --modern-session: said on start and in --help as unknown; a bad mode is a usage error', async () => {
+  const help = await runCli(['emulate-agentcore', '--help']);
+  assert.match(help.stdout, /--modern-session <mode>/);
+  assert.match(help.stdout, /What AgentCore does with Mcp-Session-Id on 2026-07-28 traffic is\s+UNKNOWN/);
+  const bad = await runCli(['emulate-agentcore', '--upstream', 'http://127.0.0.1:1/mcp', '--modern-session', 'sticky']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /expected one of: ignore, mint, forward/);
 });
 
 test('emulate-agentcore: says it is an emulator, fronts the reference server for `remote`, stops on SIGINT', async () => {
@@ -68,6 +95,7 @@ test('emulate-agentcore: says it is an emulator, fronts the reference server for
   const upstream = await start(['example-server', '--port', '0'], /listening on (http:\/\/127\.0\.0\.1:\d+\/mcp)\n/);
   const emulator = await start(['emulate-agentcore', '--upstream', upstream.match[1]!, '--port', '0'], /run: mcp-verify remote --arn (\S+) --endpoint-url (\S+)\n/, aws);
   assert.match(emulator.output(), /AgentCore Runtime EMULATOR \(local, NOT AWS\)/);
+  assert.match(emulator.output(), /2026-07-28 traffic: forwarded; Mcp-Session-Id there: ignore \(AgentCore's behaviour is unknown; --modern-session\)/);
   const [, arn, endpoint] = emulator.match;
   const run = await runCli(['remote', '--arn', arn!, '--endpoint-url', endpoint!, 'scenarios/travel/elicitation.yaml'], { env: aws });
   assert.equal(run.code, 0, run.stdout + run.stderr);

@@ -15,6 +15,7 @@ import type { RunListener } from '../run/listeners.js';
 import { addCiFlags, type CiFlags } from './ci-gating.js';
 import { addLlmFlags } from './llm-flags.js';
 import type { LlmOptions } from '../responders/llm/plan.js';
+import { ERA_HELP, parseEra } from '../run/era.js';
 
 import { PACKAGE_ROOT } from '../package-root.js';
 
@@ -42,12 +43,14 @@ export interface RunFlags extends CiFlags, LlmOptions {
   roots?: boolean;
   /** `--trace FILE`: a HAR of every HTTP exchange. */
   trace?: string;
+  /** `--era legacy|modern|auto|both` (run/era.ts), checked by commander and again by buildPlan. */
+  era?: string;
 }
 
 /** The flags every suite-running command takes. */
 /** The run flags `validate` checks too: everything a run parses before it connects. */
 export function addCheckedRunFlags(cmd: Command): Command {
-  return addLlmFlags(addCiFlags(cmd), durationOption)
+  return addEraFlag(addLlmFlags(addCiFlags(cmd), durationOption))
     .addOption(durationOption('--timeout <duration>', 'per-step timeout', '30s'))
     .option('--workers <n>', 'scenarios to run at once, each in its own session', '1')
     .option('--reporter <list>', 'comma-separated reporters, each NAME or NAME=FILE: table, plain, json, junit, tap, github, html (e.g. table,junit=reports/junit.xml,html=report.html)', 'table')
@@ -66,6 +69,19 @@ export function addRunFlags(cmd: Command): Command {
     .option('--no-elicitation', 'do not declare the elicitation capability: see how the server treats such clients; steps that need it are SKIP')
     .option('--no-sampling', 'do not declare the sampling capability: see how the server treats such clients; steps that need it are SKIP')
     .option('--no-roots', 'do not declare the roots capability (roots/list is then refused): steps that need it are SKIP');
+}
+
+/** `--era <era>`: a mistake is commander's usage error (exit 2) before anything is read or sent. */
+export function addEraFlag(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--era <era>', `${ERA_HELP}; default legacy`).argParser((v: string) => {
+      try {
+        return parseEra(v);
+      } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+      }
+    }),
+  );
 }
 
 /** `--timeout <duration>` (and every other duration flag): the one Duration rule, as commander's argParser. */
@@ -160,6 +176,13 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     const rank = (id: string) => (first.has(id) ? 0 : 1);
     plan = { ...plan, scenarios: [...plan.scenarios].sort((a, b) => rank(a.loaded.id) - rank(b.loaded.id)) };
   }
+  if (plan.eras.length > 1 && (flags.interactive || flags.record)) throw new UsageError('--interactive and --record answer one era at a time: give --era legacy or --era modern');
+  if (plan.eras.length > 1) {
+    // `--era both`: the suite once per era, side by side (legacy vs modern).
+    const { planForEra } = await import('../run/plan.js');
+    const { runSides } = await import('./run-sides.js');
+    return runSides(plan.eras.map((era) => planForEra(plan, era)), { noColor: flags.color === false, reporters: await cliReporters(flags), control: runControl }, hooks.decorate);
+  }
   const listeners = (hooks.decorate ?? ((l: RunListener[]) => l))(await cliReporters(flags));
   // SIGINT/SIGTERM from here on abort the run but every reporter still writes (signals.ts). The reporters
   // exist now, so every phase below (credentials, the bundled-suite probe, a prompt, the scenarios, the
@@ -175,7 +198,7 @@ export async function runOnTarget(target: Target, scenarios: LoadedScenario[], f
     if (ready && hooks.checkBundledSuite && plan.suite === 'scenarios') {
       // After the plan (flag mistakes first), before the run: a foreign server is told what to run instead.
       const { checkBundledSuiteFits } = await import('../scenario/bundled-suite.js');
-      await unlessInterrupted(checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...', signal), signal);
+      await unlessInterrupted(checkBundledSuiteFits(target, plan.stepTimeoutMs, target.kind === 'local' ? `mcp-verify local --url ${target.url}` : 'mcp-verify remote ...', signal, plan.era), signal);
     }
     // A person answers unmatched requests only with --interactive; a second Ctrl-C at a prompt stops the run.
     interactive =

@@ -101,6 +101,7 @@ export async function applyConfig(cmd: Command, loaded: LoadedConfig): Promise<s
   if (cmd.name() === 'demo') {
     // The demo brings its own servers and suite: only how verdicts are judged and the LLM apply.
     setDefault(cmd, 'strict', c.strict);
+    setDefault(cmd, 'era', c.era);
     applySamplingLlm(cmd, loaded, shownFile);
     return [];
   }
@@ -127,6 +128,7 @@ export async function applyConfig(cmd: Command, loaded: LoadedConfig): Promise<s
   setDefault(cmd, 'regexTimeout', c.regexTimeout === undefined ? undefined : durationMs(c.regexTimeout, 1000));
   setDefault(cmd, 'expectedFailures', c.expectedFailures === undefined ? undefined : relToCwd(loaded.dir, c.expectedFailures));
   setDefault(cmd, 'strict', c.strict);
+  setDefault(cmd, 'era', c.era);
   applySamplingLlm(cmd, loaded, shownFile);
   mergeRepeatable(cmd, 'var', Object.entries(c.vars ?? {}).map(([k, v]) => `${k}=${String(v)}`));
   cmd.setOptionValueWithSource('configFile', loaded.file, 'config');

@@ -73,6 +73,10 @@ export const ConfigFile = z
       .optional()
       .describe('Feature names scenarios may use beyond the built-in ones (Elicitation, Sampling, Progress Notifications, Resources, Prompts, Session ID Persistence).'),
     server: ServerConfig.optional(),
+    era: z
+      .enum(['legacy', 'modern', 'auto', 'both'])
+      .optional()
+      .describe('Like --era: the protocol era the runs speak. legacy (2025-11-25 sessions, the default), modern (2026-07-28 multi-round-trip requests, no sessions), auto (whatever the server speaks, modern first), both (every suite once per era) (local, remote, compare, doctor, demo).'),
     strict: z.boolean().optional().describe('Like --strict: warnings (a call\'s traffic on the GET stream, an undeclared capability used) fail the run (local, remote, compare, demo, doctor). --no-strict turns it off for one run.'),
     samplingLlm: z
       .union([

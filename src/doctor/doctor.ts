@@ -14,12 +14,17 @@ import { tallyOf } from '../session/step-tally.js';
 import { invocationPathForArn, parseRuntimeArn } from '../target/arn.js';
 import type { Target } from '../target/target.js';
 import { STATELESS_FIX, type DoctorReport, type Finding } from './findings.js';
+import { erasFinding, probeModern, statelessModernNote } from './eras.js';
+import { notSpokenMessage } from '../session/era-client.js';
 
 export async function runDoctor(target: Target, options: ProtocolOptions = {}): Promise<DoctorReport> {
   const findings: Finding[] = [];
   const report: DoctorReport = { target: { label: target.label, url: target.url.toString(), authMethod: target.authMethod }, findings, unreachable: false };
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const ctx = new ProtocolContext(target, { ...options, timeoutMs });
+  // The findings below are the 2025-11-25 ones, on a legacy session; the 2026-07-28 ones come from their own
+  // probe (eras.ts). `--era modern` makes a server that does not speak it unreachable (exit 3).
+  const requestedEra = options.era ?? 'legacy';
+  const ctx = new ProtocolContext(target, { ...options, era: 'legacy', timeoutMs });
 
   if (target.kind === 'remote') findings.push(...remoteFindings(target));
 
@@ -50,6 +55,12 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
   try {
     session = await ctx.openSession();
   } catch (e) {
+    // Not a 2025-11-25 server: perhaps a 2026-07-28-only one, which has no initialize at all.
+    const modern = await probeModern(ctx, timeoutMs);
+    if (modern.spoken) {
+      findings.push({ topic: 'initialize', verdict: 'INFO', detail: `no 2025-11-25 session: ${(e as Error).message}` }, erasFinding(false, modern), ...modern.findings);
+      return redact(target, report);
+    }
     findings.push({
       topic: 'initialize',
       verdict: 'FAIL',
@@ -60,6 +71,14 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
     return redact(target, report);
   }
   const f = session.facts;
+  // Which eras it speaks: the 2026-07-28 probe runs in its own (sessionless) requests, next to this session.
+  const modern = await probeModern(ctx, timeoutMs);
+  if (requestedEra === 'modern' && !modern.spoken) {
+    await session.close();
+    findings.push({ topic: 'eras', verdict: 'FAIL', detail: notSpokenMessage(target.url.toString()) });
+    report.unreachable = true;
+    return redact(target, report);
+  }
   findings.push({ topic: 'initialize', verdict: 'PASS', detail: `server ${f.serverName ?? '(unnamed)'} ${f.serverVersion ?? ''}`.trim() });
   findings.push({ topic: 'protocol', verdict: 'INFO', detail: `${f.protocolVersion ?? 'unknown'} (${f.era} era)` });
   const caps = Object.keys(f.serverCapabilities);
@@ -105,6 +124,7 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
   else if (deleteStatus !== null && deleteStatus < 300) findings.push({ topic: 'DELETE', verdict: 'PASS', detail: `supported (${deleteStatus}): the session ends when the client says so` });
   else findings.push({ topic: 'DELETE', verdict: 'WARN', detail: `DELETE answered ${deleteStatus ?? 'nothing'}; expected 2xx, or 405 when not supported` });
   findings.push(elicit, sample);
+  findings.push(erasFinding(true, modern), ...modern.findings);
   // The same warnings a scenario run gives (scenario/warnings.ts): AgentCore readiness and spec deviations.
   findings.push(...warningFindings(session.transcript.entries, f.serverCapabilities));
 
@@ -112,7 +132,7 @@ export async function runDoctor(target: Target, options: ProtocolOptions = {}): 
     report.diagnosis =
       'No Mcp-Session-Id was issued at initialize: the server is running stateless (FastMCP stateless_http=True, or an SDK transport ' +
       'with sessionIdGenerator: undefined). Every request then meets a fresh server, so elicitation and sampling cannot complete: the ' +
-      `client's answer arrives at a server that never asked. Fix: ${STATELESS_FIX}.`;
+      `client's answer arrives at a server that never asked. Fix: ${STATELESS_FIX}.${statelessModernNote(modern)}`;
   }
   return redact(target, report);
 }

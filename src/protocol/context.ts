@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Session, type SessionFacts } from '../session/session.js';
 import type { ElicitationEntry, SamplingEntry, TranscriptEntry } from '../session/transcript.js';
 import type { Target } from '../target/target.js';
+import { ModernProbe } from './modern-probe.js';
 import { PolicyResponder } from './policy-responder.js';
 import { chooseTool, type ToolChoice, type ToolInfo, type ToolPurpose } from './tool-choice.js';
 
@@ -15,6 +16,8 @@ export interface ProtocolOptions {
   progressTool?: string;
   elicitTool?: string;
   sampleTool?: string;
+  /** The wire the suite speaks (run/era.ts); default legacy. */
+  era?: 'legacy' | 'modern';
 }
 
 export interface ToolRun {
@@ -34,6 +37,10 @@ export const STATELESS_CALL_TIMEOUT_MS = 3000;
 
 export class ProtocolContext {
   readonly timeoutMs: number;
+  /** The era the checks run on: legacy (2025-11-25 sessions) or modern (2026-07-28 requests). */
+  readonly era: 'legacy' | 'modern';
+  /** The modern-era checks' shared state: discovery, tools, every result seen (modern-probe.ts). */
+  readonly modern: ModernProbe;
   readonly elicitations: ElicitationEntry[] = [];
   readonly samplings: SamplingEntry[] = [];
   private toolList?: Promise<ToolInfo[]>;
@@ -44,10 +51,12 @@ export class ProtocolContext {
     readonly options: ProtocolOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.era = options.era ?? 'legacy';
+    this.modern = new ModernProbe(target, this.timeoutMs, options);
   }
 
   async openSession(): Promise<Session> {
-    return Session.open(this.target, { responder: new PolicyResponder(), timeoutMs: this.timeoutMs, clientName: 'mcp-verify-protocol' });
+    return Session.open(this.target, { responder: new PolicyResponder(), timeoutMs: this.timeoutMs, clientName: 'mcp-verify-protocol', era: this.era });
   }
 
   tools(): Promise<ToolInfo[]> {

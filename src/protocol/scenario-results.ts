@@ -6,12 +6,13 @@ import { Redactor } from '../redact.js';
 import type { RunResult, ScenarioInfo, ScenarioResult, SessionSummary } from '../results.js';
 import type { RunListener } from '../run/listeners.js';
 import { buildRunResult, targetSummary } from '../run/run-result.js';
+import { EraNotSpoken } from '../session/era-client.js';
 import { Session } from '../session/session.js';
 import type { Target } from '../target/target.js';
 import type { ProtocolCheck, ProtocolCheckResult } from './check.js';
 import type { ProtocolOptions } from './context.js';
 import { PolicyResponder } from './policy-responder.js';
-import { PROTOCOL_CHECKS, runProtocolChecks } from './suite.js';
+import { checksFor, runProtocolChecks } from './suite.js';
 
 export const PROTOCOL_FEATURE = 'Protocol';
 const FILE = 'protocol';
@@ -70,13 +71,18 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   const started = Date.now();
   const summary = redactor.value(targetSummary(target));
   const listeners = opts.listeners ?? [];
-  for (const l of listeners) l.onBegin?.({ target: summary, total: PROTOCOL_CHECKS.length });
+  const era = opts.era ?? 'legacy';
+  const checks = checksFor(era);
+  for (const l of listeners) l.onBegin?.({ target: summary, total: checks.length });
 
   // One ordinary session first: reachability (exit 3 when nothing answers) and the facts for the header.
+  // On 2026-07-28 the client is pinned: a legacy-only server is a connect error that says so in one
+  // line (exit 3), and every modern row is skipped with that reason rather than failed.
   let session: SessionSummary | null = null;
   let connectError: string | undefined;
+  let notSpoken: string | undefined;
   try {
-    const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol' });
+    const s = await Session.open(target, { responder: new PolicyResponder(), timeoutMs: opts.timeoutMs ?? 30_000, clientName: 'mcp-verify-protocol', era: opts.era ?? 'legacy' });
     const { deleteStatus } = await s.close();
     session = {
       id: s.facts.idAtInitialize,
@@ -90,6 +96,8 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
   } catch (e) {
     if (!(e instanceof ConnectError)) throw e;
     connectError = redactor.text(e.message);
+    // Not a failure of any check: the server speaks the other era (the migration table says "not spoken").
+    if (e instanceof EraNotSpoken) notSpoken = connectError;
   }
 
   const scenarios: ScenarioResult[] = [];
@@ -107,12 +115,13 @@ export async function runProtocolSuite(target: Target, opts: ProtocolSuiteOption
     });
   }
   const interrupted = opts.signal?.aborted ?? false;
-  for (const [i, check] of PROTOCOL_CHECKS.entries()) {
+  for (const [i, check] of checks.entries()) {
     if (scenarios.some((s) => s.id === `${FILE}#${check.id}`)) continue;
-    const reason = connectError ? 'not run: the target could not be reached' : 'interrupted before it ran';
+    const reason = notSpoken ? `not run: ${notSpoken}` : connectError ? 'not run: the target could not be reached' : 'interrupted before it ran';
     scenarios.push({ ...checkToScenario({ id: check.id, title: check.title, spec: check.spec, verdict: 'skipped', message: reason, evidence: [], durationMs: 0 }, i, null), status: connectError ? 'skipped' : 'interrupted', attempts: 0 });
   }
-  const run = buildRunResult(summary, scenarios, started, interrupted, connectError);
+  const built = buildRunResult(summary, scenarios, started, interrupted, connectError);
+  const run = { ...built, requestedEra: era, ...(notSpoken ? { eraNotSpoken: notSpoken } : {}) };
   for (const l of listeners) await l.onEnd?.(run);
   return run;
 }

@@ -35,6 +35,28 @@ export const SPEC = {
   sampling: ref(['Client Features', 'Sampling', 'Creating Messages'], 'client/sampling', 'creating-messages'),
 } as const;
 
+/** The 2026-07-28 revision, for the modern-era checks (no initialize, no sessions, multi-round-trip requests). */
+export const MODERN_SPEC_REVISION = '2026-07-28';
+const MODERN_BASE = `https://modelcontextprotocol.io/specification/${MODERN_SPEC_REVISION}`;
+
+function modernRef(path: string[], page: string, anchor?: string): SpecRef {
+  return { section: `MCP ${MODERN_SPEC_REVISION} ${path.join(' › ')}`, url: `${MODERN_BASE}/${page}${anchor ? `#${anchor}` : ''}` };
+}
+
+const MODERN_HTTP = ['Basic', 'Transports', 'Streamable HTTP'];
+
+export const MODERN_SPEC = {
+  discover: modernRef(['Server', 'Discover'], 'server/discover'),
+  versioning: modernRef(['Basic', 'Versioning'], 'basic/versioning'),
+  standardHeaders: modernRef([...MODERN_HTTP, 'Standard Headers'], 'basic/transports/streamable-http'),
+  httpMethods: modernRef([...MODERN_HTTP, 'Sending Messages'], 'basic/transports/streamable-http'),
+  noSessions: modernRef([...MODERN_HTTP, 'Statelessness'], 'basic/transports/streamable-http'),
+  mrtr: modernRef(['Basic', 'Patterns', 'Multi-Round-Trip Requests'], 'basic/patterns/mrtr'),
+  mrtrState: modernRef(['Basic', 'Patterns', 'Multi-Round-Trip Requests', 'Request State'], 'basic/patterns/mrtr'),
+  clientCapabilities: modernRef(['Basic', 'Patterns', 'Multi-Round-Trip Requests', 'Client Capabilities'], 'basic/patterns/mrtr'),
+  resultType: modernRef(['Basic', 'Result Types'], 'basic/index'),
+} as const;
+
 /** "[MCP 2025-11-25 … › Session Management — https://…]": appended to a failure message. */
 export function cite(spec: SpecRef): string {
   return `[${spec.section} — ${spec.url}]`;

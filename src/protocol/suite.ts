@@ -10,6 +10,12 @@ import { resumption } from './checks/resumption.js';
 import { ssePriming } from './checks/sse-priming.js';
 import { elicitationSchema, samplingMaxTokens } from './checks/server-requests.js';
 import { deletedSession, sessionRequired, unknownSession } from './checks/sessions.js';
+import { modernUndeclaredCapability } from './checks/modern-capabilities.js';
+import { modernDiscover } from './checks/modern-discover.js';
+import { modernMethodHeader, modernNameHeader, modernUnsupportedVersion } from './checks/modern-headers.js';
+import { modernInputRequiredScope, modernResultType } from './checks/modern-results.js';
+import { modernRetryMissing, modernRoundsComplete, modernTamperedState } from './checks/modern-rounds.js';
+import { modernHttpMethods, modernSessionIgnored } from './checks/modern-transport.js';
 import { ProtocolContext, type ProtocolOptions } from './context.js';
 import { cite } from './spec.js';
 import type { Target } from '../target/target.js';
@@ -36,6 +42,30 @@ export const PROTOCOL_CHECKS: ProtocolCheck[] = [
   ssePriming,
 ];
 
+/**
+ * The 2026-07-28 checks, run when the suite's era is modern. The two that judge every result seen
+ * come last, after the others have made their requests.
+ */
+export const MODERN_PROTOCOL_CHECKS: ProtocolCheck[] = [
+  modernDiscover,
+  modernUnsupportedVersion,
+  modernMethodHeader,
+  modernNameHeader,
+  modernHttpMethods,
+  modernSessionIgnored,
+  modernUndeclaredCapability,
+  modernRoundsComplete,
+  modernTamperedState,
+  modernRetryMissing,
+  modernResultType,
+  modernInputRequiredScope,
+];
+
+/** The checks an era runs: legacy (2025-11-25 sessions) or modern (2026-07-28 requests). */
+export function checksFor(era: 'legacy' | 'modern' = 'legacy'): ProtocolCheck[] {
+  return era === 'modern' ? MODERN_PROTOCOL_CHECKS : PROTOCOL_CHECKS;
+}
+
 export interface SuiteHooks {
   onCheckBegin?(check: ProtocolCheck, index: number): void;
   onCheckEnd?(result: ProtocolCheckResult, index: number): void;
@@ -54,13 +84,16 @@ export async function probeReachable(target: Target, timeoutMs: number): Promise
 export async function runProtocolChecks(target: Target, options: ProtocolOptions = {}, hooks: SuiteHooks = {}): Promise<ProtocolCheckResult[]> {
   const ctx = new ProtocolContext(target, options);
   const results: ProtocolCheckResult[] = [];
-  for (const [i, check] of PROTOCOL_CHECKS.entries()) {
+  // A server that does not speak 2026-07-28 gets one reason on every modern row, not a FAIL per rule.
+  const discovery = ctx.era === 'modern' ? await ctx.modern.discover() : undefined;
+  const notSpoken = discovery && !discovery.speaks ? discovery : undefined;
+  for (const [i, check] of checksFor(ctx.era).entries()) {
     if (hooks.signal?.aborted) break;
     hooks.onCheckBegin?.(check, i);
     const started = performance.now();
     let outcome;
     try {
-      outcome = await check.run(ctx);
+      outcome = notSpoken ? { verdict: 'skipped' as const, message: `not run: ${notSpoken.why}`, evidence: notSpoken.evidence } : await check.run(ctx);
     } catch (e) {
       // A session that could not open mid-suite (or a bug): the check fails with the reason, the rest go on.
       outcome = { verdict: 'failed' as const, message: `could not run: ${(e as Error).message}`, evidence: [] };

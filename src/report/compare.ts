@@ -1,6 +1,8 @@
 // The seed article's Local vs Remote table: the same suite on two targets, one row per feature, then
-// Auth Method and Session ID Format, with rows that differ marked. The Comparison is plain data so any
-// reporter (or --json) can take it.
+// Era, Auth Method, Session ID Format and Protocol Version, with rows that differ marked. With `--era both`
+// it is the migration table: one column per target and era (legacy, then modern), so what changes when a
+// server moves to 2026-07-28 reads off one row; an era a server does not speak is "not spoken", never a
+// column of FAILs. The Comparison is plain data so any reporter (or --json) can take it.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FEATURES } from '../scenario/schema.js';
@@ -9,39 +11,55 @@ import { buildRunResult } from '../run/run-result.js';
 import type { RunResult } from '../results.js';
 import { columns, styleFor, type Style } from './style.js';
 import { renderFailures, summaryLine } from './table.js';
+import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../run/era.js';
+import { NOT_SPOKEN, eraCell } from './era-text.js';
 
 export interface ComparisonRow {
   name: string;
-  /** PASS / FAIL / SKIP / "-" (not run), or a value (auth method, id format). */
-  values: [string, string];
+  /** One per column: PASS / FAIL / SKIP / "-" (not run) / "not spoken", or a value (auth method, id format). */
+  values: string[];
   differs: boolean;
 }
 
 export interface Comparison {
-  labels: [string, string];
+  labels: string[];
   rows: ComparisonRow[];
-  runs: [RunResult, RunResult];
+  runs: RunResult[];
+  /** The runs span both eras (`--era both`): the migration table, legacy vs modern on each target. */
+  migration?: boolean;
 }
 
+export { NOT_SPOKEN, eraCell } from './era-text.js';
+
 function featureCell(run: RunResult, feature: string): string {
+  if (run.eraNotSpoken) return NOT_SPOKEN;
   if (run.connectError && !run.scenarios.some((s) => s.session)) return 'ERROR';
   const f = run.features.find((x) => x.feature === feature);
   return f ? ({ passed: 'PASS', failed: 'FAIL', skipped: 'SKIP', warning: 'WARN' } as const)[f.verdict] : '-';
 }
 
-export function compareRuns(a: RunResult, b: RunResult): Comparison {
-  const features = [...FEATURES, ...new Set([...a.features, ...b.features].map((f) => f.feature).filter((f) => !(FEATURES as readonly string[]).includes(f)))];
-  const rows: ComparisonRow[] = features.map((name) => {
-    const values: [string, string] = [featureCell(a, name), featureCell(b, name)];
-    return { name, values, differs: values[0] !== values[1] };
-  });
-  const extra: [string, string, string][] = [
-    ['Auth Method', a.target.authMethod, b.target.authMethod],
-    ['Session ID Format', formatName(a.sessionIdFormat), formatName(b.sessionIdFormat)],
-    ['Protocol Version', a.protocolVersion ?? 'unknown', b.protocolVersion ?? 'unknown'],
-  ];
-  for (const [name, x, y] of extra) rows.push({ name, values: [x, y], differs: x !== y });
-  return { labels: [a.target.label, b.target.label], rows, runs: [a, b] };
+const spansEras = (runs: RunResult[]) => new Set(runs.map((r) => r.requestedEra ?? 'legacy')).size > 1;
+
+/** A run's column label: its target, and its era when the runs span eras. */
+export function runLabel(run: RunResult, runs: RunResult[]): string {
+  if (!spansEras(runs)) return run.target.label;
+  const era = run.requestedEra ?? 'legacy';
+  const eraName = era === 'legacy' ? 'Legacy' : era === 'modern' ? 'Modern' : 'Auto';
+  if (new Set(runs.map((r) => r.target.label)).size === 1) return eraName;
+  // Two targets on two eras: "Local legacy", "Remote modern" (the header lines name each target in full).
+  const byKind = new Set(runs.map((r) => r.target.kind)).size === new Set(runs.map((r) => r.target.label)).size;
+  return `${byKind ? (run.target.kind === 'local' ? 'Local' : 'Remote') : run.target.label} ${era}`;
+}
+
+export function compareRuns(...runs: RunResult[]): Comparison {
+  const features = [...FEATURES, ...new Set(runs.flatMap((r) => r.features.map((f) => f.feature)).filter((f) => !(FEATURES as readonly string[]).includes(f)))];
+  const row = (name: string, values: string[]): ComparisonRow => ({ name, values, differs: new Set(values).size > 1 });
+  const rows: ComparisonRow[] = features.map((name) => row(name, runs.map((r) => featureCell(r, name))));
+  rows.push(row('Era', runs.map(eraCell)));
+  rows.push(row('Auth Method', runs.map((r) => r.target.authMethod)));
+  rows.push(row('Session ID Format', runs.map((r) => (r.eraNotSpoken ? '-' : r.era === 'modern' ? 'None (no sessions)' : formatName(r.sessionIdFormat)))));
+  rows.push(row('Protocol Version', runs.map((r) => (r.eraNotSpoken ? '-' : (r.protocolVersion ?? 'unknown')))));
+  return { labels: runs.map((r) => runLabel(r, runs)), rows, runs, ...(spansEras(runs) ? { migration: true } : {}) };
 }
 
 function formatName(f: RunResult['sessionIdFormat']): string {
@@ -49,25 +67,29 @@ function formatName(f: RunResult['sessionIdFormat']): string {
 }
 
 export function renderComparison(cmp: Comparison, c: Style): string {
-  const [a, b] = cmp.runs;
+  const first = cmp.runs[0]!;
   const lines: string[] = [];
-  lines.push(c.bold(`mcp-verify ${a.tool.version}: ${cmp.labels[0]} vs ${cmp.labels[1]}`));
-  lines.push(`${cmp.labels[0]}: ${a.target.url}`);
-  lines.push(`${cmp.labels[1]}: ${b.target.url}`);
+  lines.push(c.bold(`mcp-verify ${first.tool.version}: ${cmp.migration ? `migration table, ${LEGACY_PROTOCOL_VERSION} (legacy) vs ${MODERN_PROTOCOL_VERSION} (modern)` : cmp.labels.join(' vs ')}`));
+  const urls = new Map<string, string>();
+  for (const r of cmp.runs) urls.set(r.target.label, r.target.url);
+  for (const [label, url] of urls) lines.push(`${label}: ${url}`);
   lines.push('');
-  const rows = [['Test', cmp.labels[0], cmp.labels[1], ''], ...cmp.rows.map((r) => [r.name, r.values[0], r.values[1], r.differs ? 'differs' : ''])];
+  const last = cmp.labels.length + 1;
+  const rows = [['Test', ...cmp.labels, ''], ...cmp.rows.map((r) => [r.name, ...r.values, r.differs ? 'differs' : ''])];
   lines.push(
     ...columns(rows, (cell, ri, ci) => {
       if (ri === 0) return c.bold(cell);
       const w = cell.trim();
-      if (ci === 3) return c.yellow(cell);
-      return w === 'PASS' ? c.green(cell) : w === 'FAIL' || w === 'ERROR' ? c.red(cell) : w === 'WARN' || w === 'SKIP' ? c.yellow(cell) : cell;
+      if (ci === last) return c.yellow(cell);
+      return w === 'PASS' ? c.green(cell) : w === 'FAIL' || w === 'ERROR' ? c.red(cell) : w === 'WARN' || w === 'SKIP' || w === NOT_SPOKEN ? c.yellow(cell) : cell;
     }),
   );
-  for (const [label, run] of [
-    [cmp.labels[0], a],
-    [cmp.labels[1], b],
-  ] as const) {
+  for (const [i, run] of cmp.runs.entries()) {
+    const label = cmp.labels[i]!;
+    if (run.eraNotSpoken) {
+      lines.push('', `${label}: ${NOT_SPOKEN}: ${run.eraNotSpoken}`);
+      continue;
+    }
     const failures = renderFailures(run, c, false).trimEnd();
     lines.push('', `${label}: ${summaryLine(run)}`);
     if (failures) lines.push(failures.replace(/^\n/, ''));
@@ -80,17 +102,26 @@ export function renderComparison(cmp: Comparison, c: Style): string {
  * plain) in `compare` and `demo`: every scenario of each side, its name prefixed by the side's label
  * and its id by the side's kind, so `--reporter junit=F` writes F with both sides in it.
  */
-export function mergeRuns(a: RunResult, b: RunResult): RunResult {
+export function mergeRuns(...runs: RunResult[]): RunResult {
+  const a = runs[0]!;
+  const eras = spansEras(runs);
   const tag = (run: RunResult) =>
     run.scenarios.map((s) => ({
       ...s,
-      id: `${run.target.kind}:${s.id}`,
-      name: `${run.target.label}: ${s.name}`,
+      id: `${run.target.kind}:${eras ? `${run.requestedEra ?? 'legacy'}:` : ''}${s.id}`,
+      name: `${runLabel(run, runs)}: ${s.name}`,
     }));
-  const target = { ...a.target, label: `${a.target.label} vs ${b.target.label}`, details: { ...(a.target.details ?? {}), ...(b.target.details ?? {}), [`${b.target.label} url`]: b.target.url } };
-  const connectError = a.connectError && b.connectError ? `${a.target.label}: ${a.connectError}; ${b.target.label}: ${b.connectError}` : undefined;
-  const merged = buildRunResult(target, [...tag(a), ...tag(b)], Date.parse(a.startedAt), a.interrupted || b.interrupted, connectError);
-  return { ...merged, durationMs: Math.max(a.durationMs, b.durationMs), era: a.era ?? b.era, protocolVersion: a.protocolVersion ?? b.protocolVersion, sessionIdFormat: a.sessionIdFormat };
+  const labels = [...new Set(runs.map((r) => runLabel(r, runs)))];
+  const details: Record<string, string> = {};
+  for (const r of runs) Object.assign(details, r.target.details ?? {});
+  for (const r of runs.slice(1)) if (r.target.url !== a.target.url) details[`${r.target.label} url`] = r.target.url;
+  if (eras) details.eras = runs.map((r) => `${runLabel(r, runs)}: ${eraCell(r)}`).join('; ');
+  const target = { ...a.target, label: labels.join(' vs '), details };
+  // Unreachable only when every side was (a side that does not speak an era is not a failure of the others).
+  const connectError = runs.every((r) => r.connectError) ? runs.map((r) => `${runLabel(r, runs)}: ${r.connectError}`).join('; ') : undefined;
+  const merged = buildRunResult(target, runs.flatMap(tag), Date.parse(a.startedAt), runs.some((r) => r.interrupted), connectError);
+  const spoken = runs.find((r) => r.era) ?? a;
+  return { ...merged, durationMs: Math.max(...runs.map((r) => r.durationMs)), era: spoken.era, protocolVersion: spoken.protocolVersion, ...(eras ? {} : a.requestedEra ? { requestedEra: a.requestedEra } : {}), sessionIdFormat: spoken.sessionIdFormat };
 }
 
 export interface ComparisonOutput {
@@ -107,11 +138,11 @@ export interface ComparisonOutput {
  * table, writes --json, and feeds the merged run to the other reporters. Listeners that throw are
  * caught by the executeRun multiplexer like any other.
  */
-export function comparisonListeners(out: ComparisonOutput): [RunListener, RunListener] {
-  const ended: (RunResult | undefined)[] = [undefined, undefined];
+export function comparisonListeners(out: ComparisonOutput, sides = 2): RunListener[] {
+  const ended: (RunResult | undefined)[] = new Array(sides).fill(undefined);
   const finish = async () => {
-    const [a, b] = ended as [RunResult, RunResult];
-    const cmp = compareRuns(a, b);
+    const runs = ended as RunResult[];
+    const cmp = compareRuns(...runs);
     out.stdout.write(renderComparison(cmp, styleFor(out.stdout, out.noColor)));
     if (out.json) {
       await mkdir(path.dirname(path.resolve(out.json)), { recursive: true });
@@ -119,13 +150,13 @@ export function comparisonListeners(out: ComparisonOutput): [RunListener, RunLis
       const withoutTraces = (r: RunResult): RunResult => ({ ...r, scenarios: r.scenarios.map(({ trace: _trace, ...sc }) => sc) });
       await writeFile(out.json, JSON.stringify({ ...cmp, runs: cmp.runs.map(withoutTraces) }, null, 2) + '\n');
     }
-    const merged = mergeRuns(a, b);
+    const merged = mergeRuns(...runs);
     const failures: string[] = [];
     for (const r of out.reporters) {
       try {
         // The HTML report and the HAR hold both sides as they are, side by side.
         if (isRunsDocument(r)) {
-          r.onRuns([a, b]);
+          r.onRuns(runs);
           continue;
         }
         r.onBegin?.({ target: merged.target, total: merged.scenarios.length });
@@ -137,12 +168,12 @@ export function comparisonListeners(out: ComparisonOutput): [RunListener, RunLis
     }
     if (failures.length) throw new Error(failures.join('; '));
   };
-  const side = (i: 0 | 1): RunListener => ({
+  const side = (i: number): RunListener => ({
     name: 'comparison',
     async onEnd(run) {
       ended[i] = run;
-      if (ended[0] && ended[1]) await finish();
+      if (ended.every(Boolean)) await finish();
     },
   });
-  return [side(0), side(1)];
+  return Array.from({ length: sides }, (_, i) => side(i));
 }

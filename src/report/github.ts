@@ -1,6 +1,7 @@
 // The GitHub Actions report: `::error file=…,line=…::` annotations that point at the failing step's line
 // in the scenario file (shown on the pull request's diff), `::warning` for flaky scenarios, and a
 // Markdown summary appended to $GITHUB_STEP_SUMMARY (or the file given as github=PATH).
+import { eraText } from './era-text.js';
 import { warningsOf, type RunResult, type ScenarioResult } from '../results.js';
 import { preview } from '../scenario/matchers.js';
 import { describeUsage, runUsage } from './llm-usage.js';
@@ -47,7 +48,7 @@ export function githubSummary(run: RunResult): string {
   const lines = [
     `## mcp-verify: ${ok ? '✅ passed' : '❌ failed'} — ${md(run.target.label)} \`${md(run.target.url)}\``,
     '',
-    `${s.passed + (s.warnings ?? 0)} passed, ${s.failed} failed, ${s.warnings ?? 0} with warnings, ${s.flaky} flaky, ${s.skipped} skipped, ${s.expectedFailures} expected failures · protocol ${run.protocolVersion ?? 'unknown'} · session id format ${run.sessionIdFormat} · ${(run.durationMs / 1000).toFixed(1)}s`,
+    `${s.passed + (s.warnings ?? 0)} passed, ${s.failed} failed, ${s.warnings ?? 0} with warnings, ${s.flaky} flaky, ${s.skipped} skipped, ${s.expectedFailures} expected failures · ${md(eraText(run))} · session id format ${run.sessionIdFormat} · ${(run.durationMs / 1000).toFixed(1)}s`,
     '',
   ];
   if (run.connectError) lines.push(`> ${md(run.connectError)}`, '');

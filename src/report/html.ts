@@ -16,7 +16,7 @@ import type { TranscriptEntry } from '../session/transcript.js';
 import { describeEntry } from '../session/transcript.js';
 import type { RpcSummary, WireEvent, WireExchange } from '../session/wire-capture.js';
 import { sanitizeForTerminal } from '../terminal/sanitize.js';
-import { compareRuns } from './compare.js';
+import { compareRuns, eraCell, runLabel } from './compare.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 
 const STATUS_WORD: Record<string, string> = {
@@ -55,17 +55,17 @@ function ms(n: number | null | undefined): string {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64');
 
 export function renderHtml(runs: RunResult[]): string {
-  const compare = runs.length === 2;
-  const title = compare ? `${runs[0]!.target.label} vs ${runs[1]!.target.label}` : (runs[0]?.target.label ?? 'no run');
+  const compare = runs.length >= 2;
+  const title = compare ? runs.map((r) => runLabel(r, runs)).join(' vs ') : (runs[0]?.target.label ?? 'no run');
   const csp = `default-src 'none'; script-src 'sha256-${sha256(REPORT_JS)}'; style-src 'sha256-${sha256(REPORT_CSS)}'; img-src data:; base-uri 'none'; form-action 'none'`;
   const body = [
     `<header><h1>mcp-verify report: ${esc(title)}</h1>`,
     `<div class="muted">mcp-verify ${esc(runs[0]?.tool.version ?? '')} · started ${esc(runs[0]?.startedAt ?? '')}</div></header>`,
-    ...runs.map((r) => summarySection(r, compare)),
-    compare ? comparisonSection(runs[0]!, runs[1]!) : '',
+    ...runs.map((r) => summarySection(r, compare ? runLabel(r, runs) : undefined)),
+    compare ? comparisonSection(runs) : '',
     filters(runs),
     `<div class="runs${compare ? ' compare' : ''}">`,
-    ...runs.map((r, i) => runSection(r, i, compare)),
+    ...runs.map((r, i) => runSection(r, i, compare ? runLabel(r, runs) : undefined)),
     `</div>`,
   ].join('\n');
   return `<!doctype html>
@@ -88,13 +88,13 @@ ${body}
 `;
 }
 
-function summarySection(run: RunResult, compare: boolean): string {
+function summarySection(run: RunResult, label: string | undefined): string {
   const s = run.summary;
   const session = run.scenarios.find((x) => x.session)?.session;
   const facts: [string, string][] = [
     ['Target', `${run.target.label} · ${run.target.url}`],
     ['Auth method', run.target.authMethod],
-    ['Era', run.era ?? 'unknown'],
+    ['Era', eraCell(run)],
     ['Protocol version', run.protocolVersion ?? 'unknown'],
     ['Session id format', run.sessionIdFormat],
     ['First session id', session?.id ?? 'none'],
@@ -116,9 +116,9 @@ function summarySection(run: RunResult, compare: boolean): string {
   const warnings = runWarnings(run);
   return [
     `<section class="summary">`,
-    compare ? `<h2>${esc(run.target.label)}</h2>` : '',
+    label ? `<h2>${esc(label)}</h2>` : '',
     `<div class="chips">${chips}</div>`,
-    run.connectError ? `<div class="diag"><b>Could not connect:</b> ${esc(run.connectError)}</div>` : '',
+    run.eraNotSpoken ? `<div class="diag"><b>Era not spoken:</b> ${esc(run.eraNotSpoken)}</div>` : run.connectError ? `<div class="diag"><b>Could not connect:</b> ${esc(run.connectError)}</div>` : '',
     run.interrupted ? `<div class="diag"><b>Interrupted:</b> the run was stopped by a signal; unfinished scenarios are INTERRUPTED.</div>` : '',
     `<div class="cols"><table class="facts">${facts.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('')}</table>`,
     run.features.length
@@ -163,22 +163,21 @@ function runWarnings(run: RunResult): string[] {
   return out;
 }
 
-function comparisonSection(a: RunResult, b: RunResult): string {
-  const cmp = compareRuns(a, b);
+function comparisonSection(runs: RunResult[]): string {
+  const cmp = compareRuns(...runs);
   const rows = cmp.rows
     .map((r) => `<tr><td>${esc(r.name)}</td>${r.values.map((v) => `<td${r.differs ? ' class="differs"' : ''}>${esc(v)}</td>`).join('')}<td>${r.differs ? '<b>differs</b>' : ''}</td></tr>`)
     .join('');
-  const names = [...new Set([...a.scenarios, ...b.scenarios].map((s) => s.name))];
+  const names = [...new Set(runs.flatMap((r) => r.scenarios.map((s) => s.name)))];
   const scen = names
     .map((n) => {
-      const sa = a.scenarios.find((s) => s.name === n)?.status ?? '-';
-      const sb = b.scenarios.find((s) => s.name === n)?.status ?? '-';
-      const d = sa !== sb;
-      return `<tr><td>${esc(n)}</td><td${d ? ' class="differs"' : ''}>${sa === '-' ? '-' : verdict(sa)}</td><td${d ? ' class="differs"' : ''}>${sb === '-' ? '-' : verdict(sb)}</td><td>${d ? '<b>differs</b>' : ''}</td></tr>`;
+      const st = runs.map((r) => r.scenarios.find((s) => s.name === n)?.status ?? '-');
+      const d = new Set(st).size > 1;
+      return `<tr><td>${esc(n)}</td>${st.map((x) => `<td${d ? ' class="differs"' : ''}>${x === '-' ? '-' : verdict(x)}</td>`).join('')}<td>${d ? '<b>differs</b>' : ''}</td></tr>`;
     })
     .join('');
-  const head = `<tr><th>Test</th><th>${esc(cmp.labels[0])}</th><th>${esc(cmp.labels[1])}</th><th></th></tr>`;
-  return `<section><h2>Side by side</h2><table class="cmp">${head}${rows}</table><h3>Scenarios</h3><table class="cmp">${head.replace('Test', 'Scenario')}${scen}</table></section>`;
+  const head = `<tr><th>Test</th>${cmp.labels.map((l) => `<th>${esc(l)}</th>`).join('')}<th></th></tr>`;
+  return `<section><h2>${cmp.migration ? 'Migration table: legacy vs modern' : 'Side by side'}</h2><table class="cmp">${head}${rows}</table><h3>Scenarios</h3><table class="cmp">${head.replace('Test', 'Scenario')}${scen}</table></section>`;
 }
 
 function filters(runs: RunResult[]): string {
@@ -189,8 +188,8 @@ function filters(runs: RunResult[]): string {
     `<button type="button" data-expand="open">Expand all</button><button type="button" data-expand="close">Collapse all</button></nav>`;
 }
 
-function runSection(run: RunResult, r: number, compare: boolean): string {
-  return `<section class="run">${compare ? `<h2>${esc(run.target.label)}</h2>` : '<h2>Scenarios</h2>'}${run.scenarios.map((s, i) => scenarioBlock(run, s, `r${r}s${i}`)).join('\n')}</section>`;
+function runSection(run: RunResult, r: number, label: string | undefined): string {
+  return `<section class="run">${label ? `<h2>${esc(label)}</h2>` : '<h2>Scenarios</h2>'}${run.scenarios.map((s, i) => scenarioBlock(run, s, `r${r}s${i}`)).join('\n')}</section>`;
 }
 
 function scenarioBlock(run: RunResult, s: ScenarioResult, key: string): string {

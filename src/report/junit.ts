@@ -6,11 +6,12 @@
 import type { CheckResult, RunResult, ScenarioResult, StepResult } from '../results.js';
 import { preview } from '../scenario/matchers.js';
 import { describeUsage, scenarioUsage } from './llm-usage.js';
+import { eraText } from './era-text.js';
 
 export function renderJunit(run: RunResult): string {
   const suites = run.scenarios.map((s, i) => renderSuite(s, i, run));
   const totals = suites.reduce((a, s) => ({ tests: a.tests + s.tests, failures: a.failures + s.failures, errors: a.errors + s.errors, skipped: a.skipped + s.skipped }), { tests: 0, failures: 0, errors: 0, skipped: 0 });
-  const attrs = attr({ name: `mcp-verify ${run.target.label}`, tests: totals.tests, failures: totals.failures, errors: totals.errors, skipped: totals.skipped, time: secs(run.durationMs), timestamp: run.startedAt });
+  const attrs = attr({ name: `mcp-verify ${run.target.label} (${eraText(run)})`, tests: totals.tests, failures: totals.failures, errors: totals.errors, skipped: totals.skipped, time: secs(run.durationMs), timestamp: run.startedAt });
   const body = suites.map((s) => s.xml).join('');
   const runError = [run.connectError, run.diagnosis && `diagnosis: ${run.diagnosis}`].filter(Boolean).map((t) => `  <!-- ${comment(t!)} -->\n`).join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs}>\n${runError}${body}</testsuites>\n`;
@@ -58,6 +59,7 @@ function renderSuite(s: ScenarioResult, index: number, run: RunResult): { xml: s
   if (s.session?.id) props['session.id'] = s.session.id;
   if (s.session) props['session.format'] = s.session.format;
   if (s.session?.protocolVersion) props.protocolVersion = s.session.protocolVersion;
+  if (s.session) props.era = s.session.era;
   const llm = scenarioUsage(s);
   if (llm) Object.assign(props, { 'llm.calls': String(llm.calls), 'llm.inputTokens': String(llm.inputTokens), 'llm.outputTokens': String(llm.outputTokens), 'llm.models': llm.models.join(',') });
   const warningCount = s.steps.reduce((n, st) => n + st.checks.filter((x) => x.verdict === 'warning').length, 0) + s.checks.filter((x) => x.verdict === 'warning').length;

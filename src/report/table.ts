@@ -1,6 +1,7 @@
 // The PASS/FAIL table: one row per scenario, a summary by feature, the session id and its format, the
 // negotiated protocol version, and for each failure the expectation, what was seen and the transcript
 // lines behind it.
+import { eraText } from './era-text.js';
 import { warningsOf, type CheckResult, type RunResult, type ScenarioResult } from '../results.js';
 import type { RunListener } from '../run/listeners.js';
 import { columns, styleFor, type Style } from './style.js';
@@ -70,7 +71,7 @@ export function renderTable(run: RunResult, c: Style, verbose = false): string {
   lines.push(c.bold(`mcp-verify ${run.tool.version}: ${t.label} ${t.url} (auth: ${t.authMethod})`));
   const session = run.scenarios.find((s) => s.session)?.session;
   lines.push(
-    `protocol ${run.protocolVersion ?? 'unknown'} (${run.era ?? 'unknown'} era) · session id ${session?.id ?? 'none'} · format: ${run.sessionIdFormat}`,
+    `${eraText(run)} · session id ${session?.id ?? 'none'} · format: ${run.sessionIdFormat}`,
   );
   const deleteStatuses = new Set(run.scenarios.map((s) => s.session?.deleteStatus).filter((x) => x !== null && x !== undefined));
   if (deleteStatuses.has(405)) lines.push('session end: DELETE answered 405, not supported by the endpoint (not a failure)');
@@ -165,7 +166,7 @@ export function summaryLine(run: RunResult): string {
     s.expectedFailures ? `${s.expectedFailures} expected failures` : '',
     s.interrupted ? `${s.interrupted} interrupted` : '',
   ].filter(Boolean);
-  return `${s.passed + s.flaky + (s.warnings ?? 0)} passed, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} (${fmtMs(run.durationMs)})`;
+  return `${s.passed + s.flaky + (s.warnings ?? 0)} passed, ${s.failed} failed${extra.length ? `, ${extra.join(', ')}` : ''} (${fmtMs(run.durationMs)}) · ${eraText(run)}`;
 }
 
 function firstFailure(s: ScenarioResult): string {

@@ -5,6 +5,7 @@
 import { setRegexTimeout } from '../safety/regex.js';
 import { ConnectInterrupted } from '../session/session.js';
 import { ConnectError } from '../errors.js';
+import { EraNotSpoken } from '../session/era-client.js';
 import { Redactor } from '../redact.js';
 import type { Responder } from '../responders/responder.js';
 import type { LlmAnswerer } from '../responders/scripted.js';
@@ -37,7 +38,8 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
   const bus = multiplex(listeners, (f) => control.onListenerFailure?.(f, describeFailure(f)));
   if (plan.suite === 'protocol') {
     const { runProtocolSuite } = await import('../protocol/scenario-results.js');
-    return runProtocolSuite(plan.target, { ...plan.protocol, listeners: [bus], signal: control.signal });
+    const run = await runProtocolSuite(plan.target, { ...plan.protocol, listeners: [bus], signal: control.signal });
+    return { ...run, requestedEra: plan.era };
   }
   const { target, scenarios } = plan;
   // The target's list by reference: credentials refreshed during the run are masked too.
@@ -50,6 +52,8 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
   const results: (ScenarioResult | undefined)[] = new Array(scenarios.length);
   let connectError: string | undefined;
   let firstConnectFailure: string | undefined;
+  /** The server does not speak the era asked for: every scenario would say the same, so none runs. */
+  let notSpoken: string | undefined;
   let opened = 0;
   let next = 0;
   let bailed = false;
@@ -65,11 +69,12 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
     stepTimeoutMs: plan.stepTimeoutMs,
     captureWire: plan.captureWire,
     evidenceForAll: plan.evidenceForAll,
+    era: plan.era,
     ...(control.llm ? { llm: control.llm } : {}),
   };
   const workers = Math.max(1, Math.min(plan.workers, scenarios.length || 1));
   const worker = async () => {
-    while (next < scenarios.length && !connectError && !control.signal?.aborted && !bailed) {
+    while (next < scenarios.length && !connectError && !notSpoken && !control.signal?.aborted && !bailed) {
       const i = next++;
       const s = scenarios[i]!;
       bus.onScenarioBegin(s.info);
@@ -83,6 +88,9 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
         if (e instanceof ConnectInterrupted || (control.signal?.aborted && e instanceof ConnectError)) {
           // A signal during connect (a hung initialize): the scenario did not finish, it did not fail.
           r = emptyResult(s.info, 'interrupted', e.message);
+        } else if (e instanceof EraNotSpoken) {
+          notSpoken ??= e.message;
+          r = emptyResult(s.info, 'skipped', `not run: ${e.message}`);
         } else if (e instanceof ConnectError) {
           // One scenario's failed connect (a fault, a flaky proxy) must not take down the others when the
           // target is reachable: it counts as unreachable only when nothing opened and two attempts failed.
@@ -107,10 +115,12 @@ export async function executeRun(plan: RunPlan, listeners: readonly RunListener[
       emptyResult(
         s.info,
         interrupted ? 'interrupted' : 'skipped',
-        interrupted ? 'interrupted before it ran' : connectError ? 'not run: the target could not be reached' : bailed ? 'not run: --bail stopped the run after a failure' : 'not run',
+        interrupted ? 'interrupted before it ran' : notSpoken ? `not run: ${notSpoken}` : connectError ? 'not run: the target could not be reached' : bailed ? 'not run: --bail stopped the run after a failure' : 'not run',
       ),
   );
-  const run = buildRunResult(summaryTarget, final, started, interrupted, connectError && redactor.text(connectError));
+  const unreachable = connectError ?? notSpoken;
+  const built = buildRunResult(summaryTarget, final, started, interrupted, unreachable && redactor.text(unreachable));
+  const run = { ...built, requestedEra: plan.era, ...(notSpoken ? { eraNotSpoken: redactor.text(notSpoken) } : {}) };
   await bus.onEnd(run);
   return run;
 }

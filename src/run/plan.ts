@@ -13,6 +13,7 @@ import type { Target } from '../target/target.js';
 import type { ProtocolOptions } from '../protocol/context.js';
 import { durationMs } from '../scenario/duration.js';
 import { planLlm, type LlmOptions, type LlmPlan } from '../responders/llm/plan.js';
+import { erasOf, parseEra, type RunEra } from './era.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -52,6 +53,8 @@ export interface PlanOptions extends LlmOptions {
   verbose?: boolean;
   /** Feature names beyond the built-in ones (the config file's `features:`). */
   features?: string[];
+  /** `--era` / the config file's `era:` as given (run/era.ts); default legacy. */
+  era?: string;
   /** `--interactive` (or `--record`): a person at the terminal answers what no rule answered. */
   interactive?: boolean;
   record?: string;
@@ -128,6 +131,15 @@ export interface RunPlan {
   notices: string[];
   /** LLMs that answer sampling (an `llm:` rule or --sampling-llm), keys checked; absent: nothing is sent to an LLM. */
   llm?: LlmPlan;
+  /** The era this plan runs (run/era.ts): legacy, modern, or auto (the server's server/discover answer decides). */
+  era: RunEra;
+  /** Every era the user asked for, in order (`--era both`: legacy, modern); `planForEra` makes each one's plan. */
+  eras: RunEra[];
+}
+
+/** The plan for one of its eras (`--era both` runs one plan per era). */
+export function planForEra(plan: RunPlan, era: RunEra): RunPlan {
+  return { ...plan, era, eras: [era], protocol: { ...plan.protocol, era: era === 'modern' ? 'modern' : 'legacy' } };
 }
 
 export function scenarioInfo(s: LoadedScenario): ScenarioInfo {
@@ -142,12 +154,14 @@ export async function buildPlan(options: PlanOptions, scenarios: LoadedScenario[
   const workers = positiveInt(options.workers, '--workers', 1);
   const retries = wholeNumber(options.retries, '--retries', 0, 10);
   const maxResponseBytes = typeof options.maxResponse === 'number' ? options.maxResponse : parseByteSize(options.maxResponse);
+  const eras = erasOf(parseEra(options.era));
+  const era = eras[0]!;
   const withhold: WithheldCapability[] = [...(options.elicitation === false ? ['elicitation' as const] : []), ...(options.sampling === false ? ['sampling' as const] : []), ...(options.roots === false ? ['roots' as const] : [])];
-  const protocol: ProtocolOptions = { timeoutMs: stepTimeoutMs, progressTool: options.progressTool, elicitTool: options.elicitTool, sampleTool: options.sampleTool };
+  const protocol: ProtocolOptions = { timeoutMs: stepTimeoutMs, progressTool: options.progressTool, elicitTool: options.elicitTool, sampleTool: options.sampleTool, era: era === 'modern' ? 'modern' : 'legacy' };
   const regexTimeoutMs = options.regexTimeout ?? DEFAULT_REGEX_TIMEOUT_MS;
   // The wire is kept only when something will show it: an html reporter, or --trace.
   const captureWire = !!options.trace || (options.reporter ?? '').split(',').some((p) => p.split('=')[0]!.trim() === 'html');
-  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, strict: !!options.strict, maxResponseBytes, regexTimeoutMs, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[] };
+  const base = { target, stepTimeoutMs, workers, retries, bail: !!options.bail, strict: !!options.strict, maxResponseBytes, regexTimeoutMs, withhold, protocol, captureWire, evidenceForAll: !!options.verbose, notices: [] as string[], era, eras };
   if (suite === 'protocol') {
     // Its raw requests (src/protocol/wire.ts) bypass the session's capture: a HAR would be empty.
     if (options.trace) throw new UsageError('--trace records scenario runs; --suite protocol sends its own raw requests and cannot be traced yet (its HTML report has no timelines either)');

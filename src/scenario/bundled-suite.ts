@@ -6,15 +6,16 @@ import { UsageError } from '../errors.js';
 import { ScriptedResponder } from '../responders/scripted.js';
 import { Session } from '../session/session.js';
 import type { Target } from '../target/target.js';
+import type { RunEra } from '../run/era.js';
 
 export const TRAVEL_TOOLS = ['plan_trip', 'quick_recommend', 'search_flights'];
 
 /** Throws a UsageError when the target lists tools and none is a travel tool; connection problems are left to the run. */
-export async function checkBundledSuiteFits(target: Target, timeoutMs: number, command: string, signal?: AbortSignal): Promise<void> {
+export async function checkBundledSuiteFits(target: Target, timeoutMs: number, command: string, signal?: AbortSignal, era: RunEra = 'legacy'): Promise<void> {
   let names: string[];
   let session: Session | undefined;
   try {
-    session = await Session.open(target, { responder: new ScriptedResponder(), timeoutMs: Math.min(timeoutMs, 10_000), ...(signal ? { signal } : {}) });
+    session = await Session.open(target, { responder: new ScriptedResponder(), timeoutMs: Math.min(timeoutMs, 10_000), era, ...(signal ? { signal } : {}) });
     names = (await session.client.listTools(undefined, { timeout: Math.min(timeoutMs, 10_000), ...(signal ? { signal } : {}) })).tools.map((t) => t.name);
   } catch {
     return; // unreachable, unauthenticated or no tools capability: the run itself reports it properly

@@ -9,6 +9,7 @@ import { jsonDiff, textDiff } from './diff.js';
 import { matchCount, matchSubset, matchTextSafely, preview, toList } from './matchers.js';
 import type { Expect, Step } from './schema.js';
 import { stepKindOf, type StepOutcome } from './steps/index.js';
+import { checkRounds } from './steps/rounds.js';
 import { checkContent, contentBlocks } from './content-checks.js';
 import { checkNotifications } from './notification-checks.js';
 import { LOG_BELOW_WATCH, logText } from './watches.js';
@@ -19,7 +20,7 @@ const pass = (name: string, extra: Partial<CheckResult> = {}): CheckResult => ({
 const fail = (name: string, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ name, verdict: 'failed', message, ...extra });
 const check = (name: string, problem: string | undefined, extra: Partial<CheckResult> = {}) => (problem ? fail(name, problem, extra) : pass(name, extra));
 
-export async function evaluateStep(step: Step, outcome: StepOutcome, tally: StepTally, unanswered: string[], signal?: AbortSignal): Promise<CheckResult[]> {
+export async function evaluateStep(step: Step, outcome: StepOutcome, tally: StepTally, unanswered: string[], signal?: AbortSignal, era: 'legacy' | 'modern' = 'legacy'): Promise<CheckResult[]> {
   const expect: Expect = step.expect ?? {};
   const out: CheckResult[] = [];
 
@@ -77,6 +78,7 @@ export async function evaluateStep(step: Step, outcome: StepOutcome, tally: Step
   if (expect.sampling) out.push(...checkSampling(expect.sampling, tally));
   if (expect.progress) out.push(...checkProgress(expect.progress, tally, outcome.resultSeq));
   if (expect.logs) out.push(...checkLogs(expect.logs, tally));
+  if (expect.rounds) out.push(...checkRounds(expect.rounds, tally, era));
   if (expect.notifications) out.push(...checkNotifications(expect.notifications, tally));
   const rootsRequested = (expect as { rootsRequested?: boolean }).rootsRequested;
   if (rootsRequested !== undefined) {

@@ -6,6 +6,7 @@ import type { Session } from '../session/session.js';
 import { STATELESS_FIX } from '../session/stateless.js';
 import { GET_STREAM_FIX } from '../session/streams.js';
 import type { LoadedScenario } from './loader.js';
+import { MODERN_PROTOCOL_VERSION } from '../run/era.js';
 
 export const STATELESS_DIAGNOSIS =
   'No Mcp-Session-Id was issued at initialize: the server is running stateless (FastMCP stateless_http=True, or an SDK transport with sessionIdGenerator: undefined). Every request then meets a fresh server instance, so elicitation and sampling cannot complete: a request may reach the client, but the answer arrives at an instance that never asked (and a fresh instance never saw which capabilities the client declared).';
@@ -14,7 +15,7 @@ export const STATELESS_DIAGNOSIS =
 export function runDiagnosis(scenarios: ScenarioResult[]): string | undefined {
   const stateless = scenarios.filter((s) => s.session && s.session.id === null && s.session.era !== 'modern');
   if (!stateless.some((s) => s.status === 'failed')) return undefined;
-  return `${STATELESS_DIAGNOSIS} Fix: ${STATELESS_FIX}.`;
+  return `${STATELESS_DIAGNOSIS} Fix: ${STATELESS_FIX}. Or serve ${MODERN_PROTOCOL_VERSION} as well: that wire gives elicitation and sampling without sessions (they come back inside the result as multi-round-trip requests); check it with --era modern (or --era both).`;
 }
 
 /** What happened in this scenario, when its evidence shows more than its failing checks say. */

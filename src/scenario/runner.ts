@@ -22,6 +22,8 @@ import type { WithheldCapability } from '../session/session.js';
 import { stepKindOf, stepLabel } from './steps/index.js';
 import { getStreamWarnings, stepVerdict, undeclaredCapabilityWarnings } from './warnings.js';
 import { scenarioDiagnosis } from './diagnosis.js';
+import type { RunEra } from '../run/era.js';
+import { modernSessionChecks, modernWireChecks } from './modern-checks.js';
 
 /** How one scenario runs: what the plan resolved for it, and the run's controls. */
 export interface ScenarioRunOptions {
@@ -48,6 +50,8 @@ export interface ScenarioRunOptions {
   evidenceForAll?: boolean;
   /** LLMs prepared for the run (src/responders/llm/): `llm:` rules ask `answer`; `fallback` answers what no rule did. */
   llm?: { answer: LlmAnswerer; fallback?: Responder };
+  /** The protocol era the sessions speak (run/era.ts); default legacy. */
+  era?: RunEra;
 }
 
 export function emptyResult(s: ScenarioInfo, status: ScenarioResult['status'], error?: string): ScenarioResult {
@@ -110,6 +114,7 @@ export async function runScenario(target: Target, planned: PlannedScenario, opts
       withhold: opts.withhold,
       signal: opts.signal,
       captureWire: opts.captureWire,
+      era: opts.era,
       roots: vars.resolve(scenario.roots ?? []),
     });
   let session = await openSession();
@@ -250,6 +255,8 @@ export async function runOneStep(
   if (gate) {
     return { ...base, verdict: gate.verdict, durationMs: 0, checks: [{ name: 'capability', verdict: gate.verdict, message: gate.message }] };
   }
+  const notHere = stepKindOf(step).notOn?.(session.facts.era);
+  if (notHere) return { ...base, verdict: 'skipped', durationMs: 0, checks: [{ name: 'era', verdict: 'skipped', message: notHere }] };
   const within = resolved.withinMs !== undefined ? { ms: resolved.withinMs, done: (t: StepTally) => settled(step, t) } : undefined;
   const { outcome, entries, tally, unanswered, faults } = await session.run(step, { signal, responder, timeoutMs, index: evidenceIndex, prepare: (t) => watchStep(step, t), ...(within ? { within } : {}) });
   onOutcome?.(planned.info, i, outcome);
@@ -259,9 +266,10 @@ export async function runOneStep(
     const message = `the server did not declare the ${undeclared} capability and answered ${outcome.label} with -32601 (method not found)`;
     return { ...base, verdict: 'skipped', durationMs: Math.round(performance.now() - started), checks: [{ name: 'capability', verdict: 'skipped', message }] };
   }
-  const checks = await evaluateStep(step, outcome, tally, unanswered, signal);
+  const checks = await evaluateStep(step, outcome, tally, unanswered, signal, session.facts.era);
   if (step.capture && outcome.result !== undefined) checks.push(...captureValues(step.capture, outcome, vars));
   for (const reason of faults) checks.push({ name: 'wire', verdict: 'failed', message: reason });
+  if (session.facts.era === 'modern') checks.push(...modernWireChecks(session.rounds.forStep(evidenceIndex)));
   // A step that only sends a notification opens no response stream: what the server sends meanwhile can only come on the GET stream.
   checks.push(...(stepKindOf(step).notification ? [] : getStreamWarnings(tally)), ...undeclaredCapabilityWarnings(tally, session.facts.serverCapabilities));
   // An empty list is how many SDK servers answer for a capability they did not declare: not a use of it.
@@ -377,6 +385,7 @@ function missingCapability(session: Session, resolved: ResolvedStep, scenario: L
 }
 
 export function sessionChecks(loaded: LoadedScenario, session: Session): CheckResult[] {
+  if (session.facts.era === 'modern') return modernSessionChecks(session.transcript, loaded.scenario.session ?? {}, session.target.kind === 'remote');
   const exp = { idIssued: true, persistent: true, format: 'any' as const, ...loaded.scenario.session };
   const t = session.transcript;
   const id = session.facts.idAtInitialize;

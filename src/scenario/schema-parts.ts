@@ -174,6 +174,12 @@ export const ExpectLogs = z.strictObject({
   contains: z.union([z.string(), z.array(z.string())]).optional().describe('Substrings that some log messages contain, in order.'),
 });
 
+export const ExpectRounds = z
+  .strictObject({
+    count: CountMatch.optional().describe('How many requests the step took on the 2026-07-28 wire: 1 when the server answered at once, one more for every input_required round (an exact count, or {min, max}).'),
+    max: z.number().int().positive().optional().describe('The most requests the step may take: a server that keeps asking is looping.'),
+  })
+  .describe('Multi-round-trip rounds (2026-07-28 only; not applicable on the legacy wire, where elicitation and sampling are server->client requests inside one call).');
 export const ExpectNotification = z.strictObject({
   method: z.string().describe('The notification method, e.g. notifications/resources/updated or notifications/tools/list_changed.'),
   count: CountMatch.optional().describe('How many arrived (default: at least 1).'),
@@ -214,6 +220,7 @@ export const Expect = z
     sampling: ExpectSampling.optional(),
     progress: ExpectProgress.optional(),
     logs: ExpectLogs.optional(),
+    rounds: ExpectRounds.optional(),
     notifications: z
       .array(ExpectNotification)
       .optional()

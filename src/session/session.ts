@@ -15,6 +15,9 @@ import { withDiversion } from './divert.js';
 import { WireCapture } from './wire-capture.js';
 import { StreamTracker, type StreamKind } from './streams.js';
 import { StatelessLoss } from './stateless.js';
+import { RoundWire, driveRounds, type MrtrMethod } from './rounds.js';
+import { clientEraOptions, eraConnectFailure } from './era-client.js';
+import type { RunEra } from '../run/era.js';
 import { boundSessionFetch } from '../safety/session-fetch.js';
 
 import type { Step } from '../scenario/schema.js';
@@ -58,6 +61,8 @@ export interface SessionOptions {
   roots?: ClientRoot[];
   /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
   captureWire?: boolean;
+  /** The protocol era to speak (run/era.ts); default legacy. */
+  era?: RunEra;
 }
 
 /** Thrown by Session.open when its signal ended the connect: an interruption, not a connect failure. */
@@ -100,6 +105,8 @@ export class Session {
   readonly streams: StreamTracker;
   /** A stateless server's lost answers: the running step is stopped at once (stateless.ts). */
   readonly stateless = new StatelessLoss();
+  /** Every JSON-RPC request and its answer as they went over the wire, on a session that may speak 2026-07-28 (rounds.ts). */
+  rounds = new RoundWire(() => -1);
   private closed = false;
   /** The roots answered to roots/list; a notifyRootsChanged step replaces them. */
   roots: ClientRoot[] = [];
@@ -145,6 +152,8 @@ export class Session {
       await this.streams.settle(opts.signal);
       // A `within:` window: what the step expects may still come after the result.
       if (opts.within && !outcome.error) await this.within(index, opts.within, opts.signal);
+      // The wire record of every answer read (rounds.ts), for the step's modern checks.
+      await this.rounds.settled();
       return {
         outcome,
         entries: this.transcript.forStep(index),
@@ -216,15 +225,19 @@ export class Session {
     };
     const faults: { step: number; reason: string }[] = [];
     const wire = opts.captureWire ? new WireCapture(() => performance.now() - transcript.started, () => transcript.currentStep) : undefined;
+    const era = opts.era ?? 'legacy';
+    const rounds = new RoundWire(() => transcript.currentStep);
     const streams = new StreamTracker((text) => transcript.note(text));
     // The wire is the SDK's fetch middleware, innermost first: the wire capture right above the HTTP
-    // client (it records what really went out), the target's credentials (signature, token, headers),
+    // client (it records what really went out), on a session that may speak 2026-07-28 the record of every
+    // JSON-RPC request and its answer (rounds.ts), the target's credentials (signature, token, headers),
     // the transcript (every attempt as sent), retries, the wire checks (size cap, broken answers), stream
     // attribution (it sees exactly what the SDK reads), and what the SDK would refuse unheard (divert.ts).
     // Outermost, what a session may hold at once (a signal per request, a bounded number of answers in
     // flight: safety/session-fetch.ts).
     const fetch = boundSessionFetch(applyMiddlewares(
       ...(wire ? [wire.middleware()] : []),
+      ...(era === 'legacy' ? [] : [rounds.middleware()]),
       target.auth,
       withTranscript(transcript),
       withRetry({ note: (text) => transcript.note(text) }),
@@ -246,9 +259,10 @@ export class Session {
     const client = new Client(
       { name: opts.clientName ?? 'mcp-verify', version: '0.1.0' },
       // SDK v2 has no client-wide request timeout: every request passes its own `timeout` (steps, listings).
-      { capabilities: clientCapabilities },
+      { capabilities: clientCapabilities, ...clientEraOptions(era) },
     );
     session = new Session(target, client, transport, transcript, opts.responder, streams);
+    session.rounds = rounds;
     session.faultList = faults;
     session.roots = [...(opts.roots ?? [])];
     if (wire) session.wire = wire;
@@ -261,7 +275,7 @@ export class Session {
     } catch (e) {
       await transport.close().catch(() => {});
       if (opts.signal?.aborted) throw new ConnectInterrupted(opts.signal.reason);
-      throw connectFailure(target, e);
+      throw eraConnectFailure(target, era, e) ?? connectFailure(target, e);
     }
     const init = transcript.entries.find((x) => x.kind === 'http' && x.rpc.includes('initialize'));
     const idAtInitialize = init && init.kind === 'http' ? init.sessionIdReceived : null;
@@ -284,6 +298,33 @@ export class Session {
   }
 
   private answerElicitation?: (request: { params?: unknown }, ctx?: { mcpReq?: { id?: string | number } }) => Promise<unknown>;
+  private answerSampling?: (request: { params?: unknown }, ctx?: unknown) => Promise<unknown>;
+
+  /**
+   * Sends a request that may take several rounds: on the 2026-07-28 wire every `input_required` answer is
+   * answered and retried by the harness itself (rounds.ts), each leg sent with `allowInputRequired`; on the
+   * legacy wire it is one request, its server->client requests answered by the handlers.
+   */
+  request(method: MrtrMethod, params: Record<string, unknown>, send: (params: Record<string, unknown>, modern: { allowInputRequired?: true; cacheMode?: 'bypass' }) => Promise<unknown>, signal?: AbortSignal): Promise<unknown> {
+    if (this.facts.era !== 'modern') return send(params, {});
+    return driveRounds(this, method, params, (p) => send(p, { allowInputRequired: true, cacheMode: 'bypass' }), signal);
+  }
+
+  /**
+   * An embedded request of an `input_required` result (2026-07-28), answered by the same code that answers
+   * the server->client request of the legacy wire: the same responders, the same transcript entries.
+   */
+  answerInputRequest(key: string, request: { method?: string; params?: Record<string, unknown> }): Promise<unknown> {
+    const capability = request.method === 'elicitation/create' ? 'elicitation' : request.method === 'sampling/createMessage' ? 'sampling' : request.method === 'roots/list' ? 'roots' : undefined;
+    if (!capability) return Promise.reject(new Error(`the server's input request "${key}" is ${JSON.stringify(request.method)}, which 2026-07-28 does not define (elicitation/create, sampling/createMessage, roots/list)`));
+    if (!this.facts.clientCapabilities[capability]) {
+      const reason = `the server asked for ${request.method} (input request "${key}") though the client did not declare the ${capability} capability on the request; a 2026-07-28 server must not`;
+      this.unansweredList.push({ step: this.transcript.currentStep, reason });
+      return Promise.reject(new Error(reason));
+    }
+    const answer = capability === 'elicitation' ? this.answerElicitation : this.answerSampling;
+    return answer!({ params: request.params ?? {} });
+  }
 
   /**
    * The SDK answers a form elicitation whose schema is not a flat object of primitives with -32602
@@ -344,7 +385,7 @@ export class Session {
       client.setRequestHandler('elicitation/create', answerElicitation as never);
     }
 
-    if (declared.sampling) client.setRequestHandler('sampling/createMessage', async (request, ctx) => {
+    const answerSampling = async (request: { params?: unknown }, ctx?: unknown) => {
       const p = request.params as Record<string, unknown>;
       const stream = this.streamOf('sampling/createMessage', (ctx as { mcpReq?: { id?: string | number } })?.mcpReq?.id, p);
       const messages = ((p.messages as { role: string; content: unknown }[]) ?? []).map((m) => ({ role: m.role, text: contentText(m.content) }));
@@ -393,7 +434,9 @@ export class Session {
       });
       this.stateless.answered(this.facts, 'sampling/createMessage', stream, transcript.currentStep);
       return { role: 'assistant', content: { type: 'text', text: reply.text }, model: reply.model, stopReason: reply.stopReason } as never;
-    });
+    };
+    this.answerSampling = answerSampling;
+    if (declared.sampling) client.setRequestHandler('sampling/createMessage', answerSampling as never);
 
     if (declared.roots) client.setRequestHandler('roots/list', async (_req, ctx) => {
       const stream = this.streamOf('roots/list', (ctx as { mcpReq?: { id?: string | number } })?.mcpReq?.id);

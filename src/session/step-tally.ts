@@ -5,7 +5,7 @@
 // and 3,000 elicitations are counted as 3,000. Content checks (messages by index, "contains") read the
 // first KEEP entries of each kind, which is far beyond any display bound, and say so past it.
 import { flatSchemaProblem, type ElicitationSchema } from '../responders/responder.js';
-import type { ElicitationEntry, LogEntry, NotificationEntry, ProgressEntry, SamplingEntry, TranscriptEntry } from './transcript.js';
+import type { ElicitationEntry, LogEntry, NotificationEntry, ProgressEntry, RoundEntry, SamplingEntry, TranscriptEntry } from './transcript.js';
 
 /** Entries of each kind kept per step for content checks. */
 export const KEEP_PER_KIND = 10_000;
@@ -75,7 +75,10 @@ export class ProgressTally {
 
   add(e: ProgressEntry): void {
     this.count++;
-    if (this.last && !(e.progress > this.last.progress) && !this.firstNonIncrease) this.firstNonIncrease = { from: this.last.progress, to: e.progress };
+    // On the 2026-07-28 wire each round is its own request with its own progress token: progress
+    // increases within a round, and may start again in the next.
+    const sameRequest = !this.last || this.last.round === e.round;
+    if (this.last && sameRequest && !(e.progress > this.last.progress) && !this.firstNonIncrease) this.firstNonIncrease = { from: this.last.progress, to: e.progress };
     this.first ??= e;
     this.last = e;
     this.totals.add(e.total);
@@ -102,6 +105,8 @@ export class StepTally {
   private readonly watches = new Map<string, Watch>();
   /** Server→client messages of each kind (elicitation, sampling, log, progress) that came on the standalone GET stream. */
   readonly onGetStream = new Map<TranscriptEntry['kind'], number>();
+  /** Multi-round-trip legs (2026-07-28): how many, the highest round, and how many asked for input. */
+  readonly rounds = { count: 0, max: 0, inputRequired: 0, requests: 0, first: [] as RoundEntry[] };
   /** Token usage of the step's LLM answers (every one, for the reports). */
   readonly llm = { calls: 0, inputTokens: 0, outputTokens: 0, models: new Set<string>() };
 
@@ -147,6 +152,13 @@ export class StepTally {
       case 'log':
         this.logs.push(e);
         this.logLevels.add(e.level);
+        break;
+      case 'round':
+        this.rounds.count++;
+        this.rounds.max = Math.max(this.rounds.max, e.round);
+        if (e.resultType === 'input_required') this.rounds.inputRequired++;
+        this.rounds.requests += Object.keys(e.inputRequests ?? {}).length;
+        if (this.rounds.first.length < 64) this.rounds.first.push(e);
         break;
       case 'notification':
         this.notifications.push(e);

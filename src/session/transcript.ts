@@ -12,6 +12,7 @@ export type TranscriptEntry =
   | SamplingEntry
   | NoteEntry
   | ResultEntry
+  | RoundEntry
   | NotificationEntry
   | ServerRequestEntry;
 
@@ -24,6 +25,8 @@ interface EntryBase {
   step: number;
   /** For server→client messages: the stream it came on (the call's POST response stream, or the standalone GET stream). */
   stream?: 'post' | 'get';
+  /** On the 2026-07-28 wire: the round of the multi-round-trip request it belongs to (rounds.ts), from 1. */
+  round?: number;
 }
 
 export interface HttpExchangeEntry extends EntryBase {
@@ -98,6 +101,33 @@ export interface ResultEntry extends EntryBase {
   preview?: string;
 }
 
+/** A requestState as evidence (rounds.ts stateEvidence): its byte length, SHA-256, and the first 4 KB of it. */
+export interface StateEvidence {
+  bytes: number;
+  sha256: string;
+  text: string;
+  truncated?: boolean;
+}
+
+/**
+ * One leg of a multi-round-trip request on the 2026-07-28 wire (rounds.ts): its round number and JSON-RPC
+ * id, the inputResponses and requestState it sent, and what came back (resultType, inputRequests, the new
+ * requestState). The requests answered in between are the elicitation / sampling entries of that round.
+ */
+export interface RoundEntry extends EntryBase {
+  kind: 'round';
+  method: string;
+  round: number;
+  id: string | number | null;
+  /** inputResponses sent on this leg: key -> how it was answered (accept, decline, cancel, sampled). */
+  inputResponses?: Record<string, string>;
+  requestStateSent?: StateEvidence;
+  resultType: string;
+  /** inputRequests that came back: key -> method. */
+  inputRequests?: Record<string, string>;
+  requestState?: StateEvidence;
+}
+
 /** A server notification other than progress and log messages: resources/updated, list_changed, … */
 export interface NotificationEntry extends EntryBase {
   kind: 'notification';
@@ -124,6 +154,8 @@ export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   readonly started = performance.now();
   dropped = 0;
+  /** The round of the multi-round-trip request being driven (rounds.ts), 0 outside one. */
+  currentRound = 0;
   private seq = 0;
   private httpKept = 0;
   /** Every distinct session id sent or received after initialize: persistence evidence. */
@@ -148,7 +180,7 @@ export class Transcript {
 
   /** Records an entry, as part of the running step unless `step` names another (a retried step's notes). */
   add(entry: NewEntry, step = this.currentStep): TranscriptEntry {
-    const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step } as TranscriptEntry;
+    const full = { ...entry, seq: ++this.seq, t: Math.round(performance.now() - this.started), step, ...(this.currentRound > 0 && entry.kind !== 'round' ? { round: this.currentRound } : {}) } as TranscriptEntry;
     if (full.kind === 'http') this.noteExchange(full);
     this.tallies.add(full);
     this.entries.push(full);
@@ -175,16 +207,18 @@ export class Transcript {
   private noteExchange(e: HttpExchangeEntry): void {
     const isInitialize = e.rpc.includes('initialize');
     if (isInitialize) return;
-    this.exchanges++;
     if (e.sessionIdSent) this.sessionIdsSent.add(e.sessionIdSent);
-    else this.exchangesWithoutId++;
     if (e.sessionIdReceived) this.sessionIdsReceived.add(e.sessionIdReceived);
+    // --era auto's server/discover probe comes before any session: not a later exchange of one.
+    if (e.rpc.includes('server/discover')) return;
+    this.exchanges++;
+    if (!e.sessionIdSent) this.exchangesWithoutId++;
   }
 }
 
 /** One line a person can read, for failure evidence and verbose output. */
 export function describeEntry(e: TranscriptEntry): string {
-  const at = `#${e.seq} +${e.t}ms${e.stream === 'get' ? ' [GET stream]' : ''}`;
+  const at = `#${e.seq} +${e.t}ms${e.stream === 'get' ? ' [GET stream]' : ''}${e.round !== undefined && e.kind !== 'round' ? ` [round ${e.round}]` : ''}`;
   switch (e.kind) {
     case 'http': {
       const parts = [`${e.method} ${e.rpc.join(',') || '-'}`, `→ ${e.status ?? 'no response'}`];
@@ -205,6 +239,16 @@ export function describeEntry(e: TranscriptEntry): string {
       return `${at} sampling maxTokens=${e.maxTokens ?? 'missing'} ${JSON.stringify(e.text.slice(0, 120))} → ${e.answeredBy}${e.model && e.answeredBy !== 'unanswered' ? ` (${e.provider ? `${e.provider} ` : ''}${e.model}${e.usage ? `, ${e.usage.inputTokens}+${e.usage.outputTokens} tokens` : ''})` : ''}${e.note ? ` — ${e.note}` : ''}`;
     case 'note':
       return `${at} note ${e.text}`;
+    case 'round': {
+      const sent = [
+        e.inputResponses ? `inputResponses ${Object.entries(e.inputResponses).map(([k, v]) => `${k}=${v}`).join(', ')}` : 'no inputResponses',
+        e.requestStateSent ? `requestState echoed (${e.requestStateSent.bytes} bytes, sha256 ${e.requestStateSent.sha256.slice(0, 12)})` : 'no requestState',
+      ];
+      const got = e.resultType === 'input_required'
+        ? `input_required${e.inputRequests ? `: ${Object.entries(e.inputRequests).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}${e.requestState ? `, requestState ${e.requestState.bytes} bytes (sha256 ${e.requestState.sha256.slice(0, 12)})` : ''}`
+        : e.resultType;
+      return `${at} round ${e.round} of ${e.method} id=${e.id ?? '?'}: ${sent.join(', ')} → ${got}`;
+    }
     case 'notification':
       return `${at} notification ${e.method}${e.params !== undefined ? ` ${JSON.stringify(e.params).slice(0, 200)}` : ''}`;
     case 'request':

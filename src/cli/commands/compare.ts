@@ -4,8 +4,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Target } from '../../target/target.js';
-import type { RunResult } from '../../results.js';
-import { addRunFlags, addSuiteFlags, checkSuiteFlags, cliReporters, loadSuite, runControl, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
+import { addRunFlags, addSuiteFlags, checkSuiteFlags, loadSuite, type ProtocolToolFlags, type RunFlags, type SuiteFlags } from '../run-suite.js';
 import { addRemoteFlags, remoteOptions, runRemoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import type { LoadedScenario } from '../../scenario/loader.js';
@@ -62,30 +61,13 @@ export async function runComparison(local: Target, remote: Target | (() => Promi
   if (flags.interactive || flags.record) {
     throw new UsageError('--interactive and --record answer one target at a time: use local or remote (or demo --local-only)');
   }
-  const { buildPlan } = await import('../../run/plan.js');
-  const { executeRun } = await import('../../run/execute.js');
-  const { exitCode } = await import('../../run/exit-code.js');
-  const { comparisonListeners } = await import('../../report/compare.js');
+  const { buildPlan, planForEra } = await import('../../run/plan.js');
   const localPlan = await buildPlan(flags, scenarios, local);
   const remoteTarget = typeof remote === 'function' ? await remote() : remote;
   const remotePlan = await buildPlan(flags, scenarios, remoteTarget);
-  // The table reporter is the comparison itself; the others get the merged run.
-  const others = (await cliReporters(flags)).filter((r) => r.name !== 'table');
-  const [a, b] = comparisonListeners({ stdout: process.stdout, noColor: flags.color === false, json: flags.json, reporters: others });
-  const { installRunSignals, runAbortSignal, interruptReceived, unlessInterrupted } = await import('../signals.js');
-  // A signal stops both sides, in any phase from here on; the comparison of what ran is still printed and written.
-  const release = installRunSignals();
-  let runs: [RunResult, RunResult];
-  try {
-    // AWS credentials are resolved inside the run (a credential_process may hang): a signal then
-    // leaves both sides INTERRUPTED, with every report written.
-    const ready = await unlessInterrupted(remoteTarget.prepare?.(), runAbortSignal());
-    // One set of LLM clients and one budget for both sides (the keys were checked by buildPlan).
-    const llm = ready ? await (await import('../llm-flags.js')).prepareLlm(localPlan, runAbortSignal()) : undefined;
-    const control = { ...runControl(localPlan, runAbortSignal()), ...llm?.control };
-    runs = await Promise.all([executeRun(localPlan, [a], control), executeRun(remotePlan, [b], { ...control })]);
-  } finally {
-    release();
-  }
-  return exitCode(runs, interruptReceived());
+  // `--era both`: each target on each era, legacy first (the migration table's columns).
+  const plans = [localPlan, remotePlan].flatMap((p) => p.eras.map((era) => planForEra(p, era)));
+  const { runSides } = await import('../run-sides.js');
+  const { cliReporters, runControl } = await import('../run-suite.js');
+  return runSides(plans, { json: flags.json, noColor: flags.color === false, reporters: await cliReporters(flags), control: runControl });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { addRemoteFlags, remoteOptions, remoteTargetFromFlags, REMOTE_HELP, type RemoteFlags } from '../remote-flags.js';
 import { sanitizeValue } from '../../terminal/sanitize.js';
-import { addProtocolToolFlags, durationOption, type ProtocolToolFlags } from '../run-suite.js';
+import { addEraFlag, addProtocolToolFlags, durationOption, type ProtocolToolFlags } from '../run-suite.js';
 import { DEFAULT_LOCAL_URL, parseHttpUrl } from './local.js';
 import { addLocalAuthFlags, withLocalAuth, type LocalAuthFlags } from '../../target/local-auth.js';
 
@@ -15,6 +15,8 @@ interface DoctorFlags extends RemoteFlags, ProtocolToolFlags, LocalAuthFlags {
   color?: boolean;
   json?: boolean;
   strict?: boolean;
+  /** `--era` (run/era.ts), parsed by commander. */
+  era?: string;
 }
 
 export function registerDoctor(program: Command): void {
@@ -24,7 +26,7 @@ export function registerDoctor(program: Command): void {
     .option('--url <url>', `the MCP endpoint (default ${DEFAULT_LOCAL_URL}; or name an AgentCore runtime with --arn)`);
   addRemoteFlags(cmd);
   addLocalAuthFlags(cmd, false);
-  addProtocolToolFlags(cmd)
+  addEraFlag(addProtocolToolFlags(cmd))
     .addOption(durationOption('--timeout <duration>', 'per-request timeout', '10s'))
     .option('--json', 'print the findings as JSON instead of text')
     .option('--strict', 'a WARN finding (a call\'s traffic on the GET stream, an undeclared capability) fails too (exit 1)')
@@ -69,7 +71,9 @@ Exit codes: 0 nothing failed, 1 a finding failed (or warned, with --strict), 2 u
     const { runDoctor } = await import('../../doctor/doctor.js');
     const { doctorOutcome } = await import('../../doctor/findings.js');
     const { exitCode } = await import('../../run/exit-code.js');
-    const report = await runDoctor(target, { timeoutMs, progressTool: flags.progressTool, elicitTool: flags.elicitTool, sampleTool: flags.sampleTool });
+    const { parseEra } = await import('../../run/era.js');
+    const era = parseEra(flags.era);
+    const report = await runDoctor(target, { timeoutMs, progressTool: flags.progressTool, elicitTool: flags.elicitTool, sampleTool: flags.sampleTool, ...(era === 'modern' ? { era } : {}) });
     if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
       const { renderDoctor } = await import('../../doctor/report.js');

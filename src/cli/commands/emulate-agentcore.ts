@@ -47,6 +47,7 @@ interface EmulateFlags {
   coldStart: number;
   get: '405' | 'proxy';
   delete: '405' | 'proxy';
+  modernSession: 'ignore' | 'mint' | 'forward';
   allowedHosts?: string;
 }
 
@@ -66,6 +67,7 @@ export function registerEmulateAgentCore(program: Command): void {
     .option('--cold-start <duration>', "delay a new session's first request by this much, like a microVM being provisioned (800ms, 2s); later requests are not delayed", parseDelay, 0)
     .option('--get <mode>', 'answer GET (standalone SSE stream) with 405 or proxy it', choice('405', 'proxy'), '405')
     .option('--delete <mode>', 'answer DELETE (end session) with 405 or proxy it', choice('405', 'proxy'), '405')
+    .option('--modern-session <mode>', 'what the platform does with Mcp-Session-Id on 2026-07-28 traffic, which AWS does not document: ignore (no platform session, nothing minted or forwarded), mint (a platform session per request without an id, returned like legacy traffic) or forward (a transparent pipe)', choice('ignore', 'mint', 'forward'), 'ignore')
     .option('--allowed-hosts <list>', 'comma-separated host names the Host and Origin headers may name, besides loopback (DNS-rebinding protection)')
     .addHelpText(
       'after',
@@ -80,7 +82,13 @@ Example:
 SigV4 requests are checked against the credentials of the default AWS chain (environment, --profile,
 AWS_PROFILE, ...), the same chain the client uses, so any credentials work locally. This is an
 emulator of the documented contract, not AWS: where AWS's behaviour is unknown (GET, DELETE) it is an
-option. Stop with Ctrl-C.`,
+option. Stop with Ctrl-C.
+
+Both protocol eras pass through: 2025-11-25 sessions get a platform-minted Mcp-Session-Id as on
+AgentCore; 2026-07-28 requests (a modern MCP-Protocol-Version or a _meta envelope) are forwarded with
+SigV4/bearer checked the same way. What AgentCore does with Mcp-Session-Id on 2026-07-28 traffic is
+UNKNOWN (not documented); --modern-session picks a behaviour (default ignore: no platform session).
+Test your client against all three if it must survive whichever AWS chose.`,
     )
     .action(async (flags: EmulateFlags) => {
       // Loaded here: the emulator pulls in undici, the signer and the AWS credential chain.
@@ -111,6 +119,7 @@ option. Stop with Ctrl-C.`,
         coldStartMs: flags.coldStart,
         getMode: flags.get,
         deleteMode: flags.delete,
+        modernSessionMode: flags.modernSession,
         allowedHosts: flags.allowedHosts?.split(',').map((h) => h.trim()).filter(Boolean),
         log: (line) => out(`  ${line}`),
       });
@@ -124,6 +133,7 @@ option. Stop with Ctrl-C.`,
       out(`  upstream MCP server: ${flags.upstream}`);
       out(`  auth: ${authText}`);
       out(`  GET: ${flags.get}, DELETE: ${flags.delete}, idle timeout: ${flags.idleTimeout}s${flags.coldStart ? `, cold start: ${flags.coldStart}ms` : ''}`);
+      out(`  2026-07-28 traffic: forwarded; Mcp-Session-Id there: ${flags.modernSession} (AgentCore's behaviour is unknown; --modern-session)`);
       out(`  Host/Origin allowed: loopback${flags.allowedHosts ? `, ${flags.allowedHosts}` : ''}`);
       out(`  invocation URL: ${emulator.invocationUrl(arn)}`);
       const authFlag = flags.auth === 'bearer' ? ` --bearer-token-env ${flags.bearerTokenEnv ?? 'TOKEN_VAR'}` : '';

@@ -2,6 +2,7 @@
 // and, when the tool declares an outputSchema, that its structuredContent conforms (spec MUST).
 import { z } from 'zod';
 import { ContentItem, JsonValue, expectCommon, stepCommon } from '../schema-parts.js';
+import { roundsExpect } from './rounds.js';
 import { preview } from '../matchers.js';
 import { conformanceProblem } from '../json-schema.js';
 import { check, contentText, type StepKind } from './kind.js';
@@ -16,6 +17,7 @@ export const callStep: StepKind = {
       .strictObject({
         isError: z.boolean().optional().describe('The tool result\'s isError (default false).'),
         ...expectCommon,
+        ...roundsExpect,
         structured: z.any().optional().describe('structuredContent contains this subset.'),
         content: z.array(ContentItem).optional().describe('These content blocks appear, in this order (others may come between).'),
       })
@@ -30,18 +32,24 @@ export const callStep: StepKind = {
     // check, rather than by the SDK as a request failure.
     const tool = session.listedTools.get(step.call!);
     const { outputSchema: _checkedBelow, ...definition } = (tool ?? {}) as Record<string, unknown>;
-    const r = await session.client.callTool(
-      { name: step.call!, arguments: (step.args ?? {}) as Record<string, unknown> },
-      {
-        ...opts,
-        ...(tool ? { toolDefinition: definition as never } : {}),
-        // Passing onprogress is what makes the SDK send a progressToken.
-        onprogress: (p: { progress: number; total?: number; message?: string }) => {
-          const stream = session.streamOf('notifications/progress', undefined, p);
-          session.transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
-        },
-        resetTimeoutOnProgress: false,
+    const options = {
+      ...opts,
+      ...(tool ? { toolDefinition: definition as never } : {}),
+      // Passing onprogress is what makes the SDK send a progressToken (on every round's request).
+      onprogress: (p: { progress: number; total?: number; message?: string }) => {
+        const stream = session.streamOf('notifications/progress', undefined, p);
+        session.transcript.add({ kind: 'progress', progress: p.progress, total: p.total, message: p.message, ...(stream ? { stream } : {}) });
       },
+      resetTimeoutOnProgress: false,
+    };
+    const params = { name: step.call!, arguments: (step.args ?? {}) as Record<string, unknown> };
+    const r = await session.request(
+      'tools/call',
+      params,
+      // On the modern wire each round is a plain tools/call request: callTool's output-schema check
+      // would take an input_required answer for a result without structuredContent.
+      (p, modern) => (modern.allowInputRequired ? session.client.request({ method: 'tools/call', params: p as never }, { ...options, ...modern }) : session.client.callTool(p as never, options)),
+      opts.signal,
     );
     return { result: r, text: contentText((r as { content?: unknown[] }).content), ...(tool ? { extra: { tool } } : {}) };
   },

@@ -29,6 +29,8 @@ export interface StepKind {
   /** The server capability it needs ('' for none). */
   capability(step: Step): string;
   run(session: Session, step: Step, opts: { timeout: number; signal?: AbortSignal }): Promise<KindResult>;
+  /** Why this kind cannot run on an era's wire (ping on 2026-07-28), or undefined: the step is SKIP, "not applicable". */
+  notOn?(era: 'legacy' | 'modern'): string | undefined;
   /** It sends a notification, not a request (no response stream: nothing the server sends meanwhile belongs on one). */
   notification?: true;
   /** Checks only this kind has (call: isError; list: names, count), after the request's. */

@@ -24,6 +24,8 @@ export const listStep: StepKind = {
   capability: (step) => (step.list === 'tools' ? 'tools' : step.list === 'prompts' ? 'prompts' : 'resources'),
   async run(session, step, opts): Promise<KindResult> {
     const { client } = session;
+    // Always the server's answer, never the SDK's response cache (2026-07-28 results carry a ttl).
+    opts = { ...opts, cacheMode: 'bypass' } as typeof opts;
     let r: { result: unknown; names: string[] };
     switch (step.list) {
       case 'tools': {

@@ -13,6 +13,7 @@ export const pingStep: StepKind = {
   label: () => 'ping',
   method: () => 'ping',
   capability: () => '',
+  notOn: (era) => (era === 'modern' ? 'not applicable on the 2026-07-28 wire: ping was removed (with sessions, every request stands alone)' : undefined),
   async run(session, _step, opts) {
     return { result: await session.client.ping(opts), text: '' };
   },

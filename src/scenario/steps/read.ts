@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ExpectBlob, expectCommon, stepCommon } from '../schema-parts.js';
 import { matchCount } from '../matchers.js';
+import { roundsExpect } from './rounds.js';
 import { check, isTextMimeType, type StepKind } from './kind.js';
 
 type Contents = { uri?: string; mimeType?: string; text?: unknown; blob?: unknown }[];
@@ -13,13 +14,13 @@ export const readStep: StepKind = {
   schema: z.strictObject({
     read: z.string().describe('Read this resource URI.'),
     ...stepCommon,
-    expect: z.strictObject({ ...expectCommon, blob: ExpectBlob.optional() }).optional().describe('What the step must show; each key is one check.'),
+    expect: z.strictObject({ ...expectCommon, ...roundsExpect, blob: ExpectBlob.optional() }).optional().describe('What the step must show; each key is one check.'),
   }),
   label: (step) => `read ${step.read}`,
   method: () => 'resources/read',
   capability: () => 'resources',
   async run(session, step, opts) {
-    const r = await session.client.readResource({ uri: step.read! }, opts);
+    const r = (await session.request('resources/read', { uri: step.read! }, (p, modern) => session.client.readResource(p as never, { ...opts, ...modern }), opts.signal)) as { contents?: unknown[] };
     const text = ((r.contents ?? []) as Contents)
       .map((c) => ('text' in c ? String(c.text) : typeof c.blob === 'string' && isTextMimeType(c.mimeType) ? Buffer.from(c.blob, 'base64').toString('utf8') : ''))
       .join('');

@@ -3,8 +3,8 @@
 // (shared/reference/agentcore.md) so the harness, and users testing their own signing, can exercise
 // the encoded-ARN route, SigV4 or bearer auth, the Accept rule, platform-minted session ids,
 // concurrent requests per session, GET/DELETE answers, idle timeouts and the JSON-RPC error table
-// without an AWS account. Where AWS's behaviour is unknown (GET/DELETE, exact 403/404 bodies) the
-// choice is an option. Built on node:http and undici; responses stream through unbuffered so an
+// without an AWS account. Where AWS's behaviour is unknown (GET/DELETE, exact 403/404 bodies, what it
+// does with Mcp-Session-Id on 2026-07-28 traffic) the choice is an option. Built on node:http and undici; responses stream through unbuffered so an
 // elicitation answer can arrive while the tool call's SSE stream is still open.
 
 import { createHash, randomUUID } from 'node:crypto';
@@ -66,6 +66,20 @@ export interface AgentCoreEmulatorOptions {
   getMode?: '405' | 'proxy';
   /** What DELETE (end session) gets: 405 (default) or proxied upstream. */
   deleteMode?: '405' | 'proxy';
+  /**
+   * What the platform does with `Mcp-Session-Id` on 2026-07-28 (modern) traffic. AWS does not
+   * document it, so it is a switch; SigV4/bearer auth, the Accept rule and injected errors apply
+   * either way.
+   * - `ignore` (default): no platform session. No id is minted or returned, one the client sends is
+   *   neither checked nor forwarded; every request reaches the server on its own, as the 2026-07-28
+   *   wire means it to (the server must ignore the header and never echo one).
+   * - `mint`: the platform treats it like legacy traffic: a request without an id gets a fresh
+   *   platform session (a new microVM, `--cold-start` applies) and `Mcp-Session-Id` back; one sent
+   *   back must be live (else 404).
+   * - `forward`: a transparent pipe: the client's header goes to the server and the server's
+   *   answer (with or without an id) comes back unchanged.
+   */
+  modernSessionMode?: ModernSessionMode;
   inject?: InjectedErrors;
   /** Allowed clock skew for SigV4; default 300 (AWS's 5 minutes). */
   maxClockSkewSeconds?: number;
@@ -84,6 +98,9 @@ export interface AgentCoreEmulatorOptions {
   /** Request bodies held in memory at once, all requests together; default 128 MiB. */
   maxBodiesHeldBytes?: number;
 }
+
+export type ModernSessionMode = 'ignore' | 'mint' | 'forward';
+export const MODERN_SESSION_MODES: readonly ModernSessionMode[] = ['ignore', 'mint', 'forward'];
 
 export interface AgentCoreEmulator {
   /** Base URL, e.g. http://127.0.0.1:9000 — what `mcp-verify remote --endpoint-url` takes. */
@@ -264,6 +281,8 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
   const getMode = options.getMode ?? '405';
+  const modernSessionMode = options.modernSessionMode ?? 'ignore';
+  if (!MODERN_SESSION_MODES.includes(modernSessionMode)) throw new UsageError(`--modern-session takes ${MODERN_SESSION_MODES.join(', ')} (got "${String(modernSessionMode)}")`);
   const deleteMode = options.deleteMode ?? '405';
   const skewMs = (options.maxClockSkewSeconds ?? 300) * 1000;
   const bodiesBudget = options.maxBodiesHeldBytes ?? 128 * 1024 * 1024;
@@ -444,6 +463,11 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
       throw rpcAnswer(AGENTCORE_ERRORS.conflict, rpcId, 'injected');
     }
 
+    // 2026-07-28 traffic has no sessions; what AgentCore does with the header there is a switch.
+    if (method === 'POST' && modernSessionMode !== 'mint' && isModernTraffic(req, body)) {
+      return forwardModern(req, res, body, read.release, rpcId, rpcMethod);
+    }
+
     const sentId = req.headers[SESSION_HEADER] as string | undefined;
     let session: EmulatedSession | undefined;
     let clientId: string;
@@ -510,6 +534,42 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
     } finally {
       finish?.();
     }
+  }
+
+  /** One 2026-07-28 request, straight to the server: no platform session (ignore) or a transparent pipe (forward). */
+  async function forwardModern(req: IncomingMessage, res: ServerResponse, body: Buffer, release: () => void, rpcId: unknown, rpcMethod: string | undefined): Promise<string> {
+    const headers: Record<string, string> = {};
+    for (const name of FORWARDED_REQUEST_HEADERS) {
+      const v = req.headers[name];
+      if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    const sentId = req.headers[SESSION_HEADER];
+    if (modernSessionMode === 'forward' && typeof sentId === 'string') headers[SESSION_HEADER] = sentId;
+    // The microVM routing header AgentCore always adds: one per request, since there is no session.
+    headers[RUNTIME_SESSION_HEADER] = sessions.mintId();
+    if (!headers['x-amzn-trace-id']) headers['x-amzn-trace-id'] = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    let up;
+    try {
+      up = await undiciRequest(upstream, { method: 'POST', headers, body, signal: abort.signal, dispatcher: agent });
+    } catch (err) {
+      release();
+      log(`  upstream ${upstream.href} failed: ${(err as Error).message}`);
+      throw rpcAnswer(AGENTCORE_ERRORS.internal, rpcId, `upstream MCP server unreachable: ${(err as Error).message}`);
+    }
+    release();
+    const out: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(up.headers)) {
+      if (value === undefined) continue;
+      if (name === SESSION_HEADER ? modernSessionMode === 'forward' : !DROPPED_RESPONSE_HEADERS.has(name)) out[name] = value;
+    }
+    out['x-amzn-requestid'] = randomUUID();
+    res.writeHead(up.statusCode, out);
+    res.flushHeaders();
+    await pipeline(up.body, res).catch(() => {});
+    const contentType = String(up.headers['content-type'] ?? '').split(';')[0];
+    return `${up.statusCode} ${contentType} 2026-07-28 (session header: ${modernSessionMode})${rpcMethod ? ` ${rpcMethod}` : ''}`;
   }
 
   const server: Server = createServer({ connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) }, (req, res) => {
@@ -580,6 +640,23 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
       await agent.destroy().catch(() => {});
     },
   };
+}
+
+/**
+ * A 2026-07-28 request: it names a modern MCP-Protocol-Version, or its body carries the per-request
+ * `_meta` envelope (io.modelcontextprotocol/protocolVersion). The platform sees the same two signals
+ * the SDK's own classifier reads; a body that is not JSON is left to the legacy path.
+ */
+export function isModernTraffic(req: IncomingMessage, body: Buffer): boolean {
+  const version = req.headers['mcp-protocol-version'];
+  if (typeof version === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= '2026-07-28') return true;
+  try {
+    const msg = JSON.parse(body.toString('utf8')) as unknown;
+    const first = (Array.isArray(msg) ? msg[0] : msg) as { params?: { _meta?: Record<string, unknown> } } | undefined;
+    return typeof first?.params?._meta?.['io.modelcontextprotocol/protocolVersion'] === 'string';
+  } catch {
+    return false;
+  }
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {

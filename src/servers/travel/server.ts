@@ -1,6 +1,12 @@
-// Hosts the Travel Planner over streamable HTTP at /mcp on plain node:http: stateful by default
-// (one transport + McpServer per Mcp-Session-Id, like FastMCP with stateless_http=False), or
-// stateless to reproduce the seed's pitfall (stateless_http=True).
+// Hosts the Travel Planner over streamable HTTP at /mcp on plain node:http. It speaks both protocol
+// eras on one endpoint, by default:
+// - 2025-11-25 (legacy): stateful by default (one transport + McpServer per Mcp-Session-Id, like
+//   FastMCP with stateless_http=False), or stateless to reproduce the seed's pitfall (stateless_http=True).
+// - 2026-07-28 (modern): no initialize and no sessions; every request carries its own `_meta`
+//   envelope and is served by a fresh McpServer through the SDK's createMcpHandler; elicitation and
+//   sampling come back as input_required results (multi-round-tools.ts).
+// A request is routed by the SDK's own classifier (isLegacyRequest), so the two can never disagree
+// about which era a request belongs to. `era` restricts the server to one of them.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -9,10 +15,12 @@ import {
   localhostHostValidation,
   localhostOriginValidation,
   NodeStreamableHTTPServerTransport,
+  toNodeHandler,
+  toWebRequest,
 } from '@modelcontextprotocol/node';
-import { isInitializeRequest, type McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest, type McpServer } from '@modelcontextprotocol/server';
 import { ExitCode, UserError } from '../../errors.js';
-import { createTravelPlannerServer } from './travel-planner.js';
+import { createTravelPlannerServer, createTravelStateCodec } from './travel-planner.js';
 import { createFastMcpLikeServer } from './fastmcp-like.js';
 import { SessionEventStore } from './event-store.js';
 
@@ -28,6 +36,14 @@ export interface TravelServerOptions {
    * capability yet logs, structuredContent, lax integers, FastMCP's error codes, any Origin accepted.
    */
   like?: 'reference' | 'fastmcp';
+  /**
+   * Which protocol eras to serve: `both` (the default for the reference server), `legacy`
+   * (2025-11-25 only: a 2026-07-28 request meets the legacy server and fails as it would on any
+   * legacy-only server) or `modern` (2026-07-28 only: legacy requests get the SDK's
+   * unsupported-protocol-version error). `like: 'fastmcp'` is legacy-only: FastMCP does not speak
+   * 2026-07-28.
+   */
+  era?: ServedEra;
   /**
    * Resumable SSE streams (the default for the reference server): a per-session event store, so every
    * stream opens with a priming event and a retry: hint and a dropped stream is resumed with
@@ -48,6 +64,8 @@ export interface RunningTravelServer {
 
 export const MCP_PATH = '/mcp';
 
+export type ServedEra = 'legacy' | 'modern' | 'both';
+export const SERVED_ERAS: readonly ServedEra[] = ['both', 'legacy', 'modern'];
 /** The `retry:` a client is told to wait before reconnecting a dropped stream. */
 export const RETRY_INTERVAL_MS = 1000;
 
@@ -74,8 +92,24 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
   const stateless = opts.stateless ?? false;
 
   const fastmcp = opts.like === 'fastmcp';
+  const era: ServedEra = opts.era ?? (fastmcp ? 'legacy' : 'both');
+  if (fastmcp && era !== 'legacy') {
+    throw new UserError('--like fastmcp serves only the 2025-11-25 wire: FastMCP does not speak 2026-07-28 (drop --era, or use --like reference)', ExitCode.Usage);
+  }
   const resumable = opts.resumable ?? !fastmcp;
   const createServerFor = (): AnyServer => (fastmcp ? createFastMcpLikeServer() : createTravelPlannerServer());
+
+  // The modern leg: one McpServer per request from the same factory, requestState sealed with a key
+  // this process holds for its lifetime. `legacy: 'reject'` because legacy traffic is ours to serve
+  // (with sessions); in `modern`-only mode it answers legacy requests with the unsupported-version error.
+  const stateCodec = era === 'legacy' ? undefined : createTravelStateCodec();
+  const modernHandler = stateCodec
+    ? createMcpHandler(() => createTravelPlannerServer({ era: 'modern', stateCodec }), {
+        legacy: 'reject',
+        onerror: (e) => log?.(`modern: ${e.message}`),
+      })
+    : undefined;
+  const serveModern = modernHandler ? toNodeHandler(modernHandler, { maxRequestBodySize: MAX_BODY_BYTES }) : undefined;
   const sessions = new Map<string, Session>();
   // Per-request servers in stateless mode, kept so close() can end calls still streaming.
   const statelessServers = new Set<AnyServer>();
@@ -96,17 +130,39 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
     if (validateHost && !validateHost(req, res)) return;
     // FastMCP 3 accepts any Origin (reference/fastmcp.md); the reference server refuses a foreign one.
     if (!fastmcp && !validateOrigin(req, res)) return;
-    if (stateless) await handleStateless(req, res);
-    else await handleStateful(req, res);
+    // Modern only: the SDK's handler answers everything, GET and DELETE included (405).
+    if (era === 'modern') return serveModern!(req, res);
+
+    // GET and DELETE are 2025 session operations. The modern wire has no GET stream and no session
+    // to end, so one that names a modern version, or carries no session id at all, gets 405.
+    if (era === 'both' && req.method !== 'POST') {
+      const version = headerValue(req, 'mcp-protocol-version');
+      if ((version !== undefined && isModernVersion(version)) || headerValue(req, 'mcp-session-id') === undefined) {
+        res.setHeader('Allow', 'POST');
+        return jsonRpcError(res, 405, -32000, 'Method not allowed.');
+      }
+    }
+    let body: JsonBody | undefined;
+    if (era === 'both' && req.method === 'POST') {
+      body = await readJsonBody(req);
+      if (body.kind === 'too-large') return jsonRpcError(res, 413, -32000, 'Request body too large');
+      if (body.kind === 'invalid') return jsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON');
+      // A request carrying the 2026-07-28 `_meta` envelope claim (or a modern MCP-Protocol-Version)
+      // is modern, even with an Mcp-Session-Id header: that header means nothing there and is ignored.
+      const probe = await toWebRequest(req, body.value);
+      if (!(await isLegacyRequest(probe, body.value))) return serveModern!(req, res, body.value);
+    }
+    if (stateless) await handleStateless(req, res, body);
+    else await handleStateful(req, res, body);
   };
 
-  const handleStateful = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleStateful = async (req: IncomingMessage, res: ServerResponse, preread?: JsonBody): Promise<void> => {
     const sessionId = headerValue(req, 'mcp-session-id');
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
       // Unknown or ended session: 404 tells a spec-following client to start a new session.
       if (!session) return jsonRpcError(res, 404, -32001, 'Session not found');
-      return session.transport.handleRequest(req, res);
+      return session.transport.handleRequest(req, res, preread?.kind === 'ok' ? preread.value : undefined);
     }
 
     // Without a session id only an initialize may pass; it creates the session. Any other request
@@ -114,7 +170,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
     if (req.method !== 'POST') {
       return jsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required');
     }
-    const body = await readJsonBody(req);
+    const body = preread ?? (await readJsonBody(req));
     if (body.kind === 'too-large') return jsonRpcError(res, 413, -32000, 'Request body too large');
     if (body.kind === 'invalid') return jsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON');
     const messages: unknown[] = Array.isArray(body.value) ? body.value : [body.value];
@@ -152,7 +208,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
   //   another fresh server (202, dropped), so the call waits until the client's request timeout
   //   (60 s by default) and the client then cancels. That is the seed's "silently fail".
   // - GET and DELETE answer 405: there is no session to stream to or to end.
-  const handleStateless = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleStateless = async (req: IncomingMessage, res: ServerResponse, preread?: JsonBody): Promise<void> => {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       return jsonRpcError(res, 405, -32000, 'Method not allowed.');
@@ -165,7 +221,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
       void server.close();
     });
     await server.connect(transport);
-    await transport.handleRequest(req, res);
+    await transport.handleRequest(req, res, preread?.kind === 'ok' ? preread.value : undefined);
   };
 
   const httpServer = createServer((req, res) => {
@@ -209,6 +265,7 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
         const servers = [...[...sessions.values()].map((s) => s.server), ...statelessServers];
         sessions.clear();
         statelessServers.clear();
+        await modernHandler?.close();
         // Closing each server closes its transport, which ends its open SSE streams.
         await Promise.allSettled(servers.map((s) => s.close()));
         await new Promise<void>((resolve) => {
@@ -220,6 +277,11 @@ export async function startTravelServer(opts: TravelServerOptions = {}): Promise
       return closing;
     },
   };
+}
+
+/** 2026-07-28 and later: the date-shaped versions from the modern wire's first revision on. */
+function isModernVersion(version: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= '2026-07-28';
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

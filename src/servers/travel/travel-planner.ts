@@ -7,7 +7,8 @@
 // and a client that never opened one waits silently until a timeout.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { completable, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { completable, createRequestStateCodec, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { randomBytes } from 'node:crypto';
 import type {
   CreateMessageResult,
   CreateMessageResultWithTools,
@@ -16,6 +17,7 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import * as z from 'zod';
+import { planTripRound, quickRecommendRound, type TravelStateCodec, type TravelRoundState, type TravelTexts } from './multi-round-tools.js';
 
 export const TRAVEL_SERVER_NAME = 'Travel Planner';
 export const TRAVEL_SERVER_VERSION = '1.0.0';
@@ -176,14 +178,55 @@ function pythonCompactJson(value: Record<string, string>): string {
 /** The trip types plan_trip asks about, offered by completion/complete for packing_list's trip_type. */
 export const TRIP_TYPES = ['leisure', 'business', 'adventure'];
 
-/** One fresh McpServer carrying the Travel Planner. Each MCP session needs its own instance. */
-export function createTravelPlannerServer(): McpServer {
+/**
+ * The HMAC codec that seals plan_trip's and quick_recommend's `requestState` on the 2026-07-28 wire.
+ * One per server process: every round of a call must reach a server holding the same key (the SDK
+ * builds a fresh McpServer per modern request, so the codec lives outside it). The state is bound
+ * to the JSON-RPC method, and the payload names the tool, so it cannot be replayed elsewhere.
+ */
+export function createTravelStateCodec(key: Uint8Array = randomBytes(32)): TravelStateCodec {
+  return createRequestStateCodec<TravelRoundState>({ key, ttlSeconds: 15 * 60, bind: (ctx) => ctx.mcpReq.method });
+}
+
+export interface TravelPlannerOptions {
+  /**
+   * `legacy` (the default): plan_trip and quick_recommend send elicitation/create and
+   * sampling/createMessage to the client during the call (2025-11-25 sessions). `modern`: they answer
+   * input_required and continue on the client's retry (2026-07-28 multi-round-trip requests).
+   */
+  era?: 'legacy' | 'modern';
+  /** Seals requestState on the modern era; required there (one per process, see createTravelStateCodec). */
+  stateCodec?: TravelStateCodec;
+}
+
+/** The legacy pieces the multi-round versions reuse, so the two eras ask and answer alike. */
+const MULTI_ROUND_TEXTS: TravelTexts = {
+  ...TEXT,
+  scalarSchema: (type) => scalarElicitationSchema(type) as Record<string, unknown>,
+  highlightsOf: (destination) => {
+    const key = destination.toLowerCase();
+    return Object.hasOwn(DESTINATIONS, key) ? DESTINATIONS[key]!.highlights : ['No specific highlights available'];
+  },
+  reportProgress,
+  samplingText: (result) => samplingText(result as CreateMessageResult),
+};
+
+/**
+ * One fresh McpServer carrying the Travel Planner. Each MCP session (legacy) or each request
+ * (modern) needs its own instance; the tools, resources and prompts are the same on both eras.
+ */
+export function createTravelPlannerServer(opts: TravelPlannerOptions = {}): McpServer {
+  const modern = opts.era === 'modern';
+  if (modern && !opts.stateCodec) throw new Error('the modern-era Travel Planner needs a stateCodec (createTravelStateCodec)');
   const server = new McpServer(
     { name: TRAVEL_SERVER_NAME, version: TRAVEL_SERVER_VERSION },
     {
       instructions: TRAVEL_SERVER_INSTRUCTIONS,
-      // Declared so ctx.mcpReq.log sends notifications/message (it is silent without it).
+      // Declared so ctx.mcpReq.log sends notifications/message (it is silent without it). On the modern
+      // era the SDK sends logs only for requests that set _meta["io.modelcontextprotocol/logLevel"].
       capabilities: { logging: {} },
+      // Tampered, expired or misbound requestState is refused with -32602 before the tool runs.
+      ...(modern ? { requestState: { verify: (state: string, ctx: ServerContext) => opts.stateCodec!.verify(state, ctx) } } : {}),
     },
   );
 
@@ -269,46 +312,18 @@ export function createTravelPlannerServer(): McpServer {
 
   // ---- tools -----------------------------------------------------------------------------------
 
-  server.registerTool(
-    'plan_trip',
-    { description: 'Plan a complete trip using elicitation, sampling, and progress notifications.' },
-    async (ctx) => {
-      const totalSteps = 5;
-
-      await reportProgress(ctx, 0, totalSteps);
-      const destResult = await elicitScalar<string>(ctx, TEXT.askDestination, 'string');
-      if (!destResult.accepted) return text(TEXT.cancelled);
-      const destination = destResult.value;
-
-      await reportProgress(ctx, 1, totalSteps);
-      const daysResult = await elicitScalar<number>(ctx, TEXT.askDays(destination), 'integer');
-      if (!daysResult.accepted) return text(TEXT.cancelled);
-      const days = daysResult.value;
-
-      await reportProgress(ctx, 2, totalSteps);
-      const typeResult = await elicitScalar<string>(ctx, TEXT.askTripType, 'string');
-      if (!typeResult.accepted) return text(TEXT.cancelled);
-      const tripType = typeResult.value;
-
-      await reportProgress(ctx, 3, totalSteps);
-      const aiTips = await sampleText(ctx, TEXT.tipsPrompt(tripType, destination, days), 200);
-
-      await reportProgress(ctx, 5, totalSteps);
-      const key = destination.toLowerCase();
-      const highlights = Object.hasOwn(DESTINATIONS, key)
-        ? DESTINATIONS[key]!.highlights
-        : ['No specific highlights available'];
-      return text(
-        pretty({ destination, days, trip_type: tripType, highlights, ai_tips: aiTips, status: 'planned' }),
-      );
-    },
-  );
-
-  server.registerTool(
-    'quick_recommend',
-    { description: 'Get a quick destination recommendation using sampling only.' },
-    async (ctx) => text(`Recommendation: ${await sampleText(ctx, TEXT.recommendPrompt, 100)}`),
-  );
+  if (modern) {
+    server.registerTool(
+      'plan_trip',
+      { description: 'Plan a complete trip using elicitation, sampling, and progress notifications.' },
+      planTripRound(opts.stateCodec!, MULTI_ROUND_TEXTS),
+    );
+    server.registerTool(
+      'quick_recommend',
+      { description: 'Get a quick destination recommendation using sampling only.' },
+      quickRecommendRound(opts.stateCodec!, MULTI_ROUND_TEXTS),
+    );
+  } else registerLegacyAskingTools(server);
 
   server.registerTool(
     'search_flights',
@@ -349,6 +364,53 @@ export function createTravelPlannerServer(): McpServer {
   );
 
   return server;
+}
+
+/**
+ * plan_trip and quick_recommend on the 2025-11-25 wire: they send elicitation/create and
+ * sampling/createMessage to the client while the call runs, on the call's own SSE stream.
+ */
+function registerLegacyAskingTools(server: McpServer): void {
+  server.registerTool(
+    'plan_trip',
+    { description: 'Plan a complete trip using elicitation, sampling, and progress notifications.' },
+    async (ctx) => {
+      const totalSteps = 5;
+
+      await reportProgress(ctx, 0, totalSteps);
+      const destResult = await elicitScalar<string>(ctx, TEXT.askDestination, 'string');
+      if (!destResult.accepted) return text(TEXT.cancelled);
+      const destination = destResult.value;
+
+      await reportProgress(ctx, 1, totalSteps);
+      const daysResult = await elicitScalar<number>(ctx, TEXT.askDays(destination), 'integer');
+      if (!daysResult.accepted) return text(TEXT.cancelled);
+      const days = daysResult.value;
+
+      await reportProgress(ctx, 2, totalSteps);
+      const typeResult = await elicitScalar<string>(ctx, TEXT.askTripType, 'string');
+      if (!typeResult.accepted) return text(TEXT.cancelled);
+      const tripType = typeResult.value;
+
+      await reportProgress(ctx, 3, totalSteps);
+      const aiTips = await sampleText(ctx, TEXT.tipsPrompt(tripType, destination, days), 200);
+
+      await reportProgress(ctx, 5, totalSteps);
+      const key = destination.toLowerCase();
+      const highlights = Object.hasOwn(DESTINATIONS, key)
+        ? DESTINATIONS[key]!.highlights
+        : ['No specific highlights available'];
+      return text(
+        pretty({ destination, days, trip_type: tripType, highlights, ai_tips: aiTips, status: 'planned' }),
+      );
+    },
+  );
+
+  server.registerTool(
+    'quick_recommend',
+    { description: 'Get a quick destination recommendation using sampling only.' },
+    async (ctx) => text(`Recommendation: ${await sampleText(ctx, TEXT.recommendPrompt, 100)}`),
+  );
 }
 
 /** Template variables arrive percent-encoded ("new%20york"); FastMCP matches on the decoded text. */
