@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { buildPlan, planForEra } from '../src/run/plan.js';
-import { parseEra } from '../src/run/era.js';
+import { parseEra } from '../src/era.js';
 import { localTarget } from '../src/target/target.js';
 import { ProtocolContext } from '../src/protocol/context.js';
 import { UsageError } from '../src/errors.js';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startTravelServer } from '../src/servers/travel/server.js';
 import { startAgentCoreEmulator } from '../src/servers/agentcore/emulator.js';
 import { BIN, ROOT, runCli } from './support/cli.js';
+import { cleanAwsEnv } from './support/aws-env.js';
 
 const ARN = 'arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/travel_test-AbCdEf1234';
 const KEY = 'AKIDTESTREMOTE00001';
@@ -34,17 +35,7 @@ after(async () => {
 
 /** A clean AWS environment: no real profile files, no instance metadata lookups. */
 function awsEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return {
-    HOME: home,
-    AWS_CONFIG_FILE: path.join(home, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PROFILE: undefined,
-    AWS_ACCESS_KEY_ID: KEY,
-    AWS_SECRET_ACCESS_KEY: SECRET,
-    AWS_SESSION_TOKEN: undefined,
-    ...extra,
-  };
+  return cleanAwsEnv(home, KEY, SECRET, extra);
 }
 
 function assertNoSecrets(text: string) {

@@ -15,7 +15,7 @@ import type { RunListener } from '../run/listeners.js';
 import { addCiFlags, type CiFlags } from './ci-gating.js';
 import { addLlmFlags } from './llm-flags.js';
 import type { LlmOptions } from '../responders/llm/plan.js';
-import { ERA_HELP, parseEra } from '../run/era.js';
+import { ERA_HELP, parseEra } from '../era.js';
 
 import { PACKAGE_ROOT } from '../package-root.js';
 
@@ -43,7 +43,7 @@ export interface RunFlags extends CiFlags, LlmOptions {
   roots?: boolean;
   /** `--trace FILE`: a HAR of every HTTP exchange. */
   trace?: string;
-  /** `--era legacy|modern|auto|both` (run/era.ts), checked by commander and again by buildPlan. */
+  /** `--era legacy|modern|auto|both` (src/era.ts), checked by commander and again by buildPlan. */
   era?: string;
 }
 

@@ -93,11 +93,12 @@ export const FLUSH_AFTER_SIGNAL_MS = 2_000;
  */
 export async function flushOutputThenExit(): Promise<void> {
   let signalled = received;
-  const exitNow = () => process.exit(process.exitCode ?? (signalled === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted));
+  // A signal decides the exit code even when it came before this point, while the run's own handlers
+  // were still installed and the command had already set process.exitCode from its (finished) result.
+  const exitNow = () => process.exit(signalled === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted);
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) exitNow(); // a second signal: at once
     signalled = signal as InterruptSignal;
-    process.exitCode = signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted;
     setTimeout(exitNow, FLUSH_AFTER_SIGNAL_MS).unref();
   };
   process.on('SIGINT', onSignal);

@@ -5,7 +5,7 @@
 import { PolicyResponder } from '../protocol/policy-responder.js';
 import type { ProtocolContext } from '../protocol/context.js';
 import { chooseTool, type ToolInfo, type ToolPurpose } from '../protocol/tool-choice.js';
-import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../run/era.js';
+import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../era.js';
 import { EraNotSpoken } from '../session/era-client.js';
 import { Session } from '../session/session.js';
 import type { Finding } from './findings.js';

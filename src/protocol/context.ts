@@ -16,7 +16,7 @@ export interface ProtocolOptions {
   progressTool?: string;
   elicitTool?: string;
   sampleTool?: string;
-  /** The wire the suite speaks (run/era.ts); default legacy. */
+  /** The wire the suite speaks (src/era.ts); default legacy. */
   era?: 'legacy' | 'modern';
 }
 

@@ -11,7 +11,7 @@ import { buildRunResult } from '../run/run-result.js';
 import type { RunResult } from '../results.js';
 import { columns, styleFor, type Style } from './style.js';
 import { renderFailures, summaryLine } from './table.js';
-import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../run/era.js';
+import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../era.js';
 import { NOT_SPOKEN, eraCell } from './era-text.js';
 
 export interface ComparisonRow {

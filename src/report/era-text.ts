@@ -2,7 +2,7 @@
 // protocol 2025-11-25", "modern era, protocol 2026-07-28", or "modern era: not spoken" when the server does
 // not speak the era asked for. One wording for the table, plain, JUnit, GitHub and HTML reporters.
 import type { RunResult } from '../results.js';
-import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../run/era.js';
+import { LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from '../era.js';
 
 export const NOT_SPOKEN = 'not spoken';
 

@@ -13,7 +13,7 @@ import type { Target } from '../target/target.js';
 import type { ProtocolOptions } from '../protocol/context.js';
 import { durationMs } from '../scenario/duration.js';
 import { planLlm, type LlmOptions, type LlmPlan } from '../responders/llm/plan.js';
-import { erasOf, parseEra, type RunEra } from './era.js';
+import { erasOf, parseEra, type RunEra } from '../era.js';
 
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
@@ -53,7 +53,7 @@ export interface PlanOptions extends LlmOptions {
   verbose?: boolean;
   /** Feature names beyond the built-in ones (the config file's `features:`). */
   features?: string[];
-  /** `--era` / the config file's `era:` as given (run/era.ts); default legacy. */
+  /** `--era` / the config file's `era:` as given (src/era.ts); default legacy. */
   era?: string;
   /** `--interactive` (or `--record`): a person at the terminal answers what no rule answered. */
   interactive?: boolean;
@@ -131,7 +131,7 @@ export interface RunPlan {
   notices: string[];
   /** LLMs that answer sampling (an `llm:` rule or --sampling-llm), keys checked; absent: nothing is sent to an LLM. */
   llm?: LlmPlan;
-  /** The era this plan runs (run/era.ts): legacy, modern, or auto (the server's server/discover answer decides). */
+  /** The era this plan runs (src/era.ts): legacy, modern, or auto (the server's server/discover answer decides). */
   era: RunEra;
   /** Every era the user asked for, in order (`--era both`: legacy, modern); `planForEra` makes each one's plan. */
   eras: RunEra[];

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { ScriptedResponder } from '../responders/scripted.js';
 import { Session } from '../session/session.js';
 import type { Target } from '../target/target.js';
-import type { RunEra } from '../run/era.js';
+import type { RunEra } from '../era.js';
 
 export const TRAVEL_TOOLS = ['plan_trip', 'quick_recommend', 'search_flights'];
 

@@ -6,7 +6,7 @@ import type { Session } from '../session/session.js';
 import { STATELESS_FIX } from '../session/stateless.js';
 import { GET_STREAM_FIX } from '../session/streams.js';
 import type { LoadedScenario } from './loader.js';
-import { MODERN_PROTOCOL_VERSION } from '../run/era.js';
+import { MODERN_PROTOCOL_VERSION } from '../era.js';
 
 export const STATELESS_DIAGNOSIS =
   'No Mcp-Session-Id was issued at initialize: the server is running stateless (FastMCP stateless_http=True, or an SDK transport with sessionIdGenerator: undefined). Every request then meets a fresh server instance, so elicitation and sampling cannot complete: a request may reach the client, but the answer arrives at an instance that never asked (and a fresh instance never saw which capabilities the client declared).';

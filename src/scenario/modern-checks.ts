@@ -11,7 +11,7 @@
 import type { CheckResult } from '../results.js';
 import { MRTR_METHODS, type RoundRecord } from '../session/rounds.js';
 import type { Transcript } from '../session/transcript.js';
-import { MODERN_PROTOCOL_VERSION } from '../run/era.js';
+import { MODERN_PROTOCOL_VERSION } from '../era.js';
 
 const BASE = `https://modelcontextprotocol.io/specification/${MODERN_PROTOCOL_VERSION}`;
 export const MODERN_SPEC = {

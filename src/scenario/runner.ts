@@ -22,7 +22,7 @@ import type { WithheldCapability } from '../session/session.js';
 import { stepKindOf, stepLabel } from './steps/index.js';
 import { getStreamWarnings, stepVerdict, undeclaredCapabilityWarnings } from './warnings.js';
 import { scenarioDiagnosis } from './diagnosis.js';
-import type { RunEra } from '../run/era.js';
+import type { RunEra } from '../era.js';
 import { modernSessionChecks, modernWireChecks } from './modern-checks.js';
 
 /** How one scenario runs: what the plan resolved for it, and the run's controls. */
@@ -50,7 +50,7 @@ export interface ScenarioRunOptions {
   evidenceForAll?: boolean;
   /** LLMs prepared for the run (src/responders/llm/): `llm:` rules ask `answer`; `fallback` answers what no rule did. */
   llm?: { answer: LlmAnswerer; fallback?: Responder };
-  /** The protocol era the sessions speak (run/era.ts); default legacy. */
+  /** The protocol era the sessions speak (src/era.ts); default legacy. */
   era?: RunEra;
 }
 

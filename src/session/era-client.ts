@@ -5,7 +5,7 @@
 // (`inputRequired: {autoFulfill: false}`, rounds.ts), so each round is evidence.
 import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import { ConnectError } from '../errors.js';
-import { MODERN_PROTOCOL_VERSION, type RunEra } from '../run/era.js';
+import { MODERN_PROTOCOL_VERSION, type RunEra } from '../era.js';
 import type { Target } from '../target/target.js';
 
 export function clientEraOptions(era: RunEra): Record<string, unknown> {

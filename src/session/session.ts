@@ -17,7 +17,7 @@ import { StreamTracker, type StreamKind } from './streams.js';
 import { StatelessLoss } from './stateless.js';
 import { RoundWire, driveRounds, type MrtrMethod } from './rounds.js';
 import { clientEraOptions, eraConnectFailure } from './era-client.js';
-import type { RunEra } from '../run/era.js';
+import type { RunEra } from '../era.js';
 import { boundSessionFetch } from '../safety/session-fetch.js';
 
 import type { Step } from '../scenario/schema.js';
@@ -61,7 +61,7 @@ export interface SessionOptions {
   roots?: ClientRoot[];
   /** Keep every HTTP exchange with its bodies and streams (HTML report, HAR trace); see wire-capture.ts. */
   captureWire?: boolean;
-  /** The protocol era to speak (run/era.ts); default legacy. */
+  /** The protocol era to speak (src/era.ts); default legacy. */
   era?: RunEra;
 }
 

@@ -15,7 +15,7 @@ interface DoctorFlags extends RemoteFlags, ProtocolToolFlags, LocalAuthFlags {
   color?: boolean;
   json?: boolean;
   strict?: boolean;
-  /** `--era` (run/era.ts), parsed by commander. */
+  /** `--era` (src/era.ts), parsed by commander. */
   era?: string;
 }
 
@@ -71,7 +71,7 @@ Exit codes: 0 nothing failed, 1 a finding failed (or warned, with --strict), 2 u
     const { runDoctor } = await import('../../doctor/doctor.js');
     const { doctorOutcome } = await import('../../doctor/findings.js');
     const { exitCode } = await import('../../run/exit-code.js');
-    const { parseEra } = await import('../../run/era.js');
+    const { parseEra } = await import('../../era.js');
     const era = parseEra(flags.era);
     const report = await runDoctor(target, { timeoutMs, progressTool: flags.progressTool, elicitTool: flags.elicitTool, sampleTool: flags.sampleTool, ...(era === 'modern' ? { era } : {}) });
     if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -7,7 +7,7 @@ import type { StepTally } from '../../session/step-tally.js';
 import { Expect as ExpectSchema } from '../schema-parts.js';
 import type { Expect } from '../schema.js';
 import { matchCount } from '../matchers.js';
-import { MODERN_PROTOCOL_VERSION } from '../../run/era.js';
+import { MODERN_PROTOCOL_VERSION } from '../../era.js';
 import { check } from './kind.js';
 
 /** The expectation key, for the kinds that take it. */

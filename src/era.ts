@@ -4,7 +4,7 @@
 // sampling come back inside the result as `input_required` rounds). `auto` lets the client probe with
 // server/discover and take what the server speaks; `both` runs the suite once per era. Parsed once, here,
 // for the flag and the config file alike.
-import { UsageError } from '../errors.js';
+import { UsageError } from './errors.js';
 
 /** A wire a session actually speaks. */
 export type Era = 'legacy' | 'modern';
