@@ -8,9 +8,8 @@
 // that could load anything, and the Content-Security-Policy allows only this stylesheet (by hash), no
 // script and no network access. Secrets are already redacted: the engine passes the report through the
 // run's Redactor before any reporter sees it.
-import { createHash } from 'node:crypto';
 import { esc } from '../report/html.js';
-import { REPORT_CSS } from '../report/html-assets.js';
+import { htmlPage, REPORT_CSS } from '../report/html-assets.js';
 import type { LatencySummary } from './metrics.js';
 import { header, pct, rows, STOPPED, type Row } from './render.js';
 import type { LoadReport } from './report.js';
@@ -26,12 +25,9 @@ export const LOAD_CSS =
 .verdict{font-size:16px;font-weight:700;margin:8px 0}.verdict.ok{color:var(--pass)}.verdict.bad{color:var(--fail)}
 `;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('base64');
-
 const PCTS: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'max'];
 
 export function renderLoadHtml(r: LoadReport): string {
-  const csp = `default-src 'none'; script-src 'none'; style-src 'sha256-${sha256(LOAD_CSS)}'; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const failed = r.thresholds.filter((t) => !t.ok);
   const ok = failed.length === 0 && !r.connectError;
   const title = `${r.target.label} ${r.target.url}`;
@@ -45,23 +41,7 @@ export function renderLoadHtml(r: LoadReport): string {
     latency(r),
     causes(r),
   ].join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>mcp-verify load: ${esc(title)}</title>
-<style>${LOAD_CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage({ title: `mcp-verify load: ${esc(title)}`, css: LOAD_CSS, imgSrc: "'none'", body });
 }
 
 function summary(r: LoadReport): string {

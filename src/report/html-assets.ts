@@ -1,6 +1,7 @@
 // The HTML report's inline stylesheet and script (src/report/html.ts). Both are fixed text: nothing from a
 // server or a scenario file is ever put in them. The report's Content-Security-Policy allows exactly these
 // two (by hash) and nothing else: no other script runs and nothing is fetched, whatever a page holds.
+import { createHash } from 'node:crypto';
 
 export const REPORT_CSS = `
 :root{--fg:#1d2430;--muted:#5b6573;--bg:#fff;--panel:#f5f7fa;--line:#d9dee5;--pass:#1a7f37;--fail:#cf222e;--skip:#9a6700;--warn:#bc4c00;--info:#0969da;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
@@ -123,3 +124,31 @@ export const REPORT_JS = `
   });
 })();
 `;
+
+/** A CSP source for exactly this inline text. */
+const hashSource = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * One self-contained page (the run report and the load report): its stylesheet and its script, if any,
+ * allowed by hash; nothing else loads. `title` and `body` are HTML already (every server string escaped).
+ */
+export function htmlPage(p: { title: string; css: string; js?: string; imgSrc: string; body: string }): string {
+  const csp = `default-src 'none'; script-src ${p.js === undefined ? "'none'" : hashSource(p.js)}; style-src ${hashSource(p.css)}; img-src ${p.imgSrc}; base-uri 'none'; form-action 'none'`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${p.title}</title>
+<style>${p.css}</style>
+</head>
+<body>
+<main>
+${p.body}
+</main>
+${p.js === undefined ? '' : `<script>${p.js}</script>\n`}</body>
+</html>
+`;
+}

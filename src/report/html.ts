@@ -9,7 +9,6 @@
 // placed in a script, a style, a URL or an event handler, and the Content-Security-Policy allows only the
 // report's own script and stylesheet (by hash) and no network access at all. Secrets are already redacted
 // in the results by the run's Redactor.
-import { createHash } from 'node:crypto';
 import { diffJson, diffLines, diffWordsWithSpace, type ChangeObject } from 'diff';
 import type { CheckResult, RunResult, ScenarioResult, SessionTrace, StepResult } from '../results.js';
 import type { TranscriptEntry } from '../session/transcript.js';
@@ -17,7 +16,7 @@ import { describeEntry } from '../session/transcript.js';
 import type { RpcSummary, WireEvent, WireExchange } from '../session/wire-capture.js';
 import { sanitizeForTerminal } from '../terminal/sanitize.js';
 import { compareRuns, eraCell, runLabel } from './compare.js';
-import { REPORT_CSS, REPORT_JS } from './html-assets.js';
+import { htmlPage, REPORT_CSS, REPORT_JS } from './html-assets.js';
 
 const STATUS_WORD: Record<string, string> = {
   passed: 'PASS',
@@ -52,12 +51,9 @@ function ms(n: number | null | undefined): string {
   return n < 1000 ? `${n}ms` : `${(n / 1000).toFixed(1)}s`;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('base64');
-
 export function renderHtml(runs: RunResult[]): string {
   const compare = runs.length >= 2;
   const title = compare ? runs.map((r) => runLabel(r, runs)).join(' vs ') : (runs[0]?.target.label ?? 'no run');
-  const csp = `default-src 'none'; script-src 'sha256-${sha256(REPORT_JS)}'; style-src 'sha256-${sha256(REPORT_CSS)}'; img-src data:; base-uri 'none'; form-action 'none'`;
   const body = [
     `<header><h1>mcp-verify report: ${esc(title)}</h1>`,
     `<div class="muted">mcp-verify ${esc(runs[0]?.tool.version ?? '')} · started ${esc(runs[0]?.startedAt ?? '')}</div></header>`,
@@ -68,24 +64,7 @@ export function renderHtml(runs: RunResult[]): string {
     ...runs.map((r, i) => runSection(r, i, compare ? runLabel(r, runs) : undefined)),
     `</div>`,
   ].join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>mcp-verify: ${esc(title)}</title>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-<script>${REPORT_JS}</script>
-</body>
-</html>
-`;
+  return htmlPage({ title: `mcp-verify: ${esc(title)}`, css: REPORT_CSS, js: REPORT_JS, imgSrc: 'data:', body });
 }
 
 function summarySection(run: RunResult, label: string | undefined): string {
